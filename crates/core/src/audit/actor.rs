@@ -1,0 +1,30 @@
+//! Who made a change, as the audit log records it.
+
+use crate::ids::UserId;
+use std::fmt;
+
+/// `user:<id>` for a signed-in user or token, `system:<job>` for the command
+/// line and background jobs. A confidential channel records the channel,
+/// never the person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor(String);
+
+impl Actor {
+    pub fn user(id: UserId) -> Self {
+        Self(format!("user:{id}"))
+    }
+
+    pub fn system(job: &str) -> Self {
+        Self(format!("system:{job}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

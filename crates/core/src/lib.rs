@@ -1,0 +1,24 @@
+//! Mandate's domain: the records Clause 5 asks for, the rules over them and the
+//! audit chain that proves they were not altered.
+//!
+//! Nothing here does I/O or is async: storage, HTTP and the command line are thin
+//! shells around these types, so every rule can be tested as a plain function.
+
+pub mod access;
+pub mod audit;
+pub mod email;
+pub mod generator;
+pub mod ids;
+pub mod import;
+pub mod organisation;
+pub mod password;
+pub mod person;
+pub mod timefmt;
+pub mod user;
+
+pub use access::AccessRole;
+pub use email::Email;
+pub use ids::{OrgId, PersonId, UserId};
+pub use organisation::{NewOrganisation, Organisation, Slug};
+pub use person::{NewPerson, Person, PersonKind};
+pub use user::User;

@@ -1,0 +1,22 @@
+//! The two backends. Each compiles the shared repository code in `repo/`
+//! against its own database type (see the crate's documentation).
+
+pub mod postgres;
+pub mod sqlite;
+mod summaries;
+
+pub use summaries::{BackupSummary, ImportSummary, RestoreSummary};
+
+/// Tables in the order a restore fills them (parents first). A test checks
+/// that it names every table of the schema, so no table escapes backups.
+pub const TABLES: &[&str] = &[
+    "organisations",
+    "people",
+    "users",
+    "audit_events",
+    "audit_checkpoints",
+    "audit_heads",
+];
+
+/// The backup file's first line names this format.
+pub const BACKUP_FORMAT: &str = "mandate-backup";

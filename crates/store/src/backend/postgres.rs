@@ -1,0 +1,56 @@
+//! The PostgreSQL backend, for large organisations and for hosting many
+//! organisations in one deployment. Default durability; appends to an
+//! organisation's audit chain are serialised by a row lock on its head.
+
+use crate::error::{Result, StoreError};
+use mandate_core::audit::SigningKey;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type Db = sqlx::Postgres;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Statements where PostgreSQL's dialect differs from SQLite's.
+pub mod dialect {
+    pub const BACKEND: &str = "postgres";
+    pub const BEGIN_WRITE: &str = "BEGIN";
+    pub const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    pub const LOCK_HEAD: &str =
+        "SELECT seq, head_hash FROM audit_heads WHERE org_id = $1 FOR UPDATE";
+    pub const SCHEMA_COLUMNS: &str = "SELECT table_name::text AS table_name, column_name::text AS column_name \
+         FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%' \
+         ORDER BY 1, 2";
+}
+
+#[path = "../repo/mod.rs"]
+pub mod repo;
+
+/// Connects, failing within a few seconds when the server cannot be reached,
+/// and brings the schema up to date.
+pub async fn connect(
+    url: &str,
+    redacted: &str,
+    key: Option<Arc<SigningKey>>,
+) -> Result<repo::Repo> {
+    let fail = |reason: String| StoreError::Connect {
+        url: redacted.to_string(),
+        reason,
+    };
+    let options = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let repo = repo::Repo::new(pool, key);
+    repo.migrate(&MIGRATOR).await.map_err(|e| match e {
+        StoreError::Migrate(reason) => fail(reason),
+        other => other,
+    })?;
+    Ok(repo)
+}

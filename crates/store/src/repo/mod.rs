@@ -1,0 +1,91 @@
+//! The repository, written once against `Db` and compiled once per backend
+//! (see the crate's documentation). Everything here must type-check for both
+//! SQLite and PostgreSQL; where the SQL differs, it comes from `dialect`.
+
+mod audit;
+mod backup;
+mod batch;
+mod organisations;
+mod people;
+mod rows;
+mod users;
+
+use super::{Db, dialect};
+use crate::error::{Result, StoreError};
+use mandate_core::audit::SigningKey;
+use sqlx::{Pool, Transaction};
+use std::sync::Arc;
+
+pub struct Repo {
+    pool: Pool<Db>,
+    key: Option<Arc<SigningKey>>,
+}
+
+impl Repo {
+    pub fn new(pool: Pool<Db>, key: Option<Arc<SigningKey>>) -> Self {
+        Self { pool, key }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        dialect::BACKEND
+    }
+
+    pub(crate) async fn migrate(&self, migrator: &sqlx::migrate::Migrator) -> Result<()> {
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The signing key, which every write needs for the audit chain.
+    fn key(&self) -> Result<&SigningKey> {
+        self.key.as_deref().ok_or(StoreError::ReadOnly)
+    }
+
+    /// A write transaction: on SQLite it takes the write lock at once.
+    async fn begin_write(&self) -> Result<Transaction<'static, Db>> {
+        Ok(self.pool.begin_with(dialect::BEGIN_WRITE).await?)
+    }
+
+    /// A read-only transaction over one consistent snapshot.
+    async fn begin_snapshot(&self) -> Result<Transaction<'static, Db>> {
+        Ok(self.pool.begin_with(dialect::BEGIN_SNAPSHOT).await?)
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Every (table, column) of the schema, for comparing the two backends.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(dialect::SCHEMA_COLUMNS)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Refuses a signing key other than the one this database's chains were
+    /// signed with: a mix would make every later checkpoint unverifiable.
+    pub async fn check_key(&self) -> Result<()> {
+        let Some(key) = self.key.as_deref() else {
+            return Ok(());
+        };
+        let ours = key.public_key().to_hex();
+        let theirs: Option<(String,)> =
+            sqlx::query_as("SELECT public_key FROM audit_heads WHERE public_key <> $1 LIMIT 1")
+                .bind(&ours)
+                .fetch_optional(&self.pool)
+                .await?;
+        match theirs {
+            None => Ok(()),
+            Some((theirs,)) => Err(StoreError::Key(format!(
+                "the signing key's public key is {ours}, but this database was signed with {theirs}: \
+                 point --signing-key at the key this database was created with"
+            ))),
+        }
+    }
+}

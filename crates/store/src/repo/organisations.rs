@@ -1,0 +1,86 @@
+//! Organisations: created with their audit chain, whose first event is the
+//! organisation's own creation.
+
+use super::Repo;
+use super::batch::insert_rows;
+use super::rows::OrgRow;
+use crate::error::{Result, StoreError};
+use mandate_core::audit::{Actor, Change};
+use mandate_core::timefmt::now;
+use mandate_core::{NewOrganisation, OrgId, Organisation, Slug};
+
+const ORG_COLUMNS: &str = "org_id, slug, name, purpose, scope_statement, strategic_goals, fiscal_year_start_month, created_at, version";
+
+impl Repo {
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        new: &NewOrganisation,
+    ) -> Result<Organisation> {
+        let org = Organisation {
+            id: OrgId::new(),
+            slug: new.slug.clone(),
+            name: new.name.clone(),
+            purpose: new.purpose.clone(),
+            scope_statement: new.scope_statement.clone(),
+            strategic_goals: new.strategic_goals.clone(),
+            fiscal_year_start_month: new.fiscal_year_start_month,
+            created_at: now(),
+            version: 1,
+        };
+        let row = OrgRow {
+            org_id: org.id.0,
+            slug: org.slug.to_string(),
+            name: org.name.clone(),
+            purpose: org.purpose.clone(),
+            scope_statement: org.scope_statement.clone(),
+            strategic_goals: serde_json::to_string(&org.strategic_goals)
+                .map_err(StoreError::corrupt)?,
+            fiscal_year_start_month: i32::from(org.fiscal_year_start_month),
+            created_at: org.created_at,
+            version: org.version,
+        };
+        let mut chain = self.new_chain(org.id, actor, org.created_at)?;
+        let mut tx = self.begin_write().await?;
+        insert_rows(&mut tx, &[row], "", |_| {})
+            .await
+            .map_err(StoreError::on_unique(format!(
+                "an organisation with the slug {:?} already exists",
+                org.slug.as_str()
+            )))?;
+        chain.record(Change::created("organisation", org.id, org.audit_json()));
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    pub async fn organisation_by_slug(&self, slug: &Slug) -> Result<Option<Organisation>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORG_COLUMNS} FROM organisations WHERE slug = $1"
+        ));
+        let row: Option<OrgRow> = sqlx::query_as(sql)
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Organisation::try_from).transpose()
+    }
+
+    pub async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORG_COLUMNS} FROM organisations WHERE org_id = $1"
+        ));
+        let row: Option<OrgRow> = sqlx::query_as(sql)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Organisation::try_from).transpose()
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORG_COLUMNS} FROM organisations ORDER BY slug"
+        ));
+        let rows: Vec<OrgRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+        rows.into_iter().map(Organisation::try_from).collect()
+    }
+}

@@ -1,0 +1,101 @@
+//! Login accounts, each linked to a person of the organisation.
+
+use super::Repo;
+use super::batch::insert_rows;
+use super::rows::UserRow;
+use crate::error::{Result, StoreError};
+use mandate_core::audit::{Actor, Change};
+use mandate_core::{AccessRole, Email, OrgId, PersonId, User, UserId};
+
+const USER_COLUMNS: &str =
+    "org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at";
+
+impl Repo {
+    /// Creates a login for `person` with `role`; `password_hash` is a PHC
+    /// string (argon2id), or `None` for an account that cannot sign in with a
+    /// password yet.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        person: PersonId,
+        role: AccessRole,
+        password_hash: Option<String>,
+    ) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let email: Option<(String,)> =
+            sqlx::query_as("SELECT email FROM people WHERE org_id = $1 AND person_id = $2")
+                .bind(org.0)
+                .bind(person.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((email,)) = email else {
+            return Err(StoreError::NotFound {
+                entity: "person",
+                id: person.to_string(),
+            });
+        };
+        let user = User {
+            id: UserId::new(),
+            org_id: org,
+            person_id: person,
+            email: Email::parse(&email).map_err(StoreError::corrupt)?,
+            access_role: role,
+            created_at: chain.at(),
+            disabled_at: None,
+        };
+        let row = UserRow {
+            org_id: org.0,
+            user_id: user.id.0,
+            person_id: person.0,
+            email: user.email.to_string(),
+            access_role: role.as_str().to_string(),
+            password_hash,
+            created_at: user.created_at,
+            disabled_at: None,
+        };
+        insert_rows(&mut tx, &[row], "", |_| {})
+            .await
+            .map_err(StoreError::on_unique(format!(
+                "{} already has a login",
+                user.email
+            )))?;
+        chain.record(Change::created("user", user.id, user.audit_json()));
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// The user with `email` and their password hash.
+    pub async fn user_by_email(
+        &self,
+        org: OrgId,
+        email: &Email,
+    ) -> Result<Option<(User, Option<String>)>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND email = $2"
+        ));
+        let row: Option<UserRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let hash = r.password_hash.clone();
+            User::try_from(r).map(|u| (u, hash))
+        })
+        .transpose()
+    }
+
+    pub async fn users(&self, org: OrgId) -> Result<Vec<User>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY email"
+        ));
+        let rows: Vec<UserRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+}

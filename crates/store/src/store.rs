@@ -1,0 +1,125 @@
+//! [`Store`]: the one storage interface the rest of Mandate sees. It holds
+//! either backend and forwards each call to it.
+
+use crate::backend::{BackupSummary, ImportSummary, RestoreSummary, postgres, sqlite};
+use crate::error::Result;
+use crate::location::DatabaseUrl;
+use mandate_core::audit::{
+    Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
+};
+use mandate_core::import::ImportPlan;
+use mandate_core::{
+    AccessRole, Email, NewOrganisation, NewPerson, OrgId, Organisation, Person, PersonId, Slug,
+    User,
+};
+use std::path::Path;
+use std::sync::Arc;
+
+pub enum Store {
+    Sqlite(sqlite::repo::Repo),
+    Postgres(postgres::repo::Repo),
+}
+
+/// Forwards each listed method to the backend's repository, unchanged.
+macro_rules! forward {
+    ($( $(#[$doc:meta])* pub async fn $name:ident(&self $(, $arg:ident : $ty:ty)* ) -> $ret:ty; )*) => {
+        $(
+            $(#[$doc])*
+            pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                match self {
+                    Store::Sqlite(repo) => repo.$name($($arg),*).await,
+                    Store::Postgres(repo) => repo.$name($($arg),*).await,
+                }
+            }
+        )*
+    };
+}
+
+impl Store {
+    /// Opens the database at `url`, applying migrations. `create` allows a
+    /// new SQLite file; `key` is needed for any write (the audit chain).
+    pub async fn open(url: &DatabaseUrl, create: bool, key: Option<SigningKey>) -> Result<Self> {
+        let key = key.map(Arc::new);
+        let store = match url {
+            DatabaseUrl::Sqlite(path) => Store::Sqlite(sqlite::connect(path, create, key).await?),
+            DatabaseUrl::Postgres(raw) => {
+                Store::Postgres(postgres::connect(raw, &url.redacted(), key).await?)
+            }
+        };
+        store.check_key().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(repo) => repo.backend(),
+            Store::Postgres(repo) => repo.backend(),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(repo) => repo.close().await,
+            Store::Postgres(repo) => repo.close().await,
+        }
+    }
+
+    pub async fn ping(&self) -> bool {
+        match self {
+            Store::Sqlite(repo) => repo.ping().await,
+            Store::Postgres(repo) => repo.ping().await,
+        }
+    }
+
+    forward! {
+        /// Fails when the signing key is not the one the database was signed with.
+        pub async fn check_key(&self) -> Result<()>;
+        /// Every (table, column) of the schema.
+        pub async fn schema_columns(&self) -> Result<Vec<(String, String)>>;
+
+        pub async fn create_organisation(&self, actor: &Actor, new: &NewOrganisation) -> Result<Organisation>;
+        pub async fn organisation_by_slug(&self, slug: &Slug) -> Result<Option<Organisation>>;
+        pub async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>>;
+        pub async fn organisations(&self) -> Result<Vec<Organisation>>;
+
+        pub async fn people_all(&self, org: OrgId) -> Result<Vec<Person>>;
+        pub async fn people_count(&self, org: OrgId) -> Result<i64>;
+        pub async fn person_by_email(&self, org: OrgId, email: &Email) -> Result<Option<Person>>;
+        pub async fn person(&self, org: OrgId, id: PersonId) -> Result<Option<Person>>;
+        pub async fn create_person(&self, actor: &Actor, org: OrgId, new: &NewPerson) -> Result<Person>;
+        /// Applies an import plan in one transaction: all of it, or nothing.
+        pub async fn import_people(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            plan: &ImportPlan,
+            progress: &(dyn Fn(usize) + Send + Sync)
+        ) -> Result<ImportSummary>;
+
+        pub async fn create_user(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            person: PersonId,
+            role: AccessRole,
+            password_hash: Option<String>
+        ) -> Result<User>;
+        pub async fn user_by_email(&self, org: OrgId, email: &Email) -> Result<Option<(User, Option<String>)>>;
+        pub async fn users(&self, org: OrgId) -> Result<Vec<User>>;
+
+        pub async fn audit_heads(&self) -> Result<Vec<Head>>;
+        /// Outer error: the chain could not be read; inner: the first tampering found.
+        pub async fn verify_chain(&self, org: OrgId, key: &PublicKey) -> Result<Result<VerifyReport, Tamper>>;
+        pub async fn export_chain(
+            &self,
+            org: OrgId,
+            organisation: &str,
+            out: &mut (dyn FnMut(&ExportLine) -> std::io::Result<()> + Send)
+        ) -> Result<u64>;
+        pub async fn checkpoint_now(&self, org: OrgId) -> Result<Option<Checkpoint>>;
+        pub async fn last_checkpoint(&self, org: OrgId) -> Result<Option<Checkpoint>>;
+
+        pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
+        pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;
+    }
+}
