@@ -21,4 +21,4 @@ pub use email::Email;
 pub use ids::{OrgId, PersonId, UserId};
 pub use organisation::{NewOrganisation, Organisation, Slug};
 pub use person::{NewPerson, Person, PersonKind};
-pub use user::User;
+pub use user::{NewUser, User};

@@ -93,6 +93,9 @@ impl Organisation {
 /// What it takes to create an organisation, already validated.
 #[derive(Clone, Debug)]
 pub struct NewOrganisation {
+    /// Chosen before creation, so the organisation's first people can be
+    /// planned against it and created in the same transaction.
+    pub id: OrgId,
     pub slug: Slug,
     pub name: String,
     pub purpose: String,
@@ -116,6 +119,7 @@ impl NewOrganisation {
             return Err(InvalidOrganisation::EmptyName);
         }
         Ok(Self {
+            id: OrgId::new(),
             slug,
             name: name.to_string(),
             purpose: String::new(),

@@ -32,3 +32,12 @@ impl User {
         })
     }
 }
+
+/// A login to create for an existing (or simultaneously created) person.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub person_id: PersonId,
+    pub access_role: AccessRole,
+    /// An argon2id PHC string, or `None` for an account without a password yet.
+    pub password_hash: Option<String>,
+}

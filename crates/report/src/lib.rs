@@ -1,1 +1,5 @@
+//! Mandate's imports and exports: CSV files of people now; evidence packs,
+//! charts and policy files as those areas arrive. Pure transformations over
+//! readers and writers; the command line decides where the bytes come from.
 
+pub mod people_csv;

@@ -63,9 +63,12 @@ impl DatabaseUrl {
             Self::Sqlite(path) => format!("sqlite://{}", path.display()),
             Self::Postgres(url) => match (url.find("://"), url.rfind('@')) {
                 (Some(scheme_end), Some(at)) if at > scheme_end => {
-                    let userinfo = &url[scheme_end + 3..at];
-                    let user = userinfo.split(':').next().unwrap_or("");
-                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                    match url[scheme_end + 3..at].split_once(':') {
+                        Some((user, _password)) => {
+                            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                        }
+                        None => url.clone(),
+                    }
                 }
                 _ => url.clone(),
             },
@@ -106,6 +109,8 @@ mod tests {
     fn passwords_never_reach_messages() {
         let url = DatabaseUrl::parse("postgres://ana:s3cret@db.example/mandate").expect("valid");
         assert_eq!(url.redacted(), "postgres://ana:***@db.example/mandate");
+        let url = DatabaseUrl::parse("postgres://ana@db.example/mandate").expect("valid");
+        assert_eq!(url.redacted(), "postgres://ana@db.example/mandate");
         assert_eq!(
             DatabaseUrl::default_sqlite().default_key_path(),
             PathBuf::from("mandate-data/audit-signing.key")

@@ -9,8 +9,7 @@ use mandate_core::audit::{
 };
 use mandate_core::import::ImportPlan;
 use mandate_core::{
-    AccessRole, Email, NewOrganisation, NewPerson, OrgId, Organisation, Person, PersonId, Slug,
-    User,
+    Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -77,7 +76,14 @@ impl Store {
         /// Every (table, column) of the schema.
         pub async fn schema_columns(&self) -> Result<Vec<(String, String)>>;
 
-        pub async fn create_organisation(&self, actor: &Actor, new: &NewOrganisation) -> Result<Organisation>;
+        /// Creates an organisation with its first people and logins, in one transaction.
+        pub async fn create_organisation(
+            &self,
+            actor: &Actor,
+            new: &NewOrganisation,
+            people: &[Person],
+            users: &[NewUser]
+        ) -> Result<Organisation>;
         pub async fn organisation_by_slug(&self, slug: &Slug) -> Result<Option<Organisation>>;
         pub async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>>;
         pub async fn organisations(&self) -> Result<Vec<Organisation>>;
@@ -96,14 +102,7 @@ impl Store {
             progress: &(dyn Fn(usize) + Send + Sync)
         ) -> Result<ImportSummary>;
 
-        pub async fn create_user(
-            &self,
-            actor: &Actor,
-            org: OrgId,
-            person: PersonId,
-            role: AccessRole,
-            password_hash: Option<String>
-        ) -> Result<User>;
+        pub async fn create_user(&self, actor: &Actor, org: OrgId, new: &NewUser) -> Result<User>;
         pub async fn user_by_email(&self, org: OrgId, email: &Email) -> Result<Option<(User, Option<String>)>>;
         pub async fn users(&self, org: OrgId) -> Result<Vec<User>>;
 

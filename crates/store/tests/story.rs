@@ -25,7 +25,7 @@ async fn open(db: &TestDb) -> (Store, PublicKey) {
 async fn new_org(store: &Store, slug: &str) -> OrgId {
     let new = NewOrganisation::new(Slug::parse(slug).expect("slug"), "Acme Ltd").expect("valid");
     store
-        .create_organisation(&Actor::system("test"), &new)
+        .create_organisation(&Actor::system("test"), &new, &[], &[])
         .await
         .expect("created")
         .id
@@ -117,7 +117,7 @@ async fn a_new_organisation_starts_a_verified_chain() {
         let again =
             NewOrganisation::new(Slug::parse("acme").expect("slug"), "Other").expect("valid");
         let err = store
-            .create_organisation(&Actor::system("test"), &again)
+            .create_organisation(&Actor::system("test"), &again, &[], &[])
             .await
             .err()
             .map(|e| e.to_string());
@@ -243,9 +243,12 @@ async fn chain_to_tamper_with(db: &TestDb) -> (Store, PublicKey, OrgId) {
     (store, public, org)
 }
 
+/// What verification must report for one kind of tampering.
+type Expect = fn(&Tamper) -> bool;
+
 #[tokio::test]
 async fn every_kind_of_tampering_is_named_with_its_first_bad_event() {
-    let cases: &[(&str, &str, fn(&Tamper) -> bool)] = &[
+    let cases: &[(&str, &str, Expect)] = &[
         (
             "a changed actor",
             "UPDATE audit_events SET actor = 'system:intruder' WHERE seq = 5",

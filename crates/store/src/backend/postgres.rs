@@ -4,7 +4,8 @@
 
 use crate::error::{Result, StoreError};
 use mandate_core::audit::SigningKey;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,8 @@ pub mod dialect {
          ORDER BY 1, 2";
 }
 
+// The same source is compiled once per backend on purpose (see the crate docs).
+#[allow(clippy::duplicate_mod)]
 #[path = "../repo/mod.rs"]
 pub mod repo;
 
@@ -41,6 +44,14 @@ pub async fn connect(
         reason,
     };
     let options = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
+    // One direct connection first: a pool that cannot connect only says it
+    // timed out, while this says why (refused, unknown host, no such database).
+    PgConnection::connect_with(&options)
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .close()
+        .await
+        .ok();
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))

@@ -28,6 +28,8 @@ pub mod dialect {
          ORDER BY 1, 2";
 }
 
+// The same source is compiled once per backend on purpose (see the crate docs).
+#[allow(clippy::duplicate_mod)]
 #[path = "../repo/mod.rs"]
 pub mod repo;
 

@@ -57,15 +57,15 @@ impl Insertable for OrgRow {
         "version",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
+        row.push_bind(self.org_id)
             .push_bind(&self.slug)
             .push_bind(&self.name)
             .push_bind(&self.purpose)
             .push_bind(&self.scope_statement)
             .push_bind(&self.strategic_goals)
-            .push_bind(&self.fiscal_year_start_month)
-            .push_bind(&self.created_at)
-            .push_bind(&self.version);
+            .push_bind(self.fiscal_year_start_month)
+            .push_bind(self.created_at)
+            .push_bind(self.version);
     }
 }
 
@@ -86,18 +86,18 @@ impl Insertable for PersonRow {
         "version",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
-            .push_bind(&self.person_id)
+        row.push_bind(self.org_id)
+            .push_bind(self.person_id)
             .push_bind(&self.name)
             .push_bind(&self.email)
             .push_bind(&self.department)
-            .push_bind(&self.manager_id)
+            .push_bind(self.manager_id)
             .push_bind(&self.kind)
-            .push_bind(&self.start_date)
-            .push_bind(&self.end_date)
-            .push_bind(&self.created_at)
-            .push_bind(&self.updated_at)
-            .push_bind(&self.version);
+            .push_bind(self.start_date)
+            .push_bind(self.end_date)
+            .push_bind(self.created_at)
+            .push_bind(self.updated_at)
+            .push_bind(self.version);
     }
 }
 
@@ -114,14 +114,14 @@ impl Insertable for UserRow {
         "disabled_at",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
-            .push_bind(&self.user_id)
-            .push_bind(&self.person_id)
+        row.push_bind(self.org_id)
+            .push_bind(self.user_id)
+            .push_bind(self.person_id)
             .push_bind(&self.email)
             .push_bind(&self.access_role)
             .push_bind(&self.password_hash)
-            .push_bind(&self.created_at)
-            .push_bind(&self.disabled_at);
+            .push_bind(self.created_at)
+            .push_bind(self.disabled_at);
     }
 }
 
@@ -141,9 +141,9 @@ impl Insertable for EventRow {
         "hash",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
-            .push_bind(&self.seq)
-            .push_bind(&self.occurred_at)
+        row.push_bind(self.org_id)
+            .push_bind(self.seq)
+            .push_bind(self.occurred_at)
             .push_bind(&self.actor)
             .push_bind(&self.entity_type)
             .push_bind(&self.entity_id)
@@ -166,10 +166,10 @@ impl Insertable for CheckpointRow {
         "signature",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
-            .push_bind(&self.seq)
+        row.push_bind(self.org_id)
+            .push_bind(self.seq)
             .push_bind(&self.head_hash)
-            .push_bind(&self.created_at)
+            .push_bind(self.created_at)
             .push_bind(&self.public_key)
             .push_bind(&self.signature);
     }
@@ -186,10 +186,10 @@ impl Insertable for HeadRow {
         "signature",
     ];
     fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-        row.push_bind(&self.org_id)
-            .push_bind(&self.seq)
+        row.push_bind(self.org_id)
+            .push_bind(self.seq)
             .push_bind(&self.head_hash)
-            .push_bind(&self.updated_at)
+            .push_bind(self.updated_at)
             .push_bind(&self.public_key)
             .push_bind(&self.signature);
     }

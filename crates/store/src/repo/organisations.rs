@@ -3,22 +3,27 @@
 
 use super::Repo;
 use super::batch::insert_rows;
-use super::rows::OrgRow;
+use super::rows::{OrgRow, PersonRow};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::timefmt::now;
-use mandate_core::{NewOrganisation, OrgId, Organisation, Slug};
+use mandate_core::{NewOrganisation, NewUser, OrgId, Organisation, Person, Slug};
 
 const ORG_COLUMNS: &str = "org_id, slug, name, purpose, scope_statement, strategic_goals, fiscal_year_start_month, created_at, version";
 
 impl Repo {
+    /// Creates an organisation with its first people and logins, all in one
+    /// transaction: `mandate init` and the demo never leave half an
+    /// organisation behind.
     pub async fn create_organisation(
         &self,
         actor: &Actor,
         new: &NewOrganisation,
+        people: &[Person],
+        users: &[NewUser],
     ) -> Result<Organisation> {
         let org = Organisation {
-            id: OrgId::new(),
+            id: new.id,
             slug: new.slug.clone(),
             name: new.name.clone(),
             purpose: new.purpose.clone(),
@@ -49,6 +54,21 @@ impl Repo {
                 org.slug.as_str()
             )))?;
         chain.record(Change::created("organisation", org.id, org.audit_json()));
+        if people.iter().any(|p| p.org_id != org.id) {
+            return Err(StoreError::Invalid(
+                "people planned for another organisation".into(),
+            ));
+        }
+        let rows: Vec<PersonRow> = people.iter().map(PersonRow::from).collect();
+        insert_rows(&mut tx, &rows, "", |_| {})
+            .await
+            .map_err(StoreError::on_unique("two people share an email"))?;
+        for person in people {
+            chain.record(Change::created("person", person.id, person.audit_json()));
+        }
+        for user in users {
+            self.insert_user(&mut tx, &mut chain, org.id, user).await?;
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(org)

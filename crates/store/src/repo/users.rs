@@ -1,69 +1,74 @@
 //! Login accounts, each linked to a person of the organisation.
 
-use super::Repo;
+use super::audit::Appender;
 use super::batch::insert_rows;
 use super::rows::UserRow;
+use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
-use mandate_core::{AccessRole, Email, OrgId, PersonId, User, UserId};
+use mandate_core::{Email, NewUser, OrgId, User, UserId};
+use sqlx::Transaction;
 
 const USER_COLUMNS: &str =
     "org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at";
 
 impl Repo {
-    /// Creates a login for `person` with `role`; `password_hash` is a PHC
-    /// string (argon2id), or `None` for an account that cannot sign in with a
-    /// password yet.
-    pub async fn create_user(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        person: PersonId,
-        role: AccessRole,
-        password_hash: Option<String>,
-    ) -> Result<User> {
+    /// Creates a login for an existing person.
+    pub async fn create_user(&self, actor: &Actor, org: OrgId, new: &NewUser) -> Result<User> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let user = self.insert_user(&mut tx, &mut chain, org, new).await?;
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Inserts a login inside a caller's transaction and records its event.
+    pub(super) async fn insert_user(
+        &self,
+        tx: &mut Transaction<'_, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        new: &NewUser,
+    ) -> Result<User> {
         let email: Option<(String,)> =
             sqlx::query_as("SELECT email FROM people WHERE org_id = $1 AND person_id = $2")
                 .bind(org.0)
-                .bind(person.0)
-                .fetch_optional(&mut *tx)
+                .bind(new.person_id.0)
+                .fetch_optional(&mut **tx)
                 .await?;
         let Some((email,)) = email else {
             return Err(StoreError::NotFound {
                 entity: "person",
-                id: person.to_string(),
+                id: new.person_id.to_string(),
             });
         };
         let user = User {
             id: UserId::new(),
             org_id: org,
-            person_id: person,
+            person_id: new.person_id,
             email: Email::parse(&email).map_err(StoreError::corrupt)?,
-            access_role: role,
+            access_role: new.access_role,
             created_at: chain.at(),
             disabled_at: None,
         };
         let row = UserRow {
             org_id: org.0,
             user_id: user.id.0,
-            person_id: person.0,
+            person_id: new.person_id.0,
             email: user.email.to_string(),
-            access_role: role.as_str().to_string(),
-            password_hash,
+            access_role: new.access_role.as_str().to_string(),
+            password_hash: new.password_hash.clone(),
             created_at: user.created_at,
             disabled_at: None,
         };
-        insert_rows(&mut tx, &[row], "", |_| {})
+        insert_rows(tx, &[row], "", |_| {})
             .await
             .map_err(StoreError::on_unique(format!(
                 "{} already has a login",
                 user.email
             )))?;
         chain.record(Change::created("user", user.id, user.audit_json()));
-        chain.seal(&mut tx).await?;
-        tx.commit().await?;
         Ok(user)
     }
 

@@ -1,0 +1,180 @@
+//! The command line's shape, declared with clap.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "mandate",
+    version,
+    about = "Mandate: the leadership side of an ISO/IEC 27001 ISMS (Clause 5)",
+    long_about = "Mandate keeps the records Clause 5 of ISO/IEC 27001 asks top management for, \
+                  runs the workflows that produce them, and keeps every change in a hash-chained, \
+                  signed audit log that anyone can verify offline."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Global {
+    /// Where the data lives: sqlite://PATH (embedded, the default) or postgres://USER@HOST/DB
+    #[arg(
+        long,
+        env = "MANDATE_DATABASE_URL",
+        global = true,
+        default_value = "sqlite://mandate-data/mandate.db"
+    )]
+    pub database_url: String,
+    /// The audit log's signing key file [default: beside the SQLite file, or ./mandate-data/ for PostgreSQL]
+    #[arg(long, env = "MANDATE_SIGNING_KEY", global = true)]
+    pub signing_key: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create the database, the signing key, an organisation and its first admin
+    Init(InitArgs),
+    /// Load a realistic sample organisation (and optionally serve it)
+    Demo(DemoArgs),
+    /// Serve the web interface and the API
+    Serve(ServeArgs),
+    /// Import records from files
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Verify, checkpoint and export the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent backup of the whole database (safe while the server runs)
+    Backup(BackupArgs),
+    /// Restore a backup into this database
+    Restore(RestoreArgs),
+}
+
+impl Command {
+    pub fn is_server(&self) -> bool {
+        matches!(
+            self,
+            Command::Serve(_) | Command::Demo(DemoArgs { serve: true, .. })
+        )
+    }
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// Email of the first admin (the password comes from MANDATE_ADMIN_PASSWORD or a prompt)
+    #[arg(long)]
+    pub admin_email: String,
+    /// The admin's name [default: from the email address]
+    #[arg(long)]
+    pub admin_name: Option<String>,
+    /// The organisation's name
+    #[arg(long, default_value = "My organisation")]
+    pub org_name: String,
+    /// A short name for the organisation, used with --org [default: from the name]
+    #[arg(long)]
+    pub org_slug: Option<String>,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// How many people the sample organisation has
+    #[arg(long, default_value_t = 250, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub people: u32,
+    /// Seed of the generator: the same seed gives the same organisation
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Serve the demo once it is loaded
+    #[arg(long)]
+    pub serve: bool,
+    /// Address to serve on, with --serve
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "MANDATE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import or update people from a CSV file (header: name,email[,department,manager_email,start_date,end_date,kind])
+    People(ImportPeopleArgs),
+}
+
+#[derive(Args)]
+pub struct ImportPeopleArgs {
+    /// The CSV file
+    pub file: PathBuf,
+    /// Import the valid rows and report the others, instead of importing nothing
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit chain and check every signed checkpoint; exit 1 on any tampering
+    Verify(VerifyArgs),
+    /// Sign a checkpoint at the current end of the chain now
+    Checkpoint(OrgArg),
+    /// Write the chain and its checkpoints as JSON lines, for verification without the database
+    Export(ExportArgs),
+    /// Print the public key auditors verify the log with
+    PublicKey,
+}
+
+#[derive(Args)]
+pub struct OrgArg {
+    /// Only this organisation [default: all]
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Only this organisation [default: all]
+    #[arg(long, conflicts_with = "file")]
+    pub org: Option<String>,
+    /// Verify an exported file instead of the database
+    #[arg(long, requires = "public_key")]
+    pub file: Option<PathBuf>,
+    /// The public key to verify with: 64 hex characters, or a file holding them
+    /// [default: derived from the signing key]
+    #[arg(long)]
+    pub public_key: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The file to write
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only this organisation [default: all]
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// The backup file to write (JSON lines)
+    pub path: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// The backup file to read
+    pub path: PathBuf,
+    /// Replace the contents of a database that is not empty
+    #[arg(long)]
+    pub force: bool,
+}

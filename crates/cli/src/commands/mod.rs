@@ -1,0 +1,27 @@
+//! One module per command.
+
+mod audit;
+mod audit_file;
+mod backup;
+mod demo;
+mod import;
+mod init;
+mod serve;
+
+use crate::args::{Cli, Command};
+use crate::context::Context;
+use anyhow::Result;
+use std::process::ExitCode;
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let ctx = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args).await,
+        Command::Demo(args) => demo::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
+        Command::Import(command) => import::run(&ctx, command).await,
+        Command::Audit(command) => audit::run(&ctx, command).await,
+        Command::Backup(args) => backup::backup(&ctx, args).await,
+        Command::Restore(args) => backup::restore(&ctx, args).await,
+    }
+}

@@ -1,0 +1,43 @@
+//! `mandate serve`: the web interface and API until SIGTERM or Ctrl-C.
+
+use crate::args::ServeArgs;
+use crate::context::Context;
+use anyhow::{Context as _, Result};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
+    let store = Arc::new(ctx.open_for_writing(false).await?);
+    println!(
+        "Mandate is serving on http://{} (Ctrl-C to stop)",
+        args.bind
+    );
+    mandate_web::serve(Arc::clone(&store), args.bind, shutdown_signal())
+        .await
+        .with_context(|| format!("cannot serve on {}", args.bind))?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or SIGTERM; requests in flight are then finished.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

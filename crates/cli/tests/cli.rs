@@ -1,0 +1,476 @@
+//! The `mandate` binary, run as a user would, against every backend.
+
+use mandate_testkit::TestDb;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn mandate(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(args)
+        .env("MANDATE_DATABASE_URL", &db.url)
+        .env("MANDATE_SIGNING_KEY", db.key_path())
+        .env("MANDATE_ADMIN_PASSWORD", PASSWORD)
+        .env("MANDATE_DEMO_PASSWORD", PASSWORD)
+        .env_remove("MANDATE_LOG")
+        .current_dir(db.dir.path())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs and expects success, showing the output otherwise.
+fn ok(db: &TestDb, args: &[&str]) -> String {
+    let o = mandate(db, args);
+    assert!(
+        o.status.success(),
+        "{} {args:?} failed:\n{}{}",
+        db.backend,
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// An error is one line on stderr, starting with `error:`, and exit code 2.
+fn assert_one_line_error(o: &Output, contains: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(contains),
+        "{err}"
+    );
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("written");
+    path.display().to_string()
+}
+
+#[tokio::test]
+async fn init_creates_an_organisation_with_its_admin_once() {
+    for db in TestDb::all().await {
+        let out = ok(
+            &db,
+            &[
+                "init",
+                "--admin-email",
+                "Ana.Silva@Acme.example",
+                "--org-name",
+                "Acme Widgets Ltd.",
+            ],
+        );
+        assert!(out.contains("acme-widgets-ltd"), "{out}");
+        assert!(ok(&db, &["audit", "verify"]).contains("3 events"));
+        let again = mandate(
+            &db,
+            &[
+                "init",
+                "--admin-email",
+                "ana.silva@acme.example",
+                "--org-name",
+                "Acme Widgets Ltd.",
+            ],
+        );
+        assert_one_line_error(&again, "already exists");
+        // A second organisation in the same deployment.
+        ok(
+            &db,
+            &[
+                "init",
+                "--admin-email",
+                "bo@globex.example",
+                "--org-name",
+                "Globex",
+            ],
+        );
+        let verify = ok(&db, &["audit", "verify"]);
+        assert!(
+            verify.contains("acme-widgets-ltd:") && verify.contains("globex:"),
+            "{verify}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn init_with_bad_input_writes_nothing() {
+    let db = TestDb::sqlite();
+    let short = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["init", "--admin-email", "ana@acme.example"])
+        .env("MANDATE_DATABASE_URL", &db.url)
+        .env("MANDATE_SIGNING_KEY", db.key_path())
+        .env("MANDATE_ADMIN_PASSWORD", "too short")
+        .output()
+        .expect("runs");
+    assert_one_line_error(&short, "at least 12 characters");
+    let bad_email = mandate(&db, &["init", "--admin-email", "not-an-email"]);
+    assert_one_line_error(&bad_email, "not a valid email address");
+    assert!(!db.path("mandate.db").exists(), "no database was created");
+    assert!(!db.key_path().exists(), "no key was created");
+}
+
+#[tokio::test]
+async fn demo_creates_one_login_per_access_role_and_leaves_itself_alone() {
+    for db in TestDb::all().await {
+        let out = ok(&db, &["demo"]);
+        assert!(out.contains("250 people"), "{out}");
+        for role in [
+            "admin",
+            "isms_manager",
+            "top_management",
+            "manager",
+            "staff",
+            "auditor",
+        ] {
+            assert!(
+                out.contains(&format!("{role}@demo.example")),
+                "{role}: {out}"
+            );
+        }
+        let again = ok(&db, &["demo"]);
+        assert!(
+            again.contains("already there") && again.contains("leaving it as it is"),
+            "{again}"
+        );
+        assert!(ok(&db, &["audit", "verify"]).contains("257 events"));
+    }
+}
+
+#[tokio::test]
+async fn demo_scales_by_seed_and_size() {
+    let db = TestDb::sqlite();
+    let out = ok(&db, &["demo", "--people", "3000", "--seed", "7"]);
+    assert!(out.contains("3,000 people"), "{out}");
+    let verify = ok(&db, &["audit", "verify"]);
+    assert!(
+        verify.contains("3,007 events and 3 checkpoints"),
+        "{verify}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_people_file_is_reported_line_by_line_and_imports_nothing() {
+    for db in TestDb::all().await {
+        ok(
+            &db,
+            &[
+                "init",
+                "--admin-email",
+                "admin@acme.example",
+                "--org-name",
+                "Acme",
+            ],
+        );
+        let file = write(
+            db.dir.path(),
+            "people.csv",
+            "name,email,department,manager_email\n\
+             Ana Silva,ana@acme.example,IT,\n\
+             Bo Chen,bo@acme.example,IT,ghost@acme.example\n\
+             Cy,not-an-email,,\n\
+             Di,ANA@acme.example,,\n",
+        );
+        let o = mandate(&db, &["import", "people", &file]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains("line 3: manager ghost@acme.example matches nobody"),
+            "{err}"
+        );
+        assert!(
+            err.contains("line 4: \"not-an-email\" is not a valid email address"),
+            "{err}"
+        );
+        assert!(
+            err.contains("line 5: ana@acme.example is already on line 2"),
+            "{err}"
+        );
+        assert!(err.contains("nothing was imported"), "{err}");
+        assert!(
+            ok(&db, &["audit", "verify"]).contains("3 events"),
+            "nothing was written"
+        );
+
+        let out = ok(&db, &["import", "people", &file, "--skip-invalid"]);
+        assert!(
+            out.contains("1 created") && out.contains("3 invalid row(s) skipped"),
+            "{out}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reimporting_people_updates_them_by_email() {
+    for db in TestDb::all().await {
+        ok(
+            &db,
+            &[
+                "init",
+                "--admin-email",
+                "admin@acme.example",
+                "--org-name",
+                "Acme",
+            ],
+        );
+        let first = write(
+            db.dir.path(),
+            "people.csv",
+            "name,email,department,manager_email,start_date,kind\n\
+             Bo Chen,bo@acme.example,IT,ana@acme.example,2024-02-01,contractor\n\
+             Ana Silva,ana@acme.example,IT,,2020-01-10,employee\n",
+        );
+        let out = ok(&db, &["import", "people", &first]);
+        assert!(out.contains("2 created, 0 updated, 0 unchanged"), "{out}");
+        let second = write(
+            db.dir.path(),
+            "people2.csv",
+            "email,name,end_date\nbo@acme.example,Bo Chen,2025-06-30\nana@acme.example,Ana Silva,\n",
+        );
+        let out = ok(&db, &["import", "people", &second]);
+        assert!(out.contains("0 created, 1 updated, 1 unchanged"), "{out}");
+        assert!(ok(&db, &["audit", "verify"]).contains("6 events"));
+    }
+}
+
+#[tokio::test]
+async fn malformed_csv_headers_stop_the_import() {
+    let db = TestDb::sqlite();
+    ok(
+        &db,
+        &[
+            "init",
+            "--admin-email",
+            "admin@acme.example",
+            "--org-name",
+            "Acme",
+        ],
+    );
+    let file = write(db.dir.path(), "p.csv", "name,mail\nAna,ana@acme.example\n");
+    assert_one_line_error(
+        &mandate(&db, &["import", "people", &file]),
+        "unknown column \"mail\"",
+    );
+    let file = write(db.dir.path(), "q.csv", "name\nAna\n");
+    assert_one_line_error(
+        &mandate(&db, &["import", "people", &file]),
+        "lacks the column \"email\"",
+    );
+    let missing = db.path("missing.csv").display().to_string();
+    assert_one_line_error(
+        &mandate(&db, &["import", "people", &missing]),
+        "cannot open",
+    );
+}
+
+#[tokio::test]
+async fn tampering_with_the_database_is_named_and_fails_verification() {
+    for db in TestDb::all().await {
+        ok(&db, &["demo", "--people", "40"]);
+        db.execute("UPDATE audit_events SET actor = 'system:intruder' WHERE seq = 5")
+            .await;
+        let o = mandate(&db, &["audit", "verify"]);
+        assert_eq!(o.status.code(), Some(1), "{}", db.backend);
+        assert!(
+            stderr(&o).contains("demo: TAMPERED: event 5: its stored fields do not match its hash"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_exported_chain_verifies_offline_and_its_tampering_is_caught() {
+    for db in TestDb::all().await {
+        ok(&db, &["demo", "--people", "1200"]);
+        ok(&db, &["audit", "checkpoint"]);
+        let export = db.path("chain.jsonl").display().to_string();
+        ok(&db, &["audit", "export", "--out", &export]);
+        let public = ok(&db, &["audit", "public-key"]).trim().to_string();
+        let nowhere = TestDb::sqlite(); // no database and no key at all
+        let out = ok(
+            &nowhere,
+            &[
+                "audit",
+                "verify",
+                "--file",
+                &export,
+                "--public-key",
+                &public,
+            ],
+        );
+        assert!(
+            out.contains("1,207 events and 2 checkpoints verified"),
+            "{out}"
+        );
+
+        let text = std::fs::read_to_string(&export).expect("read");
+        // Event 2's action, rewritten by someone without the signing key.
+        let tampered: String = text
+            .lines()
+            .map(|line| {
+                let mut value: serde_json::Value = serde_json::from_str(line).expect("json line");
+                if value["type"] == "event" && value["seq"] == 2 {
+                    value["action"] = "delete".into();
+                }
+                format!("{value}\n")
+            })
+            .collect();
+        let file = write(nowhere.dir.path(), "tampered.jsonl", &tampered);
+        let o = mandate(
+            &nowhere,
+            &["audit", "verify", "--file", &file, "--public-key", &public],
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("TAMPERED: event 2: its stored fields"),
+            "{}",
+            stderr(&o)
+        );
+
+        let other_key = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29";
+        let o = mandate(
+            &nowhere,
+            &[
+                "audit",
+                "verify",
+                "--file",
+                &export,
+                "--public-key",
+                other_key,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("does not verify with public key"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip_and_refuse_to_overwrite() {
+    for db in TestDb::all().await {
+        ok(&db, &["demo", "--people", "100"]);
+        let file = db.path("backup.jsonl").display().to_string();
+        let out = ok(&db, &["backup", &file]);
+        assert!(out.contains("1 organisation(s), 107 audit events"), "{out}");
+        let refused = mandate(&db, &["restore", &file]);
+        assert_one_line_error(&refused, "pass --force");
+        ok(&db, &["restore", &file, "--force"]);
+        assert!(ok(&db, &["audit", "verify"]).contains("107 events"));
+
+        let target = TestDb::sqlite();
+        std::fs::copy(db.key_path(), target.key_path()).expect("key copied");
+        ok(&target, &["restore", &file]);
+        assert!(ok(&target, &["audit", "verify"]).contains("107 events"));
+    }
+}
+
+#[tokio::test]
+async fn unusable_databases_and_keys_are_one_clear_line() {
+    let db = TestDb::sqlite();
+    assert_one_line_error(
+        &mandate(&db, &["audit", "checkpoint"]),
+        "cannot read the signing key",
+    );
+    ok(&db, &["demo", "--people", "5"]);
+    let garbage = write(db.dir.path(), "garbage.db", "this is not a database");
+    let o = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args([
+            "--database-url",
+            &format!("sqlite://{garbage}"),
+            "--signing-key",
+        ])
+        .arg(db.key_path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("runs");
+    assert_one_line_error(&o, "not an SQLite database");
+    let o = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args([
+            "--database-url",
+            "postgres://mandate@127.0.0.1:1/none",
+            "--signing-key",
+        ])
+        .arg(db.key_path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("runs");
+    assert_one_line_error(
+        &o,
+        "cannot open the database at postgres://mandate@127.0.0.1:1/none",
+    );
+    let wrong_key = write(db.dir.path(), "wrong.key", &"ab".repeat(32));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args([
+            "--database-url",
+            &db.url,
+            "--signing-key",
+            &wrong_key,
+            "audit",
+            "checkpoint",
+        ])
+        .output()
+        .expect("runs");
+    assert_one_line_error(&o, "this database was signed with");
+}
+
+#[tokio::test]
+async fn serve_answers_health_checks_and_stops_on_sigterm() {
+    use std::io::{Read, Write};
+    let db = TestDb::sqlite();
+    ok(&db, &["demo", "--people", "5"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("MANDATE_DATABASE_URL", &db.url)
+        .env("MANDATE_SIGNING_KEY", db.key_path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serves");
+    let mut answer = String::new();
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            stream
+                .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .expect("request");
+            stream.read_to_string(&mut answer).expect("response");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.contains("ready"),
+        "{answer}"
+    );
+    let pid = child.id().to_string();
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "a graceful stop exits 0: {status:?}");
+}
