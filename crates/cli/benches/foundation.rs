@@ -17,9 +17,16 @@ use std::time::Instant;
 const PEOPLE: usize = 100_000;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     let csv = people_csv(PEOPLE);
-    println!("people CSV: {} rows, {:.1} MiB", PEOPLE, csv.len() as f64 / 1_048_576.0);
+    println!(
+        "people CSV: {} rows, {:.1} MiB",
+        PEOPLE,
+        csv.len() as f64 / 1_048_576.0
+    );
     runtime.block_on(async {
         for db in TestDb::all().await {
             run(&db, &csv).await;
@@ -33,7 +40,11 @@ async fn run(db: &TestDb, csv: &str) {
     let url = DatabaseUrl::parse(&db.url).expect("url");
     let store = Store::open(&url, true, Some(key)).await.expect("store");
     let new = NewOrganisation::new(Slug::parse("bench").expect("slug"), "Bench Ltd").expect("org");
-    let org = store.create_organisation(&Actor::system("bench"), &new, &[], &[]).await.expect("org").id;
+    let org = store
+        .create_organisation(&Actor::system("bench"), &new, &[], &[])
+        .await
+        .expect("org")
+        .id;
 
     let started = Instant::now();
     let parsed = mandate_report::people_csv::parse(csv.as_bytes()).expect("header");
@@ -43,7 +54,10 @@ async fn run(db: &TestDb, csv: &str) {
     let (plan, errors) = plan_import(org, &existing, &parsed.rows, now());
     assert!(errors.is_empty());
     let plan_time = started.elapsed() - parse_time;
-    store.import_people(&Actor::system("bench"), org, &plan, &|_| {}).await.expect("import");
+    store
+        .import_people(&Actor::system("bench"), org, &plan, &|_| {})
+        .await
+        .expect("import");
     let total = started.elapsed();
     println!(
         "{:<8} import {PEOPLE} people: {:>6.2} s  (parse {:.2} s, plan {:.2} s, write {:.2} s)  {:>8.0} people/s",
@@ -60,13 +74,21 @@ async fn run(db: &TestDb, csv: &str) {
     let existing = store.people_all(org).await.expect("people");
     let (plan, _) = plan_import(org, &existing, &parsed.rows, now());
     assert_eq!(plan.unchanged, PEOPLE);
-    println!("{:<8} re-import, nothing changed: {:.2} s", db.backend, started.elapsed().as_secs_f64());
+    println!(
+        "{:<8} re-import, nothing changed: {:.2} s",
+        db.backend,
+        started.elapsed().as_secs_f64()
+    );
 
     let mut best = f64::MAX;
     let mut events = 0;
     for _ in 0..3 {
         let started = Instant::now();
-        let report = store.verify_chain(org, &public).await.expect("readable").expect("untampered");
+        let report = store
+            .verify_chain(org, &public)
+            .await
+            .expect("readable")
+            .expect("untampered");
         best = best.min(started.elapsed().as_secs_f64());
         events = report.events;
     }

@@ -530,3 +530,43 @@ async fn a_broken_backup_file_restores_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_rewritten_event_time_is_caught_even_when_it_names_the_same_instant() {
+    for db in TestDb::all().await {
+        let (store, public, org) = chain_to_tamper_with(&db).await;
+        let sql = if db.backend == "postgres" {
+            "UPDATE audit_events SET occurred_at = occurred_at + interval '1 microsecond' WHERE seq = 8"
+        } else {
+            // Same instant, other spelling: still a changed byte.
+            "UPDATE audit_events SET occurred_at = replace(occurred_at, 'Z', '+00:00') WHERE seq = 8"
+        };
+        db.execute(sql).await;
+        let outcome = store.verify_chain(org, &public).await.expect("readable");
+        assert_eq!(
+            outcome.err(),
+            Some(Tamper::Altered { seq: 8 }),
+            "{}",
+            db.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_field_changed_to_another_type_is_caught() {
+    for db in TestDb::all().await {
+        let (store, public, org) = chain_to_tamper_with(&db).await;
+        let sql = if db.backend == "postgres" {
+            "UPDATE audit_events SET after_json = NULL WHERE seq = 3"
+        } else {
+            "UPDATE audit_events SET actor = 42 WHERE seq = 3"
+        };
+        db.execute(sql).await;
+        let outcome = store.verify_chain(org, &public).await.expect("readable");
+        assert!(
+            matches!(outcome, Err(Tamper::Altered { seq: 1..=3 })),
+            "{}: {outcome:?}",
+            db.backend
+        );
+    }
+}

@@ -252,3 +252,130 @@ impl ChainVerifier {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::chain::EventDraft;
+    use crate::audit::key::SigningKey;
+    use crate::timefmt::now;
+    use proptest::prelude::*;
+
+    struct Chain {
+        key: SigningKey,
+        org: OrgId,
+        events: Vec<AuditEvent>,
+        checkpoints: Vec<Checkpoint>,
+        head: Head,
+    }
+
+    fn chain(len: usize) -> Chain {
+        let key = SigningKey::from_seed([3; 32]);
+        let org = OrgId::new();
+        let at = now();
+        let mut head = ChainHead::empty(org);
+        let mut events = Vec::new();
+        let mut checkpoints = Vec::new();
+        for i in 0..len {
+            let draft = EventDraft {
+                occurred_at: at,
+                actor: format!("user:{i}"),
+                entity_type: "person".into(),
+                entity_id: format!("p{i}"),
+                action: "update".into(),
+                before: Some(format!("{{\"n\":{i}}}")),
+                after: (i % 3 != 0).then(|| format!("{{\"n\":{}}}", i + 1)),
+            };
+            events.push(head.append(draft));
+            if head.seq % CHECKPOINT_INTERVAL == 0 {
+                checkpoints.push(Checkpoint::sign(&head, at, &key));
+            }
+        }
+        let signed = Head::sign(&head, at, &key);
+        Chain {
+            key,
+            org,
+            events,
+            checkpoints,
+            head: signed,
+        }
+    }
+
+    fn verify(c: &Chain) -> Result<VerifyReport, Tamper> {
+        let mut v = ChainVerifier::new(c.key.public_key(), c.org, c.checkpoints.clone())?;
+        v.expect_head(&c.head)?;
+        for e in &c.events {
+            v.push(e)?;
+        }
+        v.finish(Some(&c.head))
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies_with_its_checkpoints() {
+        let c = chain(2_345);
+        let report = verify(&c).expect("untampered");
+        assert_eq!((report.events, report.checkpoints), (2_345, 2));
+    }
+
+    #[test]
+    fn an_empty_chain_verifies_against_its_head() {
+        let c = chain(0);
+        assert_eq!(verify(&c).map(|r| r.events), Ok(0));
+    }
+
+    proptest! {
+        #[test]
+        fn any_changed_byte_of_any_field_is_caught_at_that_event(
+            len in 1usize..40,
+            pick in any::<prop::sample::Index>(),
+            field in 0usize..8,
+            byte in any::<prop::sample::Index>(),
+        ) {
+            let mut c = chain(len);
+            let i = pick.index(len);
+            let e = &mut c.events[i];
+            let target: &mut String = match field {
+                0 => &mut e.actor,
+                1 => &mut e.entity_type,
+                2 => &mut e.entity_id,
+                3 => &mut e.action,
+                4 => e.before.get_or_insert_with(String::new),
+                5 => e.after.get_or_insert_with(String::new),
+                6 => &mut e.prev_hash,
+                _ => &mut e.hash,
+            };
+            if target.is_empty() {
+                target.push('x');
+            } else {
+                let at = byte.index(target.len());
+                let mut bytes = std::mem::take(target).into_bytes();
+                bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+                *target = String::from_utf8_lossy(&bytes).into_owned();
+            }
+            let seq = c.events[i].seq;
+            prop_assert_eq!(verify(&c).map_err(|t| t.seq()), Err(seq));
+        }
+
+        #[test]
+        fn any_removed_or_swapped_event_is_caught(len in 2usize..40, pick in any::<prop::sample::Index>(), swap in any::<bool>()) {
+            let mut c = chain(len);
+            let i = pick.index(len - 1);
+            if swap {
+                c.events.swap(i, i + 1);
+            } else {
+                c.events.remove(i);
+            }
+            let first_bad = c.events[i].seq.min(i as i64 + 1);
+            prop_assert_eq!(verify(&c).map_err(|t| t.seq()), Err(first_bad));
+        }
+
+        #[test]
+        fn any_cut_tail_is_caught(len in 1usize..40, keep in any::<prop::sample::Index>()) {
+            let mut c = chain(len);
+            let kept = keep.index(len);
+            c.events.truncate(kept);
+            let outcome = verify(&c);
+            prop_assert!(matches!(outcome, Err(Tamper::TailCut { .. })), "{:?}", outcome);
+        }
+    }
+}

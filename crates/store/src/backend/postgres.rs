@@ -4,13 +4,16 @@
 
 use crate::error::{Result, StoreError};
 use mandate_core::audit::SigningKey;
-use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub type Db = sqlx::Postgres;
+
+/// Verifying or backing up a large chain legitimately takes seconds.
+const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -25,6 +28,8 @@ pub mod dialect {
          FROM information_schema.columns \
          WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%' \
          ORDER BY 1, 2";
+    /// PostgreSQL streams rows fast enough one by one.
+    pub const EVENT_CHUNKS: Option<&str> = None;
 }
 
 // The same source is compiled once per backend on purpose (see the crate docs).
@@ -43,7 +48,9 @@ pub async fn connect(
         url: redacted.to_string(),
         reason,
     };
-    let options = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| fail(e.to_string()))?
+        .log_slow_statements(log::LevelFilter::Info, SLOW_STATEMENT);
     // One direct connection first: a pool that cannot connect only says it
     // timed out, while this says why (refused, unknown host, no such database).
     PgConnection::connect_with(&options)

@@ -5,12 +5,16 @@
 
 use crate::error::{Result, StoreError};
 use mandate_core::audit::SigningKey;
+use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub type Db = sqlx::Sqlite;
+
+/// Verifying or backing up a large chain legitimately takes seconds.
+const SLOW_STATEMENT: Duration = Duration::from_secs(5);
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -26,6 +30,15 @@ pub mod dialect {
          FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%' \
          ORDER BY 1, 2";
+    /// Audit events of one organisation after a sequence number, up to 2,000
+    /// of them as one JSON array per row. sqlx hands rows over from SQLite's
+    /// worker thread one at a time, which caps verification near 100,000
+    /// events/s; a chunk crosses as one row.
+    pub const EVENT_CHUNKS: Option<&str> = Some(
+        "SELECT json_group_array(json_array(seq, occurred_at, actor, entity_type, entity_id, action, \
+         before_json, after_json, prev_hash, hash) ORDER BY seq), MAX(seq) \
+         FROM (SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT 2000)",
+    );
 }
 
 // The same source is compiled once per backend on purpose (see the crate docs).
@@ -59,7 +72,10 @@ pub async fn connect(
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Rows cross from SQLite's worker thread in batches instead of one wake-up each.
+        .row_buffer_size(4096)
+        .log_slow_statements(log::LevelFilter::Info, SLOW_STATEMENT);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -10,9 +10,10 @@ use mandate_core::audit::{
     Actor, AuditEvent, CHECKPOINT_INTERVAL, ChainHead, ChainVerifier, Change, Checkpoint,
     EXPORT_FORMAT, EventDraft, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
-use mandate_core::timefmt::now;
+use mandate_core::timefmt::{now, parse_instant};
 use sqlx::Transaction;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 const EVENT_COLUMNS: &str = "org_id, seq, occurred_at, actor, entity_type, entity_id, action, before_json, after_json, prev_hash, hash";
 const HEAD_UPSERT: &str = " ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, head_hash = excluded.head_hash, \
@@ -139,27 +140,12 @@ impl Repo {
         {
             return Ok(Err(t));
         }
-        let sql =
-            format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE org_id = $1 ORDER BY seq");
-        let mut events = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
-            .bind(org.0)
-            .fetch(&mut *tx);
-        let mut last = 0;
-        loop {
-            match events.try_next().await {
-                Ok(Some(row)) => {
-                    last = row.seq;
-                    if let Err(t) = verifier.push(&AuditEvent::from(row)) {
-                        return Ok(Err(t));
-                    }
-                }
-                Ok(None) => break,
-                // A field altered into something its column cannot hold.
-                Err(sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_)) => {
-                    return Ok(Err(Tamper::Altered { seq: last + 1 }));
-                }
-                Err(e) => return Err(e.into()),
-            }
+        let pushed = match dialect::EVENT_CHUNKS {
+            Some(sql) => push_chunks(&mut tx, org, sql, &mut verifier).await?,
+            None => push_rows(&mut tx, org, &mut verifier).await?,
+        };
+        if let Err(t) = pushed {
+            return Ok(Err(t));
         }
         Ok(verifier.finish(head.as_ref()))
     }
@@ -255,6 +241,122 @@ impl Repo {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(Checkpoint::from))
+    }
+}
+
+/// Feeds `org`'s events to `verifier` row by row.
+async fn push_rows(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    verifier: &mut ChainVerifier,
+) -> Result<Result<(), Tamper>> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE org_id = $1 ORDER BY seq");
+    let mut events = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .fetch(&mut **tx);
+    let mut last = 0;
+    loop {
+        match events.try_next().await {
+            Ok(Some(row)) => {
+                last = row.seq;
+                if let Err(t) = verifier.push(&AuditEvent::from(row)) {
+                    return Ok(Err(t));
+                }
+            }
+            Ok(None) => return Ok(Ok(())),
+            // A field altered into something its column cannot hold.
+            Err(sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_)) => {
+                return Ok(Err(Tamper::Altered { seq: last + 1 }));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// One event as a JSON array of its stored fields (see `dialect::EVENT_CHUNKS`).
+#[derive(serde::Deserialize)]
+struct ChunkEvent(
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+/// Feeds `org`'s events to `verifier` a chunk at a time.
+async fn push_chunks(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    sql: &'static str,
+    verifier: &mut ChainVerifier,
+) -> Result<Result<(), Tamper>> {
+    let mut last = 0;
+    loop {
+        let chunk: std::result::Result<(Option<String>, Option<i64>), sqlx::Error> =
+            sqlx::query_as(sql)
+                .bind(org.0)
+                .bind(last)
+                .fetch_one(&mut **tx)
+                .await;
+        let (json, max) = match chunk {
+            Ok((Some(json), Some(max))) => (json, max),
+            Ok(_) => return Ok(Ok(())),
+            // SQLite could not render a field as JSON: it holds what its column never would.
+            Err(
+                sqlx::Error::Database(_)
+                | sqlx::Error::ColumnDecode { .. }
+                | sqlx::Error::Decode(_),
+            ) => {
+                return Ok(Err(Tamper::Altered { seq: last + 1 }));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Ok(events) = serde_json::from_str::<Vec<ChunkEvent>>(&json) else {
+            return Ok(Err(Tamper::Altered { seq: last + 1 }));
+        };
+        for ChunkEvent(
+            seq,
+            at,
+            actor,
+            entity_type,
+            entity_id,
+            action,
+            before,
+            after,
+            prev_hash,
+            hash,
+        ) in events
+        {
+            // The text must be exactly what was written, not merely the same instant.
+            let Some(occurred_at) = parse_instant(&at)
+                .ok()
+                .filter(|t| t.format(&Rfc3339).ok().as_deref() == Some(&at))
+            else {
+                return Ok(Err(Tamper::Altered { seq }));
+            };
+            let event = AuditEvent {
+                org_id: org,
+                seq,
+                occurred_at,
+                actor,
+                entity_type,
+                entity_id,
+                action,
+                before,
+                after,
+                prev_hash,
+                hash,
+            };
+            if let Err(t) = verifier.push(&event) {
+                return Ok(Err(t));
+            }
+        }
+        last = max;
     }
 }
 
