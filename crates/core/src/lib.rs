@@ -12,13 +12,16 @@ pub mod ids;
 pub mod import;
 pub mod organisation;
 pub mod password;
+pub mod permission;
 pub mod person;
 pub mod timefmt;
+pub mod token;
 pub mod user;
 
 pub use access::AccessRole;
 pub use email::Email;
 pub use ids::{OrgId, PersonId, UserId};
 pub use organisation::{NewOrganisation, Organisation, Slug};
+pub use permission::Permission;
 pub use person::{NewPerson, Person, PersonKind};
 pub use user::{NewUser, User};

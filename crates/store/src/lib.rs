@@ -17,7 +17,10 @@ pub mod keyfile;
 mod location;
 mod store;
 
-pub use backend::{BackupSummary, ImportSummary, RestoreSummary, TABLES as BACKUP_TABLES};
+pub use backend::{
+    AuditPage, AuditQuery, BackupSummary, EPHEMERAL_TABLES, ImportSummary, OrganisationChanges,
+    PeoplePage, PeopleQuery, RestoreSummary, SessionRecord, TABLES as BACKUP_TABLES,
+};
 pub use error::StoreError;
 pub use location::DatabaseUrl;
 pub use store::Store;

@@ -1,18 +1,25 @@
 //! [`Store`]: the one storage interface the rest of Mandate sees. It holds
 //! either backend and forwards each call to it.
 
-use crate::backend::{BackupSummary, ImportSummary, RestoreSummary, postgres, sqlite};
+use crate::backend::{
+    AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
+    PeopleQuery, RestoreSummary, SessionRecord, postgres, sqlite,
+};
 use crate::error::Result;
 use crate::location::DatabaseUrl;
+use mandate_core::UserId;
 use mandate_core::audit::{
     Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
 use mandate_core::import::ImportPlan;
+use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
 };
 use std::path::Path;
 use std::sync::Arc;
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 pub enum Store {
     Sqlite(sqlite::repo::Repo),
@@ -117,6 +124,54 @@ impl Store {
         ) -> Result<u64>;
         pub async fn checkpoint_now(&self, org: OrgId) -> Result<Option<Checkpoint>>;
         pub async fn last_checkpoint(&self, org: OrgId) -> Result<Option<Checkpoint>>;
+
+        pub async fn update_organisation(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            expected_version: i64,
+            changes: &OrganisationChanges
+        ) -> Result<Organisation>;
+        pub async fn people_page(&self, org: OrgId, query: &PeopleQuery) -> Result<PeoplePage>;
+        /// Replaces a person's fields if the stored version is `expected_version`.
+        pub async fn update_person(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            id: PersonId,
+            expected_version: i64,
+            changes: &NewPerson,
+            action: &'static str
+        ) -> Result<Person>;
+        pub async fn user(&self, org: OrgId, id: UserId) -> Result<Option<User>>;
+        pub async fn logins_with_email(&self, email: &Email) -> Result<Vec<(User, Option<String>)>>;
+        pub async fn set_password(&self, actor: &Actor, org: OrgId, user: UserId, password_hash: &str) -> Result<()>;
+        pub async fn create_session(
+            &self,
+            org: OrgId,
+            user: UserId,
+            session_hash: &str,
+            csrf_token: &str,
+            now: OffsetDateTime
+        ) -> Result<()>;
+        pub async fn session(&self, session_hash: &str) -> Result<Option<SessionRecord>>;
+        pub async fn touch_session(&self, session_hash: &str, now: OffsetDateTime) -> Result<()>;
+        pub async fn delete_session(&self, session_hash: &str) -> Result<()>;
+        pub async fn delete_other_sessions(&self, org: OrgId, user: UserId, keep: &str) -> Result<u64>;
+        pub async fn purge_sessions(&self, idle_before: OffsetDateTime, created_before: OffsetDateTime) -> Result<u64>;
+        pub async fn create_token(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            user: UserId,
+            name: &str,
+            token_hash: &str
+        ) -> Result<ApiToken>;
+        pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>>;
+        pub async fn touch_token(&self, org: OrgId, token: Uuid, now: OffsetDateTime) -> Result<()>;
+        pub async fn tokens_of_user(&self, org: OrgId, user: UserId) -> Result<Vec<ApiToken>>;
+        pub async fn revoke_token(&self, actor: &Actor, org: OrgId, owner: UserId, token: Uuid) -> Result<ApiToken>;
+        pub async fn audit_events(&self, org: OrgId, query: &AuditQuery) -> Result<AuditPage>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

@@ -89,6 +89,7 @@ async fn every_table_carries_org_id_and_is_in_backups() {
             );
         }
         let mut backed_up = mandate_store::BACKUP_TABLES.to_vec();
+        backed_up.extend(mandate_store::EPHEMERAL_TABLES);
         backed_up.sort_unstable();
         assert_eq!(
             tables, backed_up,

@@ -5,7 +5,10 @@ pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
-pub use summaries::{BackupSummary, ImportSummary, RestoreSummary};
+pub use summaries::{
+    AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
+    PeopleQuery, RestoreSummary, SessionRecord,
+};
 
 /// Tables in the order a restore fills them (parents first). A test checks
 /// that it names every table of the schema, so no table escapes backups.
@@ -13,10 +16,15 @@ pub const TABLES: &[&str] = &[
     "organisations",
     "people",
     "users",
+    "api_tokens",
     "audit_events",
     "audit_checkpoints",
     "audit_heads",
 ];
+
+/// Tables a backup leaves out: sign-in sessions end with the deployment they
+/// were made on.
+pub const EPHEMERAL_TABLES: &[&str] = &["sessions"];
 
 /// The backup file's first line names this format.
 pub const BACKUP_FORMAT: &str = "mandate-backup";

@@ -20,3 +20,57 @@ pub struct RestoreSummary {
     pub rows: u64,
     pub organisations: u64,
 }
+
+/// A signed-in browser session, with the user it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: mandate_core::User,
+    pub csrf_token: String,
+    pub created_at: time::OffsetDateTime,
+    pub last_seen_at: time::OffsetDateTime,
+}
+
+/// One page of a people list, with the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeoplePage {
+    pub items: Vec<mandate_core::Person>,
+    pub next_cursor: Option<String>,
+}
+
+/// Which people to list: a case-insensitive search in names and emails, and
+/// the cursor of a previous page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleQuery {
+    pub search: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// Which audit events to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<time::OffsetDateTime>,
+    pub until: Option<time::OffsetDateTime>,
+    /// Events before this sequence number (the cursor of the previous page).
+    pub before_seq: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub items: Vec<mandate_core::audit::AuditEvent>,
+    pub next_cursor: Option<i64>,
+}
+
+/// The editable fields of an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationChanges {
+    pub name: String,
+    pub purpose: String,
+    pub scope_statement: String,
+    pub strategic_goals: Vec<String>,
+    pub fiscal_year_start_month: u8,
+}

@@ -379,3 +379,33 @@ async fn load_head(tx: &mut Transaction<'_, Db>, org: OrgId) -> Result<Option<He
             .await?;
     Ok(row.map(Head::from))
 }
+
+impl Repo {
+    /// Audit events of `org`, newest first, filtered.
+    pub async fn audit_events(
+        &self,
+        org: OrgId,
+        query: &crate::backend::AuditQuery,
+    ) -> Result<crate::backend::AuditPage> {
+        let limit = query.limit.clamp(1, 500);
+        let rows: Vec<EventRow> = sqlx::query_as(dialect::AUDIT_PAGE)
+            .bind(org.0)
+            .bind(query.entity_type.as_deref())
+            .bind(query.entity_id.as_deref())
+            .bind(query.actor.as_deref())
+            .bind(query.from)
+            .bind(query.until)
+            .bind(query.before_seq)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items: Vec<AuditEvent> = rows.into_iter().map(AuditEvent::from).collect();
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|e| e.seq)
+        } else {
+            None
+        };
+        Ok(crate::backend::AuditPage { items, next_cursor })
+    }
+}

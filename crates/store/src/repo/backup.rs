@@ -3,9 +3,9 @@
 //! backup of an SQLite deployment restores into PostgreSQL and back.
 
 use super::batch::{Insertable, insert_rows};
-use super::rows::{CheckpointRow, EventRow, HeadRow, OrgRow, PersonRow, UserRow};
+use super::rows::{CheckpointRow, EventRow, HeadRow, OrgRow, PersonRow, TokenRow, UserRow};
 use super::{Db, Repo, dialect};
-use crate::backend::{BACKUP_FORMAT, BackupSummary, RestoreSummary, TABLES};
+use crate::backend::{BACKUP_FORMAT, BackupSummary, EPHEMERAL_TABLES, RestoreSummary, TABLES};
 use crate::error::{Result, StoreError};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ enum Line {
     Person(PersonRow),
     #[serde(rename = "users")]
     User(UserRow),
+    #[serde(rename = "api_tokens")]
+    Token(TokenRow),
     #[serde(rename = "audit_events")]
     Event(EventRow),
     #[serde(rename = "audit_checkpoints")]
@@ -45,6 +47,7 @@ struct Pending {
     organisations: Vec<OrgRow>,
     people: Vec<PersonRow>,
     users: Vec<UserRow>,
+    tokens: Vec<TokenRow>,
     events: Vec<EventRow>,
     checkpoints: Vec<CheckpointRow>,
     heads: Vec<HeadRow>,
@@ -57,6 +60,7 @@ impl Pending {
             Line::Organisation(r) => self.organisations.push(r),
             Line::Person(r) => self.people.push(r),
             Line::User(r) => self.users.push(r),
+            Line::Token(r) => self.tokens.push(r),
             Line::Event(r) => self.events.push(r),
             Line::Checkpoint(r) => self.checkpoints.push(r),
             Line::Head(r) => self.heads.push(r),
@@ -68,6 +72,7 @@ impl Pending {
         flush_one(tx, &mut self.organisations).await?;
         flush_one(tx, &mut self.people).await?;
         flush_one(tx, &mut self.users).await?;
+        flush_one(tx, &mut self.tokens).await?;
         flush_one(tx, &mut self.events).await?;
         flush_one(tx, &mut self.checkpoints).await?;
         flush_one(tx, &mut self.heads).await?;
@@ -156,11 +161,12 @@ impl Repo {
         let organisations = dump(&mut tx, out, Line::Organisation).await?;
         let people = dump(&mut tx, out, Line::Person).await?;
         let users = dump(&mut tx, out, Line::User).await?;
+        let tokens = dump(&mut tx, out, Line::Token).await?;
         let audit_events = dump(&mut tx, out, Line::Event).await?;
         let checkpoints = dump(&mut tx, out, Line::Checkpoint).await?;
         let heads = dump(&mut tx, out, Line::Head).await?;
         Ok(BackupSummary {
-            rows: organisations + people + users + audit_events + checkpoints + heads,
+            rows: organisations + people + users + tokens + audit_events + checkpoints + heads,
             organisations,
             audit_events,
         })
@@ -202,7 +208,7 @@ impl Repo {
                     "the database already holds {existing} organisation(s); pass --force to replace them"
                 )));
             }
-            for table in TABLES.iter().rev() {
+            for table in EPHEMERAL_TABLES.iter().chain(TABLES.iter().rev()) {
                 sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                     .execute(&mut *tx)
                     .await?;

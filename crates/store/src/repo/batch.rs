@@ -194,3 +194,27 @@ impl Insertable for HeadRow {
             .push_bind(&self.signature);
     }
 }
+
+impl Insertable for super::rows::TokenRow {
+    const TABLE: &'static str = "api_tokens";
+    const COLUMNS: &'static [&'static str] = &[
+        "org_id",
+        "token_id",
+        "user_id",
+        "name",
+        "token_hash",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ];
+    fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
+        row.push_bind(self.org_id)
+            .push_bind(self.token_id)
+            .push_bind(self.user_id)
+            .push_bind(&self.name)
+            .push_bind(&self.token_hash)
+            .push_bind(self.created_at)
+            .push_bind(self.last_used_at)
+            .push_bind(self.revoked_at);
+    }
+}

@@ -7,7 +7,10 @@ mod backup;
 mod batch;
 mod organisations;
 mod people;
+mod people_edit;
 mod rows;
+mod sessions;
+mod tokens;
 mod users;
 
 use super::{Db, dialect};

@@ -104,3 +104,83 @@ impl Repo {
         rows.into_iter().map(Organisation::try_from).collect()
     }
 }
+
+impl Repo {
+    /// Changes an organisation's settings, if its version is still `expected_version`.
+    pub async fn update_organisation(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        expected_version: i64,
+        changes: &crate::backend::OrganisationChanges,
+    ) -> Result<Organisation> {
+        if changes.name.trim().is_empty() {
+            return Err(StoreError::Invalid("the organisation needs a name".into()));
+        }
+        if !(1..=12).contains(&changes.fiscal_year_start_month) {
+            return Err(StoreError::Invalid(
+                "the fiscal year start month must be 1 to 12".into(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ORG_COLUMNS} FROM organisations WHERE org_id = $1"
+        ));
+        let row: Option<OrgRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let before = row
+            .map(Organisation::try_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "organisation",
+                id: org.to_string(),
+            })?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict(format!(
+                "the organisation's settings were changed by someone else (version {} now, not {expected_version}); \
+                 reload and try again",
+                before.version
+            )));
+        }
+        let goals: Vec<String> = changes
+            .strategic_goals
+            .iter()
+            .map(|g| g.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .collect();
+        let after = Organisation {
+            name: changes.name.trim().to_string(),
+            purpose: changes.purpose.trim().to_string(),
+            scope_statement: changes.scope_statement.trim().to_string(),
+            strategic_goals: goals,
+            fiscal_year_start_month: changes.fiscal_year_start_month,
+            version: before.version + 1,
+            ..before.clone()
+        };
+        sqlx::query(
+            "UPDATE organisations SET name = $2, purpose = $3, scope_statement = $4, strategic_goals = $5, \
+             fiscal_year_start_month = $6, version = $7 WHERE org_id = $1",
+        )
+        .bind(org.0)
+        .bind(&after.name)
+        .bind(&after.purpose)
+        .bind(&after.scope_statement)
+        .bind(serde_json::to_string(&after.strategic_goals).map_err(StoreError::corrupt)?)
+        .bind(i32::from(after.fiscal_year_start_month))
+        .bind(after.version)
+        .execute(&mut *tx)
+        .await?;
+        chain.record(Change::updated(
+            "organisation",
+            org,
+            before.audit_json(),
+            after.audit_json(),
+        ));
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

@@ -248,3 +248,29 @@ impl From<&Head> for HeadRow {
         }
     }
 }
+
+#[derive(sqlx::FromRow, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub org_id: Uuid,
+    pub token_id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl From<TokenRow> for mandate_core::token::ApiToken {
+    fn from(r: TokenRow) -> Self {
+        mandate_core::token::ApiToken {
+            id: r.token_id,
+            org_id: OrgId(r.org_id),
+            user_id: UserId(r.user_id),
+            name: r.name,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}

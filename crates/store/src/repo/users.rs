@@ -104,3 +104,67 @@ impl Repo {
         rows.into_iter().map(User::try_from).collect()
     }
 }
+
+impl Repo {
+    pub async fn user(&self, org: OrgId, id: UserId) -> Result<Option<User>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND user_id = $2"
+        ));
+        let row: Option<UserRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(User::try_from).transpose()
+    }
+
+    /// Every login with this email, in any organisation, with its password hash.
+    pub async fn logins_with_email(&self, email: &Email) -> Result<Vec<(User, Option<String>)>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"));
+        let rows: Vec<UserRow> = sqlx::query_as(sql)
+            .bind(email.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                let hash = r.password_hash.clone();
+                User::try_from(r).map(|u| (u, hash))
+            })
+            .collect()
+    }
+
+    /// Replaces a user's password hash; audited without the hash.
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        user: UserId,
+        password_hash: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let done =
+            sqlx::query("UPDATE users SET password_hash = $3 WHERE org_id = $1 AND user_id = $2")
+                .bind(org.0)
+                .bind(user.0)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                entity: "user",
+                id: user.to_string(),
+            });
+        }
+        chain.record(Change {
+            entity_type: "user",
+            entity_id: user.to_string(),
+            action: "change_password",
+            before: None,
+            after: None,
+        });
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
