@@ -70,6 +70,14 @@ impl Store {
         }
     }
 
+    /// Connections open, and idle, in the pool.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Store::Sqlite(repo) => repo.pool_stats(),
+            Store::Postgres(repo) => repo.pool_stats(),
+        }
+    }
+
     pub async fn ping(&self) -> bool {
         match self {
             Store::Sqlite(repo) => repo.ping().await,

@@ -1,94 +1,88 @@
-//! Mandate's HTTP server: pages, the JSON API and the operational endpoints.
+//! Mandate's HTTP server: server-rendered pages, the JSON API with its
+//! OpenAPI document, and the operational endpoints, from one router.
 //!
-//! This first cut serves the operational endpoints and a landing page that
-//! says what the store holds; sign-in, pages and the API build on it.
+//! Every request passes, in order: metrics, a body size limit,
+//! authentication (session cookie or bearer token), CSRF protection for
+//! state-changing requests from pages, and the route's access rule from
+//! [`routes::table`].
+
+pub mod api;
+pub mod auth;
+mod metrics;
+mod ops;
+pub mod pages;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+pub use state::{AppState, WebConfig};
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
 use mandate_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<Store>,
-}
+/// Request bodies over this size are refused with 413.
+pub const BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(home))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    routes::router()
+        .fallback(not_found)
+        .layer(from_fn(auth::csrf::protect))
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        problem::Problem::new(axum::http::StatusCode::NOT_FOUND, "no such resource").into_response()
+    } else {
+        pages::plain_page(
+            axum::http::StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no page here.",
+        )
+    }
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     store: Arc<Store>,
+    config: WebConfig,
     bind: SocketAddr,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, router(AppState { store }))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let state = AppState::new(Arc::clone(&store), config.clone());
+    tokio::spawn(purge_sessions(store, config));
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
-async fn healthz() -> &'static str {
-    "ok\n"
-}
-
-async fn readyz(State(state): State<AppState>) -> Response {
-    if state.store.ping().await {
-        (StatusCode::OK, "ready\n").into_response()
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is unreachable\n",
-        )
-            .into_response()
-    }
-}
-
-async fn home(State(state): State<AppState>) -> Response {
-    let organisations = match state.store.organisations().await {
-        Ok(orgs) => orgs,
-        Err(e) => {
-            tracing::error!(error = %e, "listing organisations");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response();
+/// Removes ended sessions every few minutes, so the table holds live ones only.
+async fn purge_sessions(store: Arc<Store>, config: WebConfig) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let now = mandate_core::timefmt::now();
+        match store
+            .purge_sessions(now - config.idle_timeout, now - config.absolute_timeout)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "ended sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "removing ended sessions"),
         }
-    };
-    let mut items = String::new();
-    for org in &organisations {
-        let people = state.store.people_count(org.id).await.unwrap_or(0);
-        items.push_str(&format!(
-            "<li><strong>{}</strong> <span>({}) · {people} people</span></li>",
-            escape(&org.name),
-            escape(org.slug.as_str())
-        ));
     }
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Mandate</title><style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;\
-         padding:0 1rem;color:#1f2933;line-height:1.5}}h1{{font-weight:600}}li{{margin:.3rem 0}}\
-         span{{color:#52606d}}</style></head><body><h1>Mandate</h1>\
-         <p>The leadership side of your ISO/IEC 27001 ISMS. This server holds:</p><ul>{items}</ul>\
-         <p>Sign-in and the pages for people, policies, roles and commitment are being built; \
-         the audit log is already kept and verifiable with <code>mandate audit verify</code>.</p>\
-         </body></html>"
-    ))
-    .into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

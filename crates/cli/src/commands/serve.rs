@@ -12,9 +12,14 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         "Mandate is serving on http://{} (Ctrl-C to stop)",
         args.bind
     );
-    mandate_web::serve(Arc::clone(&store), args.bind, shutdown_signal())
-        .await
-        .with_context(|| format!("cannot serve on {}", args.bind))?;
+    mandate_web::serve(
+        Arc::clone(&store),
+        mandate_web::WebConfig::default(),
+        args.bind,
+        shutdown_signal(),
+    )
+    .await
+    .with_context(|| format!("cannot serve on {}", args.bind))?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

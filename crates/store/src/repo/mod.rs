@@ -59,6 +59,11 @@ impl Repo {
         Ok(self.pool.begin_with(dialect::BEGIN_SNAPSHOT).await?)
     }
 
+    /// Connections open, and idle, in the pool.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -1,0 +1,223 @@
+//! `/api/v1/people`: the people register.
+
+use super::dto::{EndEmployment, PeoplePage, PersonIn, PersonOut, PersonUpdate};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::Viewer;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use mandate_core::{Email, NewPerson, PersonId, PersonKind};
+use mandate_store::PeopleQuery;
+use serde::Deserialize;
+use time::Date;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Part of a name or email, any case.
+    pub search: Option<String>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// 1 to 500; 50 by default.
+    pub limit: Option<u32>,
+}
+
+/// The editable fields of a person, checked; the message names the field.
+#[allow(clippy::too_many_arguments)]
+pub fn new_person(
+    name: &str,
+    email: &str,
+    department: Option<&str>,
+    manager_id: Option<Uuid>,
+    kind: Option<&str>,
+    start_date: Option<Date>,
+    end_date: Option<Date>,
+) -> Result<NewPerson, String> {
+    let email = Email::parse(email).map_err(|e| format!("email: {e}"))?;
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => k.parse::<PersonKind>().map_err(|e| format!("kind: {e}"))?,
+        None => PersonKind::Employee,
+    };
+    let person = NewPerson {
+        name: name.trim().to_string(),
+        email,
+        department: department
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        manager_id: manager_id.map(PersonId),
+        kind,
+        start_date,
+        end_date,
+    };
+    person.validate().map_err(|e| e.to_string())?;
+    Ok(person)
+}
+
+fn invalid(message: String) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+}
+
+#[utoipa::path(get, operation_id = "people_list", path = "/api/v1/people", params(ListParams), tag = "people",
+    responses((status = 200, body = PeoplePage), (status = 400, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> ApiResult<Json<PeoplePage>> {
+    let query = PeopleQuery {
+        search: params.search,
+        cursor: params.cursor,
+        limit: params.limit.unwrap_or(50),
+    };
+    if !(1..=500).contains(&query.limit) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "limit must be 1 to 500",
+        ));
+    }
+    let page = state
+        .store
+        .people_page(viewer.user.org_id, &query)
+        .await
+        .map_err(|e| match e {
+            mandate_store::StoreError::Invalid(m) => Problem::new(StatusCode::BAD_REQUEST, m),
+            other => other.into(),
+        })?;
+    Ok(Json(PeoplePage {
+        items: page.items.into_iter().map(PersonOut::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[utoipa::path(post, operation_id = "people_create", path = "/api/v1/people", request_body = PersonIn, tag = "people",
+    responses((status = 201, body = PersonOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<PersonIn>,
+) -> ApiResult<impl IntoResponse> {
+    let new = new_person(
+        &input.name,
+        &input.email,
+        input.department.as_deref(),
+        input.manager_id,
+        input.kind.as_deref(),
+        input.start_date,
+        input.end_date,
+    )
+    .map_err(invalid)?;
+    let person = state
+        .store
+        .create_person(&viewer.actor(), viewer.user.org_id, &new)
+        .await?;
+    let location = format!("/api/v1/people/{}", person.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(PersonOut::from(person)),
+    ))
+}
+
+#[utoipa::path(get, operation_id = "people_show", path = "/api/v1/people/{id}", params(("id" = Uuid, Path)), tag = "people",
+    responses((status = 200, body = PersonOut), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<PersonOut>> {
+    let person = state.store.person(viewer.user.org_id, PersonId(id)).await?;
+    person
+        .map(|p| Json(PersonOut::from(p)))
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such person"))
+}
+
+#[utoipa::path(put, operation_id = "people_update", path = "/api/v1/people/{id}", params(("id" = Uuid, Path)), request_body = PersonUpdate,
+    tag = "people",
+    responses((status = 200, body = PersonOut), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<PersonUpdate>,
+) -> ApiResult<Json<PersonOut>> {
+    let changes = new_person(
+        &input.name,
+        &input.email,
+        input.department.as_deref(),
+        input.manager_id,
+        input.kind.as_deref(),
+        input.start_date,
+        input.end_date,
+    )
+    .map_err(invalid)?;
+    let person = state
+        .store
+        .update_person(
+            &viewer.actor(),
+            viewer.user.org_id,
+            PersonId(id),
+            input.version,
+            &changes,
+            "update",
+        )
+        .await?;
+    Ok(Json(PersonOut::from(person)))
+}
+
+#[utoipa::path(post, operation_id = "people_end_employment", path = "/api/v1/people/{id}/end-employment", params(("id" = Uuid, Path)),
+    request_body = EndEmployment, tag = "people",
+    responses((status = 200, body = PersonOut), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn end_employment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<EndEmployment>,
+) -> ApiResult<Json<PersonOut>> {
+    let person = end(&state, &viewer, PersonId(id), input.version, input.end_date).await?;
+    Ok(Json(PersonOut::from(person)))
+}
+
+/// Ends a person's employment; shared by the API and the pages.
+pub async fn end(
+    state: &AppState,
+    viewer: &Viewer,
+    id: PersonId,
+    version: i64,
+    end_date: Date,
+) -> Result<mandate_core::Person, Problem> {
+    let org = viewer.user.org_id;
+    let person = state
+        .store
+        .person(org, id)
+        .await?
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such person"))?;
+    let changes = NewPerson {
+        name: person.name.clone(),
+        email: person.email.clone(),
+        department: person.department.clone(),
+        manager_id: person.manager_id,
+        kind: person.kind,
+        start_date: person.start_date,
+        end_date: Some(end_date),
+    };
+    changes.validate().map_err(|e| invalid(e.to_string()))?;
+    Ok(state
+        .store
+        .update_person(
+            &viewer.actor(),
+            org,
+            id,
+            version,
+            &changes,
+            "end_employment",
+        )
+        .await?)
+}

@@ -1,0 +1,91 @@
+//! Areas of Clause 5 that are not built yet: each says so plainly.
+
+use super::{Layout, PageError, render};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+
+/// (slug, menu label, what it will hold, listed among the records).
+pub const AREAS: &[(&str, &str, &str, bool)] = &[
+    (
+        "policies",
+        "Policies",
+        "The information security policy and topic-specific policies, their versions, approvals, reviews and exceptions (5.2).",
+        true,
+    ),
+    (
+        "roles",
+        "Roles and RACI",
+        "ISMS roles with responsibilities and authorities, assignments, the RACI matrix and segregation of duties (5.3).",
+        true,
+    ),
+    (
+        "objectives",
+        "Objectives and KPIs",
+        "Information security objectives linked to strategic goals, with KPIs and measurements (5.1 a, e).",
+        true,
+    ),
+    (
+        "reviews",
+        "Management reviews",
+        "Management reviews with their inputs, decisions and actions (9.3).",
+        true,
+    ),
+    (
+        "resources",
+        "Resources",
+        "Budgets and capacity allocated to the ISMS, approved by top management (5.1 c).",
+        true,
+    ),
+    (
+        "communications",
+        "Communications",
+        "The leadership statement and the register of security communications (5.1 d).",
+        true,
+    ),
+    (
+        "improvements",
+        "Improvements",
+        "Nonconformities, corrective actions, opportunities for improvement and staff feedback (5.1 g).",
+        true,
+    ),
+    (
+        "tasks",
+        "My tasks",
+        "What you must acknowledge, approve, attest or measure, oldest first.",
+        false,
+    ),
+    (
+        "auditor",
+        "Auditor view",
+        "Every record as of the end of an audit period, and the evidence pack.",
+        false,
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "area.html")]
+struct AreaPage {
+    layout: Layout,
+    heading: &'static str,
+    what: &'static str,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(area): Path<String>,
+) -> Result<Response, PageError> {
+    let Some((slug, heading, what, _)) = AREAS.iter().find(|a| a.0 == area) else {
+        return Err(PageError::NotFound("area"));
+    };
+    let layout = Layout::new(&state, &viewer, heading, &format!("/areas/{slug}")).await?;
+    Ok(render(&AreaPage {
+        layout,
+        heading,
+        what,
+    })
+    .into_response())
+}

@@ -1,0 +1,176 @@
+//! The user's own page: password and API tokens.
+
+use super::{Layout, PageError, render_with};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::password::{hash_password, verify_password};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    layout: Layout,
+    tokens: Vec<TokenView>,
+    new_secret: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Params {
+    notice: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    notice: Option<&str>,
+    new_secret: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(state, viewer, "Your account", "/me")
+        .await?
+        .with_notice(notice);
+    let minute =
+        |t: time::OffsetDateTime| mandate_core::timefmt::format_instant(t)[..16].replace('T', " ");
+    let tokens = state
+        .store
+        .tokens_of_user(viewer.user.org_id, viewer.user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id.to_string(),
+            name: t.name,
+            created: minute(t.created_at),
+            last_used: t.last_used_at.map(minute).unwrap_or_else(|| "never".into()),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_with(
+        status,
+        &MePage {
+            layout,
+            tokens,
+            new_secret,
+            error,
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<Params>,
+) -> Result<Response, PageError> {
+    page(&state, &viewer, params.notice.as_deref(), None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let stored = state
+        .store
+        .user_by_email(viewer.user.org_id, &viewer.user.email)
+        .await?
+        .and_then(|(_, h)| h);
+    let current = form.current.clone();
+    let ok = match stored {
+        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&current, &hash))
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
+    if !ok {
+        return page(
+            &state,
+            &viewer,
+            None,
+            None,
+            Some("Your current password is not that.".into()),
+        )
+        .await;
+    }
+    let new_password = form.new_password.clone();
+    let hashed = tokio::task::spawn_blocking(move || hash_password(&new_password)).await;
+    let hash = match hashed {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return page(&state, &viewer, None, None, Some(format!("{e}."))).await,
+        Err(_) => {
+            return page(
+                &state,
+                &viewer,
+                None,
+                None,
+                Some("The password could not be changed.".into()),
+            )
+            .await;
+        }
+    };
+    state
+        .store
+        .set_password(&viewer.actor(), viewer.user.org_id, viewer.user.id, &hash)
+        .await?;
+    if let Some(keep) = viewer.session_hash() {
+        state
+            .store
+            .delete_other_sessions(viewer.user.org_id, viewer.user.id, keep)
+            .await?;
+    }
+    tracing::info!(user = %viewer.user.email, "password changed");
+    Ok(Redirect::to("/me?notice=password").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    match crate::api::me::issue_token(&state, &viewer, &form.name).await {
+        Ok((_, secret)) => page(&state, &viewer, None, Some(secret), None).await,
+        Err(problem) => page(&state, &viewer, None, None, Some(problem.detail)).await,
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("token"))?;
+    state
+        .store
+        .revoke_token(&viewer.actor(), viewer.user.org_id, viewer.user.id, id)
+        .await?;
+    Ok(Redirect::to("/me?notice=revoked").into_response())
+}

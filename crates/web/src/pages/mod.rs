@@ -1,0 +1,222 @@
+//! Server-rendered pages: readable without JavaScript, usable on a phone.
+//! Each module renders one area; [`Layout`] gives every page its frame.
+
+pub mod areas;
+pub mod assets;
+pub mod audit;
+pub mod dashboard;
+pub mod me;
+pub mod people;
+pub mod settings;
+pub mod signin;
+
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use mandate_core::Permission;
+use mandate_store::StoreError;
+
+/// One entry of the side navigation.
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+    pub soon: bool,
+    pub heading: bool,
+}
+
+/// The frame of every signed-in page.
+pub struct Layout {
+    pub title: String,
+    pub org_name: String,
+    pub email: String,
+    pub role: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub async fn new(
+        state: &AppState,
+        viewer: &Viewer,
+        title: &str,
+        section: &str,
+    ) -> Result<Self, PageError> {
+        let org = state.store.organisation(viewer.user.org_id).await?;
+        Ok(Self {
+            title: title.to_string(),
+            org_name: org.map(|o| o.name).unwrap_or_default(),
+            email: viewer.user.email.to_string(),
+            role: viewer.user.access_role.to_string(),
+            csrf: viewer.csrf_token().to_string(),
+            nav: nav(viewer, section),
+            notice: None,
+        })
+    }
+
+    pub fn with_notice(mut self, notice: Option<&str>) -> Self {
+        self.notice = notice.and_then(notice_text).map(str::to_string);
+        self
+    }
+}
+
+/// Notices are codes in the URL, never free text from it.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "Saved.",
+        "created" => "Created.",
+        "password" => "Your password was changed; your other sessions were signed out.",
+        "revoked" => "The token was revoked.",
+        "ended" => "The employment was ended.",
+        _ => return None,
+    })
+}
+
+fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
+    let heading = |label| NavItem {
+        label,
+        href: String::new(),
+        current: false,
+        soon: false,
+        heading: true,
+    };
+    let link = |label, href: &str, soon| NavItem {
+        label,
+        href: href.to_string(),
+        current: href == section,
+        soon,
+        heading: false,
+    };
+    let mut items = vec![
+        heading("Overview"),
+        link("Dashboard", "/", false),
+        link("My tasks", "/areas/tasks", true),
+    ];
+    items.push(heading("Clause 5 records"));
+    if viewer.may(Permission::ReadPeople) {
+        items.push(link("People", "/people", false));
+    }
+    for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
+        items.push(link(label, &format!("/areas/{slug}"), true));
+    }
+    items.push(heading("Assurance"));
+    if viewer.may(Permission::ReadAuditLog) {
+        items.push(link("Audit log", "/audit", false));
+    }
+    items.push(link("Auditor view", "/areas/auditor", true));
+    items.push(heading("Organisation"));
+    items.push(link("Settings", "/settings", false));
+    items.push(link("Your account", "/me", false));
+    items
+}
+
+/// Renders a template, or a plain error page if it cannot be rendered.
+pub fn render(template: &impl Template) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering a page");
+            plain_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "The page could not be shown; the error has been logged.",
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plain.html")]
+struct Plain<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page with a title and one message, for refusals and errors.
+pub fn plain_page(status: StatusCode, title: &str, message: &str) -> Response {
+    match (Plain { title, message }).render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+/// What a page handler can fail with.
+pub enum PageError {
+    NotFound(&'static str),
+    Store(StoreError),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, .. } => PageError::NotFound(entity),
+            other => PageError::Store(other),
+        }
+    }
+}
+
+impl From<crate::problem::Problem> for PageError {
+    fn from(p: crate::problem::Problem) -> Self {
+        PageError::Store(StoreError::Invalid(p.detail))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound(what) => plain_page(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                &format!("There is no such {what} in your organisation."),
+            ),
+            PageError::Store(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+                plain_page(StatusCode::UNPROCESSABLE_ENTITY, "That did not work", &m)
+            }
+            PageError::Store(e) => {
+                tracing::error!(error = %e, "page failed");
+                plain_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The error has been logged.",
+                )
+            }
+        }
+    }
+}
+
+/// Percent-encodes a value for a URL query.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// "" for nothing, the date otherwise.
+pub fn date_text(date: Option<time::Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// Parses an optional date field of a form.
+pub fn form_date(field: &str, value: &str) -> Result<Option<time::Date>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    mandate_core::timefmt::parse_date(value)
+        .map(Some)
+        .map_err(|_| format!("{field}: {value:?} is not a date (YYYY-MM-DD)"))
+}

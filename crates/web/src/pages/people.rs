@@ -1,0 +1,408 @@
+//! The people pages: list with search and paging, detail, create, edit, end employment.
+
+use super::{Layout, PageError, date_text, form_date, render, url_encode};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::{Email, NewPerson, Permission, Person, PersonId, PersonKind};
+use mandate_store::{PeopleQuery, StoreError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// A person as the pages show them.
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub kind: &'static str,
+    pub start_date: String,
+    pub end_date: String,
+    pub ended: bool,
+    pub version: i64,
+}
+
+impl From<&Person> for PersonView {
+    fn from(p: &Person) -> Self {
+        let today = mandate_core::timefmt::now().date();
+        Self {
+            id: p.id.to_string(),
+            name: p.name.clone(),
+            email: p.email.to_string(),
+            department: p.department.clone().unwrap_or_default(),
+            kind: p.kind.as_str(),
+            start_date: date_text(p.start_date),
+            end_date: date_text(p.end_date),
+            ended: p.end_date.is_some_and(|e| e < today),
+            version: p.version,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people_list.html")]
+struct ListPage {
+    layout: Layout,
+    people: Vec<PersonView>,
+    search: String,
+    search_encoded: String,
+    next: Option<String>,
+    first_page: bool,
+    can_edit: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    search: Option<String>,
+    cursor: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &viewer, "People", "/people")
+        .await?
+        .with_notice(params.notice.as_deref());
+    let search = params.search.unwrap_or_default();
+    let cursor = params.cursor.filter(|c| !c.is_empty());
+    let first_page = cursor.is_none();
+    let query = PeopleQuery {
+        search: Some(search.clone()),
+        cursor,
+        limit: 50,
+    };
+    let page = match state.store.people_page(viewer.user.org_id, &query).await {
+        Ok(page) => page,
+        Err(StoreError::Invalid(m)) => {
+            return Ok(super::plain_page(StatusCode::BAD_REQUEST, "Bad link", &m));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(render(&ListPage {
+        layout,
+        people: page.items.iter().map(PersonView::from).collect(),
+        search_encoded: url_encode(&search),
+        search,
+        next: page.next_cursor,
+        first_page,
+        can_edit: viewer.may(Permission::EditPeople),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct DetailPage {
+    layout: Layout,
+    p: PersonView,
+    manager: Option<(String, String)>,
+    can_edit: bool,
+    can_audit: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let org = viewer.user.org_id;
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
+    let person = state
+        .store
+        .person(org, PersonId(id))
+        .await?
+        .ok_or(PageError::NotFound("person"))?;
+    let manager = match person.manager_id {
+        Some(m) => state
+            .store
+            .person(org, m)
+            .await?
+            .map(|m| (m.id.to_string(), m.name)),
+        None => None,
+    };
+    let layout = Layout::new(&state, &viewer, &person.name, "/people")
+        .await?
+        .with_notice(params.notice.as_deref());
+    Ok(render(&DetailPage {
+        layout,
+        p: PersonView::from(&person),
+        manager,
+        can_edit: viewer.may(Permission::EditPeople),
+        can_audit: viewer.may(Permission::ReadAuditLog),
+    }))
+}
+
+/// The person form's fields, as typed.
+#[derive(Deserialize, Default)]
+pub struct PersonForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    manager_email: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    start_date: String,
+    #[serde(default)]
+    end_date: String,
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    f: PersonForm,
+    kinds: Vec<&'static str>,
+    error: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    viewer: &Viewer,
+    heading: String,
+    action: String,
+    cancel: String,
+    form: PersonForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(state, viewer, &heading, "/people").await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = FormPage {
+        layout,
+        heading,
+        action,
+        cancel,
+        f: form,
+        kinds: PersonKind::ALL.iter().map(|k| k.as_str()).collect(),
+        error,
+    };
+    Ok(super::render_with(status, &page))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    let form = PersonForm {
+        kind: "employee".into(),
+        ..PersonForm::default()
+    };
+    form_page(
+        &state,
+        &viewer,
+        "Add a person".into(),
+        "/people".into(),
+        "/people".into(),
+        form,
+        None,
+    )
+    .await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let org = viewer.user.org_id;
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
+    let p = state
+        .store
+        .person(org, PersonId(id))
+        .await?
+        .ok_or(PageError::NotFound("person"))?;
+    let manager_email = match p.manager_id {
+        Some(m) => state
+            .store
+            .person(org, m)
+            .await?
+            .map(|m| m.email.to_string())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let form = PersonForm {
+        version: p.version.to_string(),
+        name: p.name.clone(),
+        email: p.email.to_string(),
+        department: p.department.clone().unwrap_or_default(),
+        manager_email,
+        kind: p.kind.as_str().into(),
+        start_date: date_text(p.start_date),
+        end_date: date_text(p.end_date),
+    };
+    let heading = format!("Edit {}", p.name);
+    form_page(
+        &state,
+        &viewer,
+        heading,
+        format!("/people/{id}"),
+        format!("/people/{id}"),
+        form,
+        None,
+    )
+    .await
+}
+
+/// The form's fields as a person, or a message naming what is wrong.
+async fn parse_form(
+    state: &AppState,
+    viewer: &Viewer,
+    form: &PersonForm,
+) -> Result<NewPerson, String> {
+    let manager_id = match form.manager_email.trim() {
+        "" => None,
+        text => {
+            let email = Email::parse(text).map_err(|e| format!("line manager: {e}"))?;
+            let manager = state
+                .store
+                .person_by_email(viewer.user.org_id, &email)
+                .await
+                .map_err(|_| "the line manager could not be looked up".to_string())?;
+            Some(
+                manager
+                    .ok_or_else(|| format!("line manager: nobody has the email {email}"))?
+                    .id
+                    .0,
+            )
+        }
+    };
+    crate::api::people::new_person(
+        &form.name,
+        &form.email,
+        Some(&form.department),
+        manager_id,
+        Some(&form.kind),
+        form_date("start date", &form.start_date)?,
+        form_date("end date", &form.end_date)?,
+    )
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let result = match parse_form(&state, &viewer, &form).await {
+        Ok(new) => state
+            .store
+            .create_person(&viewer.actor(), viewer.user.org_id, &new)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(m) | StoreError::Invalid(m) => Ok(m),
+                other => Err(other),
+            }),
+        Err(m) => Err(Ok(m)),
+    };
+    match result {
+        Ok(person) => {
+            Ok(Redirect::to(&format!("/people/{}?notice=created", person.id)).into_response())
+        }
+        Err(Ok(message)) => {
+            form_page(
+                &state,
+                &viewer,
+                "Add a person".into(),
+                "/people".into(),
+                "/people".into(),
+                form,
+                Some(message),
+            )
+            .await
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<PersonForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
+    let version = form.version.trim().parse::<i64>().unwrap_or(0);
+    let result = match parse_form(&state, &viewer, &form).await {
+        Ok(changes) => state
+            .store
+            .update_person(
+                &viewer.actor(),
+                viewer.user.org_id,
+                PersonId(id),
+                version,
+                &changes,
+                "update",
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(m) | StoreError::Invalid(m) => Ok(m),
+                other => Err(other),
+            }),
+        Err(m) => Err(Ok(m)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=saved")).into_response()),
+        Err(Ok(message)) => {
+            let heading = format!("Edit {}", form.name);
+            form_page(
+                &state,
+                &viewer,
+                heading,
+                format!("/people/{id}"),
+                format!("/people/{id}"),
+                form,
+                Some(message),
+            )
+            .await
+        }
+        Err(Err(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    version: i64,
+    end_date: String,
+}
+
+pub async fn end_employment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<EndForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
+    let Ok(Some(date)) = form_date("end date", &form.end_date) else {
+        return Ok(super::plain_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "That did not work",
+            "Give the last working day as a date.",
+        ));
+    };
+    crate::api::people::end(&state, &viewer, PersonId(id), form.version, date).await?;
+    Ok(Redirect::to(&format!("/people/{id}?notice=ended")).into_response())
+}

@@ -1,0 +1,318 @@
+//! Every route of the server, with the access rule the server enforces for
+//! it, in one table. The router is built from this table, and a test walks
+//! the same table against every access role, so no route escapes the check.
+
+use crate::auth::{SessionExpired, Viewer};
+use crate::pages::plain_page;
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::{api, ops, pages};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post, put};
+use mandate_core::Permission;
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A signed-in user whose access role grants this.
+    Needs(Permission),
+}
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        handler,
+    }
+}
+
+/// The whole route table.
+pub fn table() -> Vec<RouteSpec> {
+    use Access::*;
+    use Permission::*;
+    vec![
+        // Operations.
+        route(Method::GET, "/healthz", Public, get(ops::healthz)),
+        route(Method::GET, "/readyz", Public, get(ops::readyz)),
+        route(Method::GET, "/metrics", Public, get(ops::metrics)),
+        route(
+            Method::GET,
+            "/static/style.css",
+            Public,
+            get(pages::assets::style),
+        ),
+        // Pages.
+        route(Method::GET, "/sign-in", Public, get(pages::signin::form)),
+        route(
+            Method::POST,
+            "/sign-in",
+            Public,
+            post(pages::signin::submit),
+        ),
+        route(
+            Method::POST,
+            "/sign-out",
+            SignedIn,
+            post(pages::signin::sign_out),
+        ),
+        route(Method::GET, "/", SignedIn, get(pages::dashboard::show)),
+        route(
+            Method::GET,
+            "/people",
+            Needs(ReadPeople),
+            get(pages::people::list),
+        ),
+        route(
+            Method::POST,
+            "/people",
+            Needs(EditPeople),
+            post(pages::people::create),
+        ),
+        route(
+            Method::GET,
+            "/people/new",
+            Needs(EditPeople),
+            get(pages::people::new_form),
+        ),
+        route(
+            Method::GET,
+            "/people/{id}",
+            Needs(ReadPeople),
+            get(pages::people::show),
+        ),
+        route(
+            Method::POST,
+            "/people/{id}",
+            Needs(EditPeople),
+            post(pages::people::update),
+        ),
+        route(
+            Method::GET,
+            "/people/{id}/edit",
+            Needs(EditPeople),
+            get(pages::people::edit_form),
+        ),
+        route(
+            Method::POST,
+            "/people/{id}/end-employment",
+            Needs(EditPeople),
+            post(pages::people::end_employment),
+        ),
+        route(
+            Method::GET,
+            "/settings",
+            Needs(ReadOrganisation),
+            get(pages::settings::show),
+        ),
+        route(
+            Method::POST,
+            "/settings",
+            Needs(EditOrganisation),
+            post(pages::settings::update),
+        ),
+        route(Method::GET, "/me", SignedIn, get(pages::me::show)),
+        route(
+            Method::POST,
+            "/me/password",
+            SignedIn,
+            post(pages::me::change_password),
+        ),
+        route(
+            Method::POST,
+            "/me/tokens",
+            SignedIn,
+            post(pages::me::create_token),
+        ),
+        route(
+            Method::POST,
+            "/me/tokens/{id}/revoke",
+            SignedIn,
+            post(pages::me::revoke_token),
+        ),
+        route(
+            Method::GET,
+            "/audit",
+            Needs(ReadAuditLog),
+            get(pages::audit::list),
+        ),
+        route(
+            Method::GET,
+            "/areas/{area}",
+            SignedIn,
+            get(pages::areas::show),
+        ),
+        // The JSON API.
+        route(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi_json),
+        ),
+        route(Method::GET, "/api/v1/me", SignedIn, get(api::me::show)),
+        route(
+            Method::GET,
+            "/api/v1/me/tokens",
+            SignedIn,
+            get(api::me::tokens),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/me/tokens",
+            SignedIn,
+            post(api::me::create_token),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/me/tokens/{id}/revoke",
+            SignedIn,
+            post(api::me::revoke_token),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/organisation",
+            Needs(ReadOrganisation),
+            get(api::organisation::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/organisation",
+            Needs(EditOrganisation),
+            put(api::organisation::update),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/people",
+            Needs(ReadPeople),
+            get(api::people::list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/people",
+            Needs(EditPeople),
+            post(api::people::create),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/people/{id}",
+            Needs(ReadPeople),
+            get(api::people::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/people/{id}",
+            Needs(EditPeople),
+            put(api::people::update),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/people/{id}/end-employment",
+            Needs(EditPeople),
+            post(api::people::end_employment),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/users",
+            Needs(ReadUsers),
+            get(api::users::list),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/audit-events",
+            Needs(ReadAuditLog),
+            get(api::audit::list),
+        ),
+    ]
+}
+
+/// The router: every route of the table behind its access rule.
+pub fn router() -> Router<AppState> {
+    table().into_iter().fold(Router::new(), |router, spec| {
+        let access = spec.access;
+        router.route(
+            spec.path,
+            spec.handler
+                .route_layer(from_fn(move |req, next| require(access, req, next))),
+        )
+    })
+}
+
+/// Enforces `access` for one request; denials are logged.
+async fn require(access: Access, request: Request, next: Next) -> Response {
+    let viewer = request.extensions().get::<Viewer>();
+    let allowed = match (access, viewer) {
+        (Access::Public, _) => return next.run(request).await,
+        (_, None) => false,
+        (Access::SignedIn, Some(_)) => true,
+        (Access::Needs(p), Some(v)) => v.may(p),
+    };
+    if allowed {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_string();
+    let api = path.starts_with("/api/");
+    match viewer {
+        None => {
+            tracing::info!(%path, "refused: not signed in");
+            if api {
+                let mut response = Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "sign in, or send an API token as `Authorization: Bearer ...`",
+                )
+                .into_response();
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+                response
+            } else {
+                let expired = request.extensions().get::<SessionExpired>().is_some();
+                let next_path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                let mut target = format!("/sign-in?next={}", pages::url_encode(next_path));
+                if expired {
+                    target.push_str("&expired=1");
+                }
+                Redirect::to(&target).into_response()
+            }
+        }
+        Some(v) => {
+            tracing::warn!(%path, user = %v.user.email, role = %v.user.access_role, "refused: access role lacks the permission");
+            if api {
+                Problem::new(
+                    StatusCode::FORBIDDEN,
+                    format!("the {} access role may not do this", v.user.access_role),
+                )
+                .into_response()
+            } else {
+                plain_page(
+                    StatusCode::FORBIDDEN,
+                    "Not for your role",
+                    &format!(
+                        "Your access role ({}) does not open this page. If you need it, ask an administrator.",
+                        v.user.access_role
+                    ),
+                )
+            }
+        }
+    }
+}

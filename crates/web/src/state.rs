@@ -1,0 +1,48 @@
+//! What every handler shares.
+
+use crate::auth::throttle::Throttle;
+use crate::metrics::Metrics;
+use mandate_store::Store;
+use std::sync::Arc;
+use time::Duration;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Store>,
+    pub config: Arc<WebConfig>,
+    pub throttle: Arc<Throttle>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<Store>, config: WebConfig) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            throttle: Arc::new(Throttle::default()),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure`. Also set per request when a proxy
+    /// says the client used https (`X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
+    /// A session unused this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however busy.
+    pub absolute_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+        }
+    }
+}

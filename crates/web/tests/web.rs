@@ -1,0 +1,1005 @@
+//! The web layer, in process, against every backend: sign-in, sessions, CSRF,
+//! access control for every route and role, the JSON API and its errors.
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::Response;
+use mandate_core::audit::Actor;
+use mandate_core::generator::{generate_people, reference_day, to_import_rows};
+use mandate_core::import::plan_import;
+use mandate_core::password::hash_password;
+use mandate_core::timefmt::now;
+use mandate_core::token::secret_hash;
+use mandate_core::{AccessRole, NewOrganisation, NewUser, OrgId, Person, Slug, User};
+use mandate_store::{DatabaseUrl, Store, keyfile};
+use mandate_testkit::TestDb;
+use mandate_web::routes::{Access, table};
+use mandate_web::{AppState, WebConfig, router};
+use serde_json::{Value, json};
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD).expect("hashes"))
+        .clone()
+}
+
+struct App {
+    _db: TestDb,
+    backend: &'static str,
+    store: Arc<Store>,
+    state: AppState,
+    org: OrgId,
+    people: Vec<Person>,
+    users: Vec<User>,
+}
+
+impl App {
+    /// An organisation of 40 people with one login per access role.
+    async fn new(db: TestDb) -> Self {
+        let key = keyfile::load_or_create(&db.key_path()).expect("key");
+        let store = Arc::new(
+            Store::open(&DatabaseUrl::parse(&db.url).expect("url"), true, Some(key))
+                .await
+                .expect("store"),
+        );
+        let org = Self::add_org(&store, "acme").await;
+        let people = store.people_all(org).await.expect("people");
+        let users = store.users(org).await.expect("users");
+        let state = AppState::new(Arc::clone(&store), WebConfig::default());
+        Self {
+            backend: db.backend,
+            _db: db,
+            store,
+            state,
+            org,
+            people,
+            users,
+        }
+    }
+
+    async fn add_org(store: &Store, slug: &str) -> OrgId {
+        let new = NewOrganisation::new(Slug::parse(slug).expect("slug"), &format!("{slug} Ltd"))
+            .expect("org");
+        let domain = format!("{slug}.example");
+        let mut generated = generate_people(5, 40, &domain, reference_day());
+        for (i, role) in AccessRole::ALL.iter().enumerate() {
+            generated[i].email = format!("{}@{domain}", role.as_str());
+        }
+        let rows = to_import_rows(&generated).expect("rows");
+        let (plan, errors) = plan_import(new.id, &[], &rows, now());
+        assert!(errors.is_empty());
+        let users: Vec<NewUser> = AccessRole::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, role)| NewUser {
+                person_id: plan.inserts[i].id,
+                access_role: *role,
+                password_hash: Some(password_hash()),
+            })
+            .collect();
+        store
+            .create_organisation(&Actor::system("test"), &new, &plan.inserts, &users)
+            .await
+            .expect("org")
+            .id
+    }
+
+    fn user(&self, role: AccessRole) -> &User {
+        self.users
+            .iter()
+            .find(|u| u.access_role == role)
+            .expect("a user per role")
+    }
+
+    /// A signed-in session for `role`: (cookie, csrf token).
+    async fn session(&self, role: AccessRole) -> (String, String) {
+        let user = self.user(role);
+        let secret = format!("s-{}-{}", role.as_str(), uuid::Uuid::now_v7());
+        let csrf = format!("c-{}", uuid::Uuid::now_v7());
+        self.store
+            .create_session(self.org, user.id, &secret_hash(&secret), &csrf, now())
+            .await
+            .expect("session");
+        (format!("mandate_session={secret}"), csrf)
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response {
+        router(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("infallible")
+    }
+}
+
+async fn body_text(response: Response) -> String {
+    String::from_utf8_lossy(&to_bytes(response.into_body(), 4 << 20).await.expect("body"))
+        .into_owned()
+}
+
+async fn body_json(response: Response) -> Value {
+    serde_json::from_str(&body_text(response).await).expect("a JSON body")
+}
+
+fn request(method: Method, uri: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, "mandate.test")
+}
+
+fn json_body(value: &Value) -> Body {
+    Body::from(value.to_string())
+}
+
+/// What the test expects of every route; a route missing here fails the test.
+fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
+    use Access::*;
+    use mandate_core::Permission::*;
+    vec![
+        ("GET", "/healthz", Public),
+        ("GET", "/readyz", Public),
+        ("GET", "/metrics", Public),
+        ("GET", "/static/style.css", Public),
+        ("GET", "/sign-in", Public),
+        ("POST", "/sign-in", Public),
+        ("POST", "/sign-out", SignedIn),
+        ("GET", "/", SignedIn),
+        ("GET", "/people", Needs(ReadPeople)),
+        ("POST", "/people", Needs(EditPeople)),
+        ("GET", "/people/new", Needs(EditPeople)),
+        ("GET", "/people/{id}", Needs(ReadPeople)),
+        ("POST", "/people/{id}", Needs(EditPeople)),
+        ("GET", "/people/{id}/edit", Needs(EditPeople)),
+        ("POST", "/people/{id}/end-employment", Needs(EditPeople)),
+        ("GET", "/settings", Needs(ReadOrganisation)),
+        ("POST", "/settings", Needs(EditOrganisation)),
+        ("GET", "/me", SignedIn),
+        ("POST", "/me/password", SignedIn),
+        ("POST", "/me/tokens", SignedIn),
+        ("POST", "/me/tokens/{id}/revoke", SignedIn),
+        ("GET", "/audit", Needs(ReadAuditLog)),
+        ("GET", "/areas/{area}", SignedIn),
+        ("GET", "/api/v1/openapi.json", Public),
+        ("GET", "/api/v1/me", SignedIn),
+        ("GET", "/api/v1/me/tokens", SignedIn),
+        ("POST", "/api/v1/me/tokens", SignedIn),
+        ("POST", "/api/v1/me/tokens/{id}/revoke", SignedIn),
+        ("GET", "/api/v1/organisation", Needs(ReadOrganisation)),
+        ("PUT", "/api/v1/organisation", Needs(EditOrganisation)),
+        ("GET", "/api/v1/people", Needs(ReadPeople)),
+        ("POST", "/api/v1/people", Needs(EditPeople)),
+        ("GET", "/api/v1/people/{id}", Needs(ReadPeople)),
+        ("PUT", "/api/v1/people/{id}", Needs(EditPeople)),
+        (
+            "POST",
+            "/api/v1/people/{id}/end-employment",
+            Needs(EditPeople),
+        ),
+        ("GET", "/api/v1/users", Needs(ReadUsers)),
+        ("GET", "/api/v1/audit-events", Needs(ReadAuditLog)),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_is_in_the_access_matrix_and_enforced_for_every_role() {
+    let expected = expected_access();
+    for spec in table() {
+        let known = expected
+            .iter()
+            .find(|(m, p, _)| *m == spec.method.as_str() && *p == spec.path);
+        let Some((_, _, access)) = known else {
+            panic!(
+                "{} {} is not in this test's access matrix: add it with the access it needs",
+                spec.method, spec.path
+            );
+        };
+        assert_eq!(*access, spec.access, "{} {}", spec.method, spec.path);
+    }
+    assert_eq!(
+        expected.len(),
+        table().len(),
+        "the matrix names a route the router lacks"
+    );
+
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let person = app.people[10].id.to_string();
+        let mut sessions = Vec::new();
+        for role in AccessRole::ALL {
+            sessions.push((Some(role), Some(app.session(role).await)));
+        }
+        sessions.push((None, None));
+        for spec in table() {
+            let path = spec
+                .path
+                .replace("{id}", &person)
+                .replace("{area}", "policies");
+            for (role, session) in &sessions {
+                if spec.path == "/sign-out" || spec.path == "/me/password" {
+                    continue; // they end or change the session the loop reuses; covered below
+                }
+                let mut builder = request(spec.method.clone(), &path);
+                if let Some((cookie, csrf)) = session {
+                    builder = builder
+                        .header(header::COOKIE, cookie)
+                        .header("x-csrf-token", csrf);
+                }
+                let response = app
+                    .send(builder.body(Body::empty()).expect("request"))
+                    .await;
+                let status = response.status();
+                let who = role.map_or("anonymous", |r| r.as_str());
+                let allowed = match (spec.access, role) {
+                    (Access::Public, _) => true,
+                    (_, None) => false,
+                    (Access::SignedIn, Some(_)) => true,
+                    (Access::Needs(p), Some(r)) => r.may(p),
+                };
+                assert!(
+                    status != StatusCode::INTERNAL_SERVER_ERROR,
+                    "{}: {} {path} as {who}: 500",
+                    app.backend,
+                    spec.method
+                );
+                if allowed {
+                    assert!(
+                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                        "{}: {} {path} as {who} was refused ({status})",
+                        app.backend,
+                        spec.method
+                    );
+                } else if role.is_none() {
+                    let expected = if path.starts_with("/api/") {
+                        StatusCode::UNAUTHORIZED
+                    } else {
+                        StatusCode::SEE_OTHER
+                    };
+                    assert_eq!(
+                        status, expected,
+                        "{}: {} {path} as {who}",
+                        app.backend, spec.method
+                    );
+                } else {
+                    assert_eq!(
+                        status,
+                        StatusCode::FORBIDDEN,
+                        "{}: {} {path} as {who}",
+                        app.backend,
+                        spec.method
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route() {
+    let doc: Value = serde_json::to_value(<mandate_web::api::ApiDoc as utoipa::OpenApi>::openapi())
+        .expect("json");
+    for spec in table() {
+        if !spec.path.starts_with("/api/v1/") || spec.path == "/api/v1/openapi.json" {
+            continue;
+        }
+        let method = spec.method.as_str().to_lowercase();
+        assert!(
+            doc["paths"][spec.path][&method].is_object(),
+            "{method} {} is missing from the OpenAPI document",
+            spec.path
+        );
+    }
+    let documented: usize = doc["paths"].as_object().map_or(0, |p| {
+        p.values()
+            .map(|m| m.as_object().map_or(0, |m| m.len()))
+            .sum()
+    });
+    let routed = table()
+        .iter()
+        .filter(|s| s.path.starts_with("/api/v1/") && s.path != "/api/v1/openapi.json")
+        .count();
+    assert_eq!(
+        documented, routed,
+        "the document describes routes the router lacks"
+    );
+}
+
+fn form(fields: &[(&str, &str)]) -> Body {
+    let encoded: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                mandate_web::pages::url_encode(v).replace('/', "%2F")
+            )
+        })
+        .collect();
+    Body::from(encoded.join("&"))
+}
+
+fn form_request(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut b = request(Method::POST, uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(form(fields)).expect("request")
+}
+
+fn session_cookie(response: &Response) -> Option<String> {
+    let value = response.headers().get(header::SET_COOKIE)?.to_str().ok()?;
+    Some(value.split(';').next()?.to_string())
+}
+
+#[tokio::test]
+async fn signing_in_and_out() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let wrong = app
+            .send(form_request(
+                "/sign-in",
+                None,
+                &[
+                    ("email", "staff@acme.example"),
+                    ("password", "not it at all"),
+                ],
+            ))
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{}", app.backend);
+        assert!(wrong.headers().get(header::SET_COOKIE).is_none());
+        assert!(
+            body_text(wrong)
+                .await
+                .contains("The email or the password is wrong.")
+        );
+
+        let fields = [
+            ("email", "Staff@Acme.example"),
+            ("password", PASSWORD),
+            ("next", "/me"),
+        ];
+        let first = app.send(form_request("/sign-in", None, &fields)).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER, "{}", app.backend);
+        assert_eq!(
+            first
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/me")
+        );
+        let set = first
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"),
+            "{set}"
+        );
+        let cookie = session_cookie(&first).expect("a session cookie");
+        let second = app.send(form_request("/sign-in", None, &fields)).await;
+        assert_ne!(
+            session_cookie(&second),
+            Some(cookie.clone()),
+            "a new session id at every sign-in"
+        );
+
+        let me = app
+            .send(
+                request(Method::GET, "/me")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(me.status(), StatusCode::OK);
+        let page = body_text(me).await;
+        let csrf = page
+            .split("name=\"csrf_token\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a CSRF field")
+            .to_string();
+
+        let https = app
+            .send(
+                request(Method::POST, "/sign-in")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header("x-forwarded-proto", "https")
+                    .body(form(&fields))
+                    .expect("req"),
+            )
+            .await;
+        assert!(
+            https
+                .headers()
+                .get(header::SET_COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("Secure"))
+        );
+
+        let out = app
+            .send(form_request(
+                "/sign-out",
+                Some(&cookie),
+                &[("csrf_token", &csrf)],
+            ))
+            .await;
+        assert_eq!(out.status(), StatusCode::SEE_OTHER);
+        let after = app
+            .send(
+                request(Method::GET, "/me")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(
+            after.status(),
+            StatusCode::SEE_OTHER,
+            "{}: the session ended",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled() {
+    let app = App::new(TestDb::sqlite()).await;
+    for _ in 0..5 {
+        let r = app
+            .send(form_request(
+                "/sign-in",
+                None,
+                &[
+                    ("email", "admin@acme.example"),
+                    ("password", "wrong password!"),
+                ],
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let held = app
+        .send(form_request(
+            "/sign-in",
+            None,
+            &[("email", "admin@acme.example"), ("password", PASSWORD)],
+        ))
+        .await;
+    assert_eq!(held.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(held.headers().get(header::RETRY_AFTER).is_some());
+    let other = app
+        .send(form_request(
+            "/sign-in",
+            None,
+            &[("email", "staff@acme.example"), ("password", PASSWORD)],
+        ))
+        .await;
+    assert_eq!(
+        other.status(),
+        StatusCode::SEE_OTHER,
+        "other accounts are not held"
+    );
+}
+
+#[tokio::test]
+async fn idle_and_old_sessions_end() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let user = app.user(AccessRole::Staff);
+        let idle_since = now() - time::Duration::minutes(31);
+        app.store
+            .create_session(app.org, user.id, &secret_hash("idle"), "c", idle_since)
+            .await
+            .expect("session");
+        let r = app
+            .send(
+                request(Method::GET, "/me")
+                    .header(header::COOKIE, "mandate_session=idle")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", app.backend);
+        let to = r
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            to.starts_with("/sign-in?next=/me") && to.ends_with("expired=1"),
+            "{to}"
+        );
+        assert!(
+            app.store
+                .session(&secret_hash("idle"))
+                .await
+                .expect("read")
+                .is_none(),
+            "the ended session is removed"
+        );
+
+        let api = app
+            .send(
+                request(Method::GET, "/api/v1/me")
+                    .header(header::COOKIE, "mandate_session=idle")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn state_changing_page_requests_need_the_csrf_token() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let (cookie, csrf) = app.session(AccessRole::Admin).await;
+        let org = app
+            .store
+            .organisation(app.org)
+            .await
+            .expect("read")
+            .expect("org");
+        let version = org.version.to_string();
+        let fields = |token: &str| {
+            vec![
+                ("csrf_token", token.to_string()),
+                ("version", version.clone()),
+                ("name", "Acme Group".to_string()),
+                ("fiscal_year_start_month", "4".to_string()),
+            ]
+        };
+        let send = |fields: Vec<(&'static str, String)>| {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form_request("/settings", Some(&cookie), &refs)
+        };
+        let missing = app
+            .send(form_request("/settings", Some(&cookie), &[("name", "X")]))
+            .await;
+        assert_eq!(missing.status(), StatusCode::FORBIDDEN, "{}", app.backend);
+        let forged = app.send(send(fields("forged"))).await;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let mut cross = send(fields(&csrf));
+        cross.headers_mut().insert(
+            header::ORIGIN,
+            header::HeaderValue::from_static("https://evil.example"),
+        );
+        assert_eq!(app.send(cross).await.status(), StatusCode::FORBIDDEN);
+        let ok = app.send(send(fields(&csrf))).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER, "{}", app.backend);
+        let org = app
+            .store
+            .organisation(app.org)
+            .await
+            .expect("read")
+            .expect("org");
+        assert_eq!(
+            (org.name.as_str(), org.fiscal_year_start_month),
+            ("Acme Group", 4)
+        );
+
+        let api_without = app
+            .send(
+                request(Method::PUT, "/api/v1/organisation")
+                    .header(header::COOKIE, &cookie)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(json_body(
+                        &json!({"version": 2, "name": "Y", "fiscal_year_start_month": 1}),
+                    ))
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(api_without.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            api_without
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+    }
+}
+
+/// An API token for `role`, made through the API itself.
+async fn token_for(app: &App, role: AccessRole) -> String {
+    let (cookie, csrf) = app.session(role).await;
+    let r = app
+        .send(
+            request(Method::POST, "/api/v1/me/tokens")
+                .header(header::COOKIE, cookie)
+                .header("x-csrf-token", csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(json_body(&json!({"name": "ci"})))
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    body_json(r).await["secret"]
+        .as_str()
+        .expect("secret")
+        .to_string()
+}
+
+fn api(method: Method, uri: &str, token: &str, body: Option<Value>) -> Request<Body> {
+    let b = request(method, uri).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(json_body(&v))
+            .expect("req"),
+        None => b.body(Body::empty()).expect("req"),
+    }
+}
+
+#[tokio::test]
+async fn the_people_api_pages_creates_updates_and_ends_employment() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let token = token_for(&app, AccessRole::IsmsManager).await;
+        let mut seen = 0;
+        let mut uri = "/api/v1/people?limit=15".to_string();
+        loop {
+            let page = body_json(app.send(api(Method::GET, &uri, &token, None)).await).await;
+            seen += page["items"].as_array().map_or(0, Vec::len);
+            match page["next_cursor"].as_str() {
+                Some(c) => uri = format!("/api/v1/people?limit=15&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, 40, "{}", app.backend);
+
+        let created = app
+            .send(api(
+                Method::POST,
+                "/api/v1/people",
+                &token,
+                Some(json!({"name": "Nia Obi", "email": "nia@acme.example", "kind": "contractor"})),
+            ))
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED, "{}", app.backend);
+        assert!(created.headers().get(header::LOCATION).is_some());
+        let nia = body_json(created).await;
+        let id = nia["id"].as_str().expect("id").to_string();
+        assert_eq!(
+            (nia["kind"].as_str(), nia["version"].as_i64()),
+            (Some("contractor"), Some(1))
+        );
+
+        let found = body_json(
+            app.send(api(
+                Method::GET,
+                "/api/v1/people?search=NIA%20OB",
+                &token,
+                None,
+            ))
+            .await,
+        )
+        .await;
+        assert_eq!(found["items"][0]["id"].as_str(), Some(id.as_str()));
+
+        let update = json!({"version": 1, "name": "Nia Obi", "email": "nia@acme.example", "department": "IT"});
+        let updated = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/people/{id}"),
+                &token,
+                Some(update.clone()),
+            ))
+            .await;
+        assert_eq!(updated.status(), StatusCode::OK);
+        let stale = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/people/{id}"),
+                &token,
+                Some(update),
+            ))
+            .await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT, "{}", app.backend);
+        assert_eq!(body_json(stale).await["status"], 409);
+
+        let ended = app
+            .send(api(
+                Method::POST,
+                &format!("/api/v1/people/{id}/end-employment"),
+                &token,
+                Some(json!({"version": 2, "end_date": "2026-12-31"})),
+            ))
+            .await;
+        assert_eq!(ended.status(), StatusCode::OK);
+        assert_eq!(
+            body_json(ended).await["end_date"].as_str(),
+            Some("2026-12-31")
+        );
+
+        let events = app
+            .store
+            .audit_events(
+                app.org,
+                &mandate_store::AuditQuery {
+                    entity_id: Some(id),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("events");
+        let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["end_employment", "update", "create"]);
+        let actor = Actor::user(app.user(AccessRole::IsmsManager).id);
+        assert!(
+            events.items.iter().all(|e| e.actor == actor.as_str()),
+            "changes are attributed to the token's user"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_api_input_gets_a_clear_problem_and_changes_nothing() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let token = token_for(&app, AccessRole::Admin).await;
+        let before = app.store.people_count(app.org).await.expect("count");
+        let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+            (
+                request(Method::POST, "/api/v1/people")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from("{\"name\": "))
+                    .expect("req"),
+                StatusCode::BAD_REQUEST,
+                "malformed JSON",
+            ),
+            (
+                api(
+                    Method::POST,
+                    "/api/v1/people",
+                    &token,
+                    Some(json!({"name": "A", "email": "a@acme.example", "role": "x"})),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown field",
+            ),
+            (
+                api(
+                    Method::POST,
+                    "/api/v1/people",
+                    &token,
+                    Some(json!({"name": "A", "email": "nope"})),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad email",
+            ),
+            (
+                api(
+                    Method::POST,
+                    "/api/v1/people",
+                    &token,
+                    Some(json!({"name": "A", "email": "admin@acme.example"})),
+                ),
+                StatusCode::CONFLICT,
+                "duplicate email",
+            ),
+            (
+                api(
+                    Method::POST,
+                    "/api/v1/people",
+                    &token,
+                    Some(json!({"name": "x".repeat(300 * 1024), "email": "b@acme.example"})),
+                ),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body too large",
+            ),
+            (
+                api(Method::GET, "/api/v1/people?cursor=zz", &token, None),
+                StatusCode::BAD_REQUEST,
+                "bad cursor",
+            ),
+            (
+                api(Method::GET, "/api/v1/people?limit=0", &token, None),
+                StatusCode::BAD_REQUEST,
+                "bad limit",
+            ),
+            (
+                api(Method::GET, "/api/v1/people/not-a-uuid", &token, None),
+                StatusCode::BAD_REQUEST,
+                "bad id",
+            ),
+            (
+                api(
+                    Method::GET,
+                    "/api/v1/audit-events?from=yesterday",
+                    &token,
+                    None,
+                ),
+                StatusCode::BAD_REQUEST,
+                "bad date",
+            ),
+            (
+                api(Method::GET, "/api/v1/nothing-here", &token, None),
+                StatusCode::NOT_FOUND,
+                "unknown route",
+            ),
+        ];
+        for (req, status, what) in cases {
+            let r = app.send(req).await;
+            assert_eq!(r.status(), status, "{}: {what}", app.backend);
+            let kind = r
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            assert_eq!(kind, "application/problem+json", "{what}");
+            let problem = body_json(r).await;
+            assert_eq!(problem["status"], status.as_u16(), "{what}");
+            assert!(
+                problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+                "{what}"
+            );
+        }
+        assert_eq!(
+            app.store.people_count(app.org).await.expect("count"),
+            before,
+            "nothing half-written"
+        );
+    }
+}
+
+#[tokio::test]
+async fn records_of_another_organisation_stay_invisible() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let other = App::add_org(&app.store, "globex").await;
+        let theirs = app.store.people_all(other).await.expect("people").remove(3);
+        let token = token_for(&app, AccessRole::Admin).await;
+        let r = app
+            .send(api(
+                Method::GET,
+                &format!("/api/v1/people/{}", theirs.id),
+                &token,
+                None,
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", app.backend);
+        let update = json!({"version": 1, "name": "Hijacked", "email": theirs.email.as_str()});
+        let r = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/people/{}", theirs.id),
+                &token,
+                Some(update),
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let list = body_json(
+            app.send(api(
+                Method::GET,
+                "/api/v1/people?limit=500&search=globex",
+                &token,
+                None,
+            ))
+            .await,
+        )
+        .await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+        let (cookie, _) = app.session(AccessRole::Admin).await;
+        let page = app
+            .send(
+                request(Method::GET, &format!("/people/{}", theirs.id))
+                    .header(header::COOKIE, cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_token_opens_nothing() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let token = token_for(&app, AccessRole::Auditor).await;
+        let audit = app
+            .send(api(
+                Method::GET,
+                "/api/v1/audit-events?entity_type=user&limit=3",
+                &token,
+                None,
+            ))
+            .await;
+        assert_eq!(audit.status(), StatusCode::OK);
+        assert_eq!(
+            body_json(audit).await["items"].as_array().map(Vec::len),
+            Some(3)
+        );
+        let write = app
+            .send(api(
+                Method::POST,
+                "/api/v1/people",
+                &token,
+                Some(json!({"name": "A", "email": "a@acme.example"})),
+            ))
+            .await;
+        assert_eq!(
+            write.status(),
+            StatusCode::FORBIDDEN,
+            "the auditor changes nothing"
+        );
+        let tokens = body_json(
+            app.send(api(Method::GET, "/api/v1/me/tokens", &token, None))
+                .await,
+        )
+        .await;
+        let id = tokens["items"][0]["id"].as_str().expect("id").to_string();
+        let revoked = app
+            .send(api(
+                Method::POST,
+                &format!("/api/v1/me/tokens/{id}/revoke"),
+                &token,
+                None,
+            ))
+            .await;
+        assert_eq!(revoked.status(), StatusCode::OK);
+        let after = app.send(api(Method::GET, "/api/v1/me", &token, None)).await;
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "{}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn pages_render_for_the_roles_that_may_see_them() {
+    let app = App::new(TestDb::sqlite()).await;
+    let (cookie, _) = app.session(AccessRole::Admin).await;
+    let get = |uri: String| {
+        request(Method::GET, &uri)
+            .header(header::COOKIE, cookie.clone())
+            .body(Body::empty())
+            .expect("req")
+    };
+    let person = &app.people[12];
+    for (uri, needle) in [
+        ("/".to_string(), "Dashboard".to_string()),
+        ("/people?search=".to_string(), "Add a person".to_string()),
+        (format!("/people/{}", person.id), person.email.to_string()),
+        (format!("/people/{}/edit", person.id), "Save".to_string()),
+        ("/settings".to_string(), "Strategic goals".to_string()),
+        ("/me".to_string(), "API tokens".to_string()),
+        (
+            "/audit?entity_type=person".to_string(),
+            "create".to_string(),
+        ),
+        ("/areas/policies".to_string(), "Not built yet".to_string()),
+    ] {
+        let r = app.send(get(uri.clone())).await;
+        assert_eq!(r.status(), StatusCode::OK, "{uri}");
+        let html = body_text(r).await;
+        assert!(html.contains(&needle), "{uri} lacks {needle:?}");
+        assert!(
+            html.contains("name=\"viewport\""),
+            "{uri} is made for phones too"
+        );
+    }
+    let metrics = body_text(
+        app.send(
+            request(Method::GET, "/metrics")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        metrics.contains(
+            "mandate_http_requests_total{method=\"GET\",route=\"/people/{id}\",status=\"200\"}"
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains("mandate_db_pool_connections"));
+}
