@@ -49,6 +49,9 @@ pub enum Command {
     /// Verify, checkpoint and export the audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a consistent backup of the whole database (safe while the server runs)
     Backup(BackupArgs),
     /// Restore a backup into this database
@@ -177,4 +180,23 @@ pub struct RestoreArgs {
     /// Replace the contents of a database that is not empty
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; it is printed once and acts with the user's access role
+    Create(TokenCreateArgs),
+}
+
+#[derive(Args)]
+pub struct TokenCreateArgs {
+    /// The user's login email
+    #[arg(long)]
+    pub email: String,
+    /// What the token is for
+    #[arg(long, default_value = "command line")]
+    pub name: String,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }

@@ -474,3 +474,56 @@ async fn serve_answers_health_checks_and_stops_on_sigterm() {
     let status = child.wait().expect("exits");
     assert!(status.success(), "a graceful stop exits 0: {status:?}");
 }
+
+#[tokio::test]
+async fn a_token_from_the_command_line_opens_the_api() {
+    use std::io::{Read, Write};
+    let db = TestDb::sqlite();
+    ok(&db, &["demo", "--people", "12"]);
+    let secret = ok(
+        &db,
+        &[
+            "token",
+            "create",
+            "--email",
+            "auditor@demo.example",
+            "--name",
+            "ci",
+        ],
+    )
+    .trim()
+    .to_string();
+    assert!(secret.starts_with("mdt_") && secret.len() == 68, "{secret}");
+    let unknown = mandate(&db, &["token", "create", "--email", "nobody@demo.example"]);
+    assert_one_line_error(&unknown, "has no login");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("MANDATE_DATABASE_URL", &db.url)
+        .env("MANDATE_SIGNING_KEY", db.key_path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serves");
+    let mut answer = String::new();
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let request = format!(
+                "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(request.as_bytes()).expect("request");
+            stream.read_to_string(&mut answer).expect("response");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"access_role\":\"auditor\""), "{answer}");
+}

@@ -7,6 +7,7 @@ mod demo;
 mod import;
 mod init;
 mod serve;
+mod token;
 
 use crate::args::{Cli, Command};
 use crate::context::Context;
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Import(command) => import::run(&ctx, command).await,
         Command::Audit(command) => audit::run(&ctx, command).await,
+        Command::Token(command) => token::run(&ctx, command).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,
     }
