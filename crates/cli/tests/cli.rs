@@ -433,51 +433,75 @@ async fn unusable_databases_and_keys_are_one_clear_line() {
     assert_one_line_error(&o, "this database was signed with");
 }
 
+/// A `mandate serve` of `db` on a free port, stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &TestDb) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("MANDATE_DATABASE_URL", &db.url)
+            .env("MANDATE_SIGNING_KEY", db.key_path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("serves");
+        Self { child, port }
+    }
+
+    /// GETs `path` with extra header lines, once the server listens; the raw answer.
+    fn get(&self, path: &str, headers: &str) -> String {
+        use std::io::{Read, Write};
+        for _ in 0..100 {
+            if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+                let request =
+                    format!("GET {path} HTTP/1.1\r\nHost: x\r\n{headers}Connection: close\r\n\r\n");
+                stream.write_all(request.as_bytes()).expect("request");
+                let mut answer = String::new();
+                stream.read_to_string(&mut answer).expect("response");
+                return answer;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the server never listened");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[tokio::test]
 async fn serve_answers_health_checks_and_stops_on_sigterm() {
-    use std::io::{Read, Write};
     let db = TestDb::sqlite();
     ok(&db, &["demo", "--people", "5"]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("a free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("MANDATE_DATABASE_URL", &db.url)
-        .env("MANDATE_SIGNING_KEY", db.key_path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serves");
-    let mut answer = String::new();
-    for _ in 0..100 {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            stream
-                .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .expect("request");
-            stream.read_to_string(&mut answer).expect("response");
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let mut server = Server::start(&db);
+    let answer = server.get("/readyz", "");
     assert!(
         answer.starts_with("HTTP/1.1 200") && answer.contains("ready"),
         "{answer}"
     );
-    let pid = child.id().to_string();
+    let pid = server.child.id().to_string();
     Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill runs");
-    let status = child.wait().expect("exits");
+    let status = server.child.wait().expect("exits");
     assert!(status.success(), "a graceful stop exits 0: {status:?}");
 }
 
 #[tokio::test]
 async fn a_token_from_the_command_line_opens_the_api() {
-    use std::io::{Read, Write};
     let db = TestDb::sqlite();
     ok(&db, &["demo", "--people", "12"]);
     let secret = ok(
@@ -497,33 +521,8 @@ async fn a_token_from_the_command_line_opens_the_api() {
     let unknown = mandate(&db, &["token", "create", "--email", "nobody@demo.example"]);
     assert_one_line_error(&unknown, "has no login");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("a free port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mandate"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("MANDATE_DATABASE_URL", &db.url)
-        .env("MANDATE_SIGNING_KEY", db.key_path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serves");
-    let mut answer = String::new();
-    for _ in 0..100 {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let request = format!(
-                "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\nConnection: close\r\n\r\n"
-            );
-            stream.write_all(request.as_bytes()).expect("request");
-            stream.read_to_string(&mut answer).expect("response");
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = Server::start(&db);
+    let answer = server.get("/api/v1/me", &format!("Authorization: Bearer {secret}\r\n"));
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"access_role\":\"auditor\""), "{answer}");
 }

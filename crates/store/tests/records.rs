@@ -384,3 +384,26 @@ async fn the_audit_log_filters_and_pages_newest_first() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_person_is_created_under_an_existing_manager_only() {
+    for db in TestDb::all().await {
+        let (store, org, people) = org_with_people(&db, 5).await;
+        let mut new = edit(&people[1]);
+        new.email = Email::parse("new@acme.example").expect("email");
+        new.manager_id = Some(people[0].id);
+        let created = store
+            .create_person(&Actor::system("test"), org, &new)
+            .await
+            .expect("created");
+        assert_eq!(created.manager_id, Some(people[0].id), "{}", db.backend);
+        new.email = Email::parse("other@acme.example").expect("email");
+        new.manager_id = Some(mandate_core::PersonId::new());
+        let orphan = store.create_person(&Actor::system("test"), org, &new).await;
+        assert!(
+            matches!(orphan, Err(StoreError::Invalid(_))),
+            "{}: {orphan:?}",
+            db.backend
+        );
+    }
+}

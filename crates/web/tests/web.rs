@@ -1003,3 +1003,115 @@ async fn pages_render_for_the_roles_that_may_see_them() {
     );
     assert!(metrics.contains("mandate_db_pool_connections"));
 }
+
+#[tokio::test]
+async fn people_are_added_and_edited_through_the_pages() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let (cookie, csrf) = app.session(AccessRole::IsmsManager).await;
+        let manager = &app.people[0];
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("name", "Ola Nordmann"),
+            ("email", "ola@acme.example"),
+            ("department", "IT"),
+            ("manager_email", manager.email.as_str()),
+            ("kind", "contractor"),
+            ("start_date", "2026-01-05"),
+            ("end_date", ""),
+        ];
+        let created = app
+            .send(form_request("/people", Some(&cookie), &fields))
+            .await;
+        assert_eq!(created.status(), StatusCode::SEE_OTHER, "{}", app.backend);
+        let to = created
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            to.starts_with("/people/") && to.ends_with("?notice=created"),
+            "{to}"
+        );
+        let ola = app
+            .store
+            .person_by_email(
+                app.org,
+                &mandate_core::Email::parse("ola@acme.example").expect("email"),
+            )
+            .await
+            .expect("read")
+            .expect("created");
+        assert_eq!(ola.manager_id, Some(manager.id));
+
+        let mut bad = fields.to_vec();
+        bad[2] = ("email", "ola@acme.example");
+        let duplicate = app.send(form_request("/people", Some(&cookie), &bad)).await;
+        assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = body_text(duplicate).await;
+        assert!(
+            html.contains("already exists") && html.contains("value=\"Ola Nordmann\""),
+            "the form comes back filled in"
+        );
+
+        let edit = [
+            ("csrf_token", csrf.as_str()),
+            ("version", "1"),
+            ("name", "Ola Nordmann"),
+            ("email", "ola@acme.example"),
+            ("department", "Security"),
+            ("manager_email", ""),
+            ("kind", "employee"),
+            ("start_date", "2026-01-05"),
+            ("end_date", "not a date"),
+        ];
+        let invalid = app
+            .send(form_request(
+                &format!("/people/{}", ola.id),
+                Some(&cookie),
+                &edit,
+            ))
+            .await;
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = body_text(invalid).await;
+        assert!(
+            html.contains("end date:") && html.contains("is not a date (YYYY-MM-DD)"),
+            "the field is named"
+        );
+        let mut fixed = edit.to_vec();
+        fixed[8] = ("end_date", "");
+        let saved = app
+            .send(form_request(
+                &format!("/people/{}", ola.id),
+                Some(&cookie),
+                &fixed,
+            ))
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let stale = app
+            .send(form_request(
+                &format!("/people/{}", ola.id),
+                Some(&cookie),
+                &fixed,
+            ))
+            .await;
+        assert_eq!(
+            stale.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: a stale edit is refused",
+            app.backend
+        );
+        assert!(body_text(stale).await.contains("changed by someone else"));
+        let ola = app
+            .store
+            .person(app.org, ola.id)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            (ola.department.as_deref(), ola.manager_id, ola.version),
+            (Some("Security"), None, 2)
+        );
+    }
+}

@@ -24,18 +24,10 @@ pub mod dialect {
     pub const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     pub const LOCK_HEAD: &str =
         "SELECT seq, head_hash FROM audit_heads WHERE org_id = $1 FOR UPDATE";
-    /// A page of people by name (see `Repo::people_page`).
-    pub const PEOPLE_PAGE: &str = "SELECT org_id, person_id, name, email, department, manager_id, kind, start_date, end_date, created_at, updated_at, version \
-         FROM people WHERE org_id = $1 \
-         AND ($2 IS NULL OR name > $2 OR (name = $2 AND person_id > $3)) \
-         AND ($4 IS NULL OR lower(name) LIKE $4 ESCAPE '\\' OR email LIKE $4 ESCAPE '\\') \
-         ORDER BY name, person_id LIMIT $5";
-    /// A page of audit events, newest first, with optional filters.
-    pub const AUDIT_PAGE: &str = "SELECT org_id, seq, occurred_at, actor, entity_type, entity_id, action, before_json, \
-         after_json, prev_hash, hash FROM audit_events WHERE org_id = $1 \
-         AND ($2 IS NULL OR entity_type = $2) AND ($3 IS NULL OR entity_id = $3) AND ($4 IS NULL OR actor = $4) \
-         AND ($5 IS NULL OR occurred_at >= $5) AND ($6 IS NULL OR occurred_at < $6) \
-         AND ($7 IS NULL OR seq < $7) ORDER BY seq DESC LIMIT $8";
+    /// Audit events at or after an instant.
+    pub const OCCURRED_FROM: &str = "occurred_at >= ?";
+    /// Audit events before an instant.
+    pub const OCCURRED_BEFORE: &str = "occurred_at < ?";
     pub const SCHEMA_COLUMNS: &str = "SELECT table_name::text AS table_name, column_name::text AS column_name \
          FROM information_schema.columns \
          WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx\\_%' \

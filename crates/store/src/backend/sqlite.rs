@@ -26,18 +26,10 @@ pub mod dialect {
     pub const BEGIN_SNAPSHOT: &str = "BEGIN";
     /// SQLite has no row locks; `BEGIN IMMEDIATE` already holds the write lock.
     pub const LOCK_HEAD: &str = "SELECT seq, head_hash FROM audit_heads WHERE org_id = $1";
-    /// A page of people by name (see `Repo::people_page`).
-    pub const PEOPLE_PAGE: &str = "SELECT org_id, person_id, name, email, department, manager_id, kind, start_date, end_date, created_at, updated_at, version \
-         FROM people WHERE org_id = $1 \
-         AND ($2 IS NULL OR name > $2 OR (name = $2 AND person_id > $3)) \
-         AND ($4 IS NULL OR lower(name) LIKE $4 ESCAPE '\\' OR email LIKE $4 ESCAPE '\\') \
-         ORDER BY name, person_id LIMIT $5";
-    /// A page of audit events, newest first, with optional filters.
-    pub const AUDIT_PAGE: &str = "SELECT org_id, seq, occurred_at, actor, entity_type, entity_id, action, before_json, \
-         after_json, prev_hash, hash FROM audit_events WHERE org_id = $1 \
-         AND ($2 IS NULL OR entity_type = $2) AND ($3 IS NULL OR entity_id = $3) AND ($4 IS NULL OR actor = $4) \
-         AND ($5 IS NULL OR julianday(occurred_at) >= julianday($5)) AND ($6 IS NULL OR julianday(occurred_at) < julianday($6)) \
-         AND ($7 IS NULL OR seq < $7) ORDER BY seq DESC LIMIT $8";
+    /// Audit events at or after an instant (SQLite compares instants, not their text).
+    pub const OCCURRED_FROM: &str = "julianday(occurred_at) >= julianday(?)";
+    /// Audit events before an instant.
+    pub const OCCURRED_BEFORE: &str = "julianday(occurred_at) < julianday(?)";
     pub const SCHEMA_COLUMNS: &str = "SELECT m.name AS table_name, p.name AS column_name \
          FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%' \

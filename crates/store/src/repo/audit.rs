@@ -388,14 +388,50 @@ impl Repo {
         query: &crate::backend::AuditQuery,
     ) -> Result<crate::backend::AuditPage> {
         let limit = query.limit.clamp(1, 500);
-        let rows: Vec<EventRow> = sqlx::query_as(dialect::AUDIT_PAGE)
-            .bind(org.0)
-            .bind(query.entity_type.as_deref())
-            .bind(query.entity_id.as_deref())
-            .bind(query.actor.as_deref())
-            .bind(query.from)
-            .bind(query.until)
-            .bind(query.before_seq)
+        // Only the filters given become conditions (see `people_page` for why).
+        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE org_id = $1");
+        let mut n = 1;
+        let mut condition = |sql: &mut String, template: &str| {
+            n += 1;
+            sql.push_str(" AND ");
+            sql.push_str(&template.replace('?', &format!("${n}")));
+        };
+        let texts = [
+            ("entity_type = ?", &query.entity_type),
+            ("entity_id = ?", &query.entity_id),
+            ("actor = ?", &query.actor),
+        ];
+        for (template, value) in &texts {
+            if value.is_some() {
+                condition(&mut sql, template);
+            }
+        }
+        if query.from.is_some() {
+            condition(&mut sql, dialect::OCCURRED_FROM);
+        }
+        if query.until.is_some() {
+            condition(&mut sql, dialect::OCCURRED_BEFORE);
+        }
+        if query.before_seq.is_some() {
+            condition(&mut sql, "seq < ?");
+        }
+        sql.push_str(&format!(" ORDER BY seq DESC LIMIT ${}", n + 1));
+        let mut statement = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        for (_, value) in texts {
+            if let Some(v) = value {
+                statement = statement.bind(v.as_str());
+            }
+        }
+        if let Some(from) = query.from {
+            statement = statement.bind(from);
+        }
+        if let Some(until) = query.until {
+            statement = statement.bind(until);
+        }
+        if let Some(seq) = query.before_seq {
+            statement = statement.bind(seq);
+        }
+        let rows = statement
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await?;

@@ -76,8 +76,9 @@ impl Repo {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         if let Some(manager) = new.manager_id {
-            let found: Option<(i64,)> =
-                sqlx::query_as("SELECT 1 FROM people WHERE org_id = $1 AND person_id = $2")
+            // Select a column, not a literal: `1` is INT4 on PostgreSQL and INTEGER on SQLite.
+            let found: Option<(uuid::Uuid,)> =
+                sqlx::query_as("SELECT person_id FROM people WHERE org_id = $1 AND person_id = $2")
                     .bind(org.0)
                     .bind(manager.0)
                     .fetch_optional(&mut *tx)

@@ -1,12 +1,15 @@
 //! Listing people a page at a time, and changing one person.
 
+use super::Repo;
 use super::rows::PersonRow;
-use super::{Repo, dialect};
 use crate::backend::{PeoplePage, PeopleQuery};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::{NewPerson, OrgId, Person, PersonId};
 use uuid::Uuid;
+
+const PERSON_COLUMNS: &str = "org_id, person_id, name, email, department, manager_id, kind, start_date, end_date, \
+     created_at, updated_at, version";
 
 /// How deep a chain of line managers may go before it is taken for a loop.
 const MAX_MANAGER_DEPTH: usize = 64;
@@ -24,11 +27,30 @@ impl Repo {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", escape_like(&s.to_lowercase())));
-        let rows: Vec<PersonRow> = sqlx::query_as(dialect::PEOPLE_PAGE)
-            .bind(org.0)
-            .bind(after.as_ref().map(|(name, _)| name.as_str()))
-            .bind(after.as_ref().map(|(_, id)| *id))
-            .bind(pattern.as_deref())
+        // One statement per case rather than `$n IS NULL OR ...`: a generic
+        // plan cannot use the (org_id, name, person_id) index through an OR,
+        // and PostgreSQL switches to generic plans after a few executions.
+        let mut sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1");
+        let mut next = 2;
+        if after.is_some() {
+            sql.push_str(" AND (name, person_id) > ($2, $3)");
+            next = 4;
+        }
+        if pattern.is_some() {
+            sql.push_str(&format!(
+                " AND (lower(name) LIKE ${next} ESCAPE '\\' OR email LIKE ${next} ESCAPE '\\')"
+            ));
+            next += 1;
+        }
+        sql.push_str(&format!(" ORDER BY name, person_id LIMIT ${next}"));
+        let mut query = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        if let Some((name, id)) = &after {
+            query = query.bind(name.as_str()).bind(*id);
+        }
+        if let Some(pattern) = &pattern {
+            query = query.bind(pattern.as_str());
+        }
+        let rows = query
             .bind(i64::from(limit) + 1)
             .fetch_all(&self.pool)
             .await?;

@@ -302,40 +302,87 @@ async fn parse_form(
     )
 }
 
+/// Which record a submitted person form is for.
+enum Target {
+    New,
+    Existing(Uuid),
+}
+
+impl Target {
+    fn action(&self) -> String {
+        match self {
+            Target::New => "/people".into(),
+            Target::Existing(id) => format!("/people/{id}"),
+        }
+    }
+}
+
+/// Saves a submitted form, or shows it again with what to fix.
+async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    form: PersonForm,
+    target: Target,
+) -> Result<Response, PageError> {
+    let org = viewer.user.org_id;
+    let saved = match parse_form(state, viewer, &form).await {
+        Err(message) => Err(StoreError::Invalid(message)),
+        Ok(person) => match &target {
+            Target::New => {
+                state
+                    .store
+                    .create_person(&viewer.actor(), org, &person)
+                    .await
+            }
+            Target::Existing(id) => {
+                let version = form.version.trim().parse::<i64>().unwrap_or(0);
+                state
+                    .store
+                    .update_person(
+                        &viewer.actor(),
+                        org,
+                        PersonId(*id),
+                        version,
+                        &person,
+                        "update",
+                    )
+                    .await
+            }
+        },
+    };
+    match saved {
+        Ok(person) => {
+            let notice = if matches!(target, Target::New) {
+                "created"
+            } else {
+                "saved"
+            };
+            Ok(Redirect::to(&format!("/people/{}?notice={notice}", person.id)).into_response())
+        }
+        // What the user can fix goes back to them on the form; anything else is ours.
+        Err(StoreError::Invalid(message) | StoreError::Conflict(message)) => {
+            let heading = match target {
+                Target::New => "Add a person".to_string(),
+                Target::Existing(_) => format!("Edit {}", form.name),
+            };
+            let action = target.action();
+            let cancel = if matches!(target, Target::New) {
+                "/people".to_string()
+            } else {
+                action.clone()
+            };
+            form_page(state, viewer, heading, action, cancel, form, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<PersonForm>,
 ) -> Result<Response, PageError> {
-    let result = match parse_form(&state, &viewer, &form).await {
-        Ok(new) => state
-            .store
-            .create_person(&viewer.actor(), viewer.user.org_id, &new)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(m) | StoreError::Invalid(m) => Ok(m),
-                other => Err(other),
-            }),
-        Err(m) => Err(Ok(m)),
-    };
-    match result {
-        Ok(person) => {
-            Ok(Redirect::to(&format!("/people/{}?notice=created", person.id)).into_response())
-        }
-        Err(Ok(message)) => {
-            form_page(
-                &state,
-                &viewer,
-                "Add a person".into(),
-                "/people".into(),
-                "/people".into(),
-                form,
-                Some(message),
-            )
-            .await
-        }
-        Err(Err(e)) => Err(e.into()),
-    }
+    save(&state, &viewer, form, Target::New).await
 }
 
 pub async fn update(
@@ -345,42 +392,7 @@ pub async fn update(
     Form(form): Form<PersonForm>,
 ) -> Result<Response, PageError> {
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
-    let version = form.version.trim().parse::<i64>().unwrap_or(0);
-    let result = match parse_form(&state, &viewer, &form).await {
-        Ok(changes) => state
-            .store
-            .update_person(
-                &viewer.actor(),
-                viewer.user.org_id,
-                PersonId(id),
-                version,
-                &changes,
-                "update",
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(m) | StoreError::Invalid(m) => Ok(m),
-                other => Err(other),
-            }),
-        Err(m) => Err(Ok(m)),
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?notice=saved")).into_response()),
-        Err(Ok(message)) => {
-            let heading = format!("Edit {}", form.name);
-            form_page(
-                &state,
-                &viewer,
-                heading,
-                format!("/people/{id}"),
-                format!("/people/{id}"),
-                form,
-                Some(message),
-            )
-            .await
-        }
-        Err(Err(e)) => Err(e.into()),
-    }
+    save(&state, &viewer, form, Target::Existing(id)).await
 }
 
 #[derive(Deserialize)]
