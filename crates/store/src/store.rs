@@ -122,6 +122,7 @@ impl Store {
         pub async fn users(&self, org: OrgId) -> Result<Vec<User>>;
 
         pub async fn audit_heads(&self) -> Result<Vec<Head>>;
+        pub async fn audit_head(&self, org: OrgId) -> Result<Option<Head>>;
         /// Outer error: the chain could not be read; inner: the first tampering found.
         pub async fn verify_chain(&self, org: OrgId, key: &PublicKey) -> Result<Result<VerifyReport, Tamper>>;
         pub async fn export_chain(

@@ -110,6 +110,17 @@ impl Repo {
         Ok(Appender::new(self.key()?, ChainHead::empty(org), actor, at))
     }
 
+    /// One organisation's signed head.
+    pub async fn audit_head(&self, org: OrgId) -> Result<Option<Head>> {
+        let row: Option<HeadRow> = sqlx::query_as(
+            "SELECT org_id, seq, head_hash, updated_at, public_key, signature FROM audit_heads WHERE org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Head::from))
+    }
+
     /// Every organisation's signed head.
     pub async fn audit_heads(&self) -> Result<Vec<Head>> {
         let rows: Vec<HeadRow> = sqlx::query_as(

@@ -59,6 +59,18 @@ impl Repo {
         Ok(self.pool.begin_with(dialect::BEGIN_SNAPSHOT).await?)
     }
 
+    /// After a bulk load, refreshes the planner's statistics, so the next
+    /// queries pick indexes for the table as it now is rather than as it was.
+    /// A failure only costs speed, so it is logged, not returned.
+    async fn refresh_statistics(&self, rows_written: usize) {
+        if rows_written < 1_000 {
+            return;
+        }
+        if let Err(e) = sqlx::query("ANALYZE people").execute(&self.pool).await {
+            tracing::warn!(error = %e, "refreshing statistics after a bulk load");
+        }
+    }
+
     /// Connections open, and idle, in the pool.
     pub fn pool_stats(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())

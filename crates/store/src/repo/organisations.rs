@@ -71,6 +71,7 @@ impl Repo {
         }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
+        self.refresh_statistics(people.len()).await;
         Ok(org)
     }
 

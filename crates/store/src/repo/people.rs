@@ -153,6 +153,7 @@ impl Repo {
         }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
+        self.refresh_statistics(rows.len()).await;
         Ok(ImportSummary {
             created: plan.inserts.len(),
             updated: plan.updates.len(),

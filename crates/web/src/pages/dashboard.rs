@@ -41,12 +41,7 @@ pub async fn show(
         .await?
         .ok_or(PageError::NotFound("organisation"))?;
     let people = state.store.people_count(org_id).await?;
-    let head = state
-        .store
-        .audit_heads()
-        .await?
-        .into_iter()
-        .find(|h| h.org_id == org_id);
+    let head = state.store.audit_head(org_id).await?;
     let checkpoint = state.store.last_checkpoint(org_id).await?;
     Ok(render(&Dashboard {
         layout,
