@@ -37,6 +37,8 @@ run() {
   printf '\n== %s\n' "$name"
   taskset -c 1 wrk -t1 -c8 -d"$duration" --latency "$@" | grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors'
 }
+# Warm up: the pool opens its connections and prepares its statements once.
+taskset -c 1 wrk -t1 -c8 -d3s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/people" >/dev/null
 echo "backend: ${MANDATE_DATABASE_URL%%:*}, $people people"
 run "GET /healthz" "http://127.0.0.1:$port/healthz"
 run "GET /api/v1/people (first page of 50)" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/people"
