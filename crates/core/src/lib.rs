@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod password;
 pub mod permission;
 pub mod person;
+pub mod policy;
 pub mod timefmt;
 pub mod token;
 pub mod user;

@@ -2,4 +2,5 @@
 //! charts and policy files as those areas arrive. Pure transformations over
 //! readers and writers; the command line decides where the bytes come from.
 
+pub mod markdown;
 pub mod people_csv;
