@@ -38,6 +38,7 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr; `MANDATE_LOG` (or `RUST_LOG`) overrides the level,
 /// which is `info` for the server and `warn` for one-shot commands.
+/// `MANDATE_LOG_FORMAT=json` writes one JSON object a line, for log shippers.
 fn init_logging(cli: &args::Cli) {
     let default = if cli.command.is_server() {
         "info"

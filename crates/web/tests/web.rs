@@ -1115,3 +1115,58 @@ async fn people_are_added_and_edited_through_the_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_email_with_logins_in_two_organisations_is_asked_which() {
+    let app = App::new(TestDb::sqlite()).await;
+    // The same person holds a login in a second organisation.
+    let other = NewOrganisation::new(Slug::parse("globex").expect("slug"), "Globex").expect("org");
+    let rows =
+        to_import_rows(&generate_people(9, 3, "acme.example", reference_day())).expect("rows");
+    let (mut plan, _) = plan_import(other.id, &[], &rows, now());
+    plan.inserts[0].email = mandate_core::Email::parse("admin@acme.example").expect("email");
+    let login = NewUser {
+        person_id: plan.inserts[0].id,
+        access_role: AccessRole::Staff,
+        password_hash: Some(password_hash()),
+    };
+    app.store
+        .create_organisation(&Actor::system("test"), &other, &plan.inserts, &[login])
+        .await
+        .expect("org");
+
+    let ask = app
+        .send(form_request(
+            "/sign-in",
+            None,
+            &[("email", "admin@acme.example"), ("password", PASSWORD)],
+        ))
+        .await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    assert!(ask.headers().get(header::SET_COOKIE).is_none());
+    assert!(body_text(ask).await.contains("say which one"));
+    let fields = [
+        ("email", "admin@acme.example"),
+        ("password", PASSWORD),
+        ("org", "globex"),
+    ];
+    let signed_in = app.send(form_request("/sign-in", None, &fields)).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let cookie = session_cookie(&signed_in).expect("a session");
+    let me = app
+        .send(
+            request(Method::GET, "/api/v1/me")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    let me = body_json(me).await;
+    assert_eq!(
+        (
+            me["organisation"]["slug"].as_str(),
+            me["user"]["access_role"].as_str()
+        ),
+        (Some("globex"), Some("staff"))
+    );
+}
