@@ -120,6 +120,15 @@ impl Store {
         pub async fn create_user(&self, actor: &Actor, org: OrgId, new: &NewUser) -> Result<User>;
         pub async fn user_by_email(&self, org: OrgId, email: &Email) -> Result<Option<(User, Option<String>)>>;
         pub async fn users(&self, org: OrgId) -> Result<Vec<User>>;
+        /// Changes a login's access role and whether it is disabled.
+        pub async fn update_user(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            id: UserId,
+            role: mandate_core::AccessRole,
+            disabled: bool
+        ) -> Result<User>;
 
         pub async fn audit_heads(&self) -> Result<Vec<Head>>;
         pub async fn audit_head(&self, org: OrgId) -> Result<Option<Head>>;

@@ -162,6 +162,24 @@ pub fn table() -> Vec<RouteSpec> {
             SignedIn,
             get(pages::areas::show),
         ),
+        route(
+            Method::GET,
+            "/users",
+            Needs(ReadUsers),
+            get(pages::users::list),
+        ),
+        route(
+            Method::POST,
+            "/users",
+            Needs(ManageUsers),
+            post(pages::users::create),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}",
+            Needs(ManageUsers),
+            post(pages::users::update),
+        ),
         // The JSON API.
         route(
             Method::GET,
@@ -235,6 +253,18 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/users",
             Needs(ReadUsers),
             get(api::users::list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/users",
+            Needs(ManageUsers),
+            post(api::users::create),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/users/{id}",
+            Needs(ManageUsers),
+            put(api::users::update),
         ),
         route(
             Method::GET,

@@ -162,6 +162,9 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/me/tokens", SignedIn),
         ("POST", "/me/tokens/{id}/revoke", SignedIn),
         ("GET", "/audit", Needs(ReadAuditLog)),
+        ("GET", "/users", Needs(ReadUsers)),
+        ("POST", "/users", Needs(ManageUsers)),
+        ("POST", "/users/{id}", Needs(ManageUsers)),
         ("GET", "/areas/{area}", SignedIn),
         ("GET", "/api/v1/openapi.json", Public),
         ("GET", "/api/v1/me", SignedIn),
@@ -180,6 +183,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             Needs(EditPeople),
         ),
         ("GET", "/api/v1/users", Needs(ReadUsers)),
+        ("POST", "/api/v1/users", Needs(ManageUsers)),
+        ("PUT", "/api/v1/users/{id}", Needs(ManageUsers)),
         ("GET", "/api/v1/audit-events", Needs(ReadAuditLog)),
     ]
 }
@@ -1168,5 +1173,177 @@ async fn an_email_with_logins_in_two_organisations_is_asked_which() {
             me["user"]["access_role"].as_str()
         ),
         (Some("globex"), Some("staff"))
+    );
+}
+
+#[tokio::test]
+async fn admins_give_logins_change_roles_and_disable_them() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let admin = token_for(&app, AccessRole::Admin).await;
+        let person = &app.people[20];
+        let short = json!({"person_id": person.id.0, "access_role": "staff", "password": "short"});
+        let r = app
+            .send(api(Method::POST, "/api/v1/users", &admin, Some(short)))
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            app.backend
+        );
+        let bad_role =
+            json!({"person_id": person.id.0, "access_role": "root", "password": PASSWORD});
+        assert_eq!(
+            app.send(api(Method::POST, "/api/v1/users", &admin, Some(bad_role)))
+                .await
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let good =
+            json!({"person_id": person.id.0, "access_role": "manager", "password": PASSWORD});
+        let created = app
+            .send(api(
+                Method::POST,
+                "/api/v1/users",
+                &admin,
+                Some(good.clone()),
+            ))
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED, "{}", app.backend);
+        let user = body_json(created).await;
+        assert_eq!(user["email"].as_str(), Some(person.email.as_str()));
+        assert_eq!(
+            app.send(api(Method::POST, "/api/v1/users", &admin, Some(good)))
+                .await
+                .status(),
+            StatusCode::CONFLICT
+        );
+
+        // The new login signs in, then is disabled, and its session ends.
+        let fields = [("email", person.email.as_str()), ("password", PASSWORD)];
+        let signed_in = app.send(form_request("/sign-in", None, &fields)).await;
+        let cookie = session_cookie(&signed_in).expect("a session");
+        let id = user["id"].as_str().expect("id").to_string();
+        let disable = json!({"access_role": "manager", "disabled": true});
+        let r = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/users/{id}"),
+                &admin,
+                Some(disable),
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(body_json(r).await["disabled"], true);
+        let me = app
+            .send(
+                request(Method::GET, "/api/v1/me")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(
+            me.status(),
+            StatusCode::UNAUTHORIZED,
+            "{}: a disabled login's session ends",
+            app.backend
+        );
+        let again = app.send(form_request("/sign-in", None, &fields)).await;
+        assert_eq!(
+            again.status(),
+            StatusCode::UNAUTHORIZED,
+            "a disabled login cannot sign in"
+        );
+
+        let admin_id = app.user(AccessRole::Admin).id.to_string();
+        let demote = json!({"access_role": "staff", "disabled": false});
+        let r = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/users/{admin_id}"),
+                &admin,
+                Some(demote),
+            ))
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an admin cannot lock themselves out"
+        );
+        let events = app
+            .store
+            .audit_events(
+                app.org,
+                &mandate_store::AuditQuery {
+                    entity_id: Some(id),
+                    limit: 5,
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("events");
+        let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["update", "create"]);
+        assert!(
+            events
+                .items
+                .iter()
+                .all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")),
+            "no hash in the log"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_users_page_adds_a_login_by_email() {
+    let app = App::new(TestDb::sqlite()).await;
+    let (cookie, csrf) = app.session(AccessRole::Admin).await;
+    let person = &app.people[25];
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("email", person.email.as_str()),
+        ("access_role", "auditor"),
+        ("password", PASSWORD),
+    ];
+    let r = app
+        .send(form_request("/users", Some(&cookie), &fields))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let nobody = [
+        ("csrf_token", csrf.as_str()),
+        ("email", "ghost@acme.example"),
+        ("access_role", "staff"),
+        ("password", PASSWORD),
+    ];
+    let r = app
+        .send(form_request("/users", Some(&cookie), &nobody))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(r).await.contains("nobody in the people register"));
+    let page = app
+        .send(
+            request(Method::GET, "/users")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    let html = body_text(page).await;
+    assert!(html.contains(person.email.as_str()) && html.contains("Give a person a login"));
+    let (staff_cookie, _) = app.session(AccessRole::Auditor).await;
+    let read_only = app
+        .send(
+            request(Method::GET, "/users")
+                .header(header::COOKIE, staff_cookie)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(read_only.status(), StatusCode::OK);
+    assert!(
+        !body_text(read_only).await.contains("Give a person a login"),
+        "the auditor sees, and changes nothing"
     );
 }

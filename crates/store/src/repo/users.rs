@@ -168,3 +168,70 @@ impl Repo {
         Ok(())
     }
 }
+
+impl Repo {
+    /// Changes a login's access role and whether it is disabled.
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: UserId,
+        role: mandate_core::AccessRole,
+        disabled: bool,
+    ) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND user_id = $2"
+        ));
+        let row: Option<UserRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let before = row
+            .map(User::try_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "user",
+                id: id.to_string(),
+            })?;
+        let disabled_at = match (before.disabled_at, disabled) {
+            (Some(at), true) => Some(at),
+            (None, true) => Some(chain.at()),
+            (_, false) => None,
+        };
+        let after = User {
+            access_role: role,
+            disabled_at,
+            ..before.clone()
+        };
+        if after == before {
+            return Ok(after);
+        }
+        sqlx::query("UPDATE users SET access_role = $3, disabled_at = $4 WHERE org_id = $1 AND user_id = $2")
+            .bind(org.0)
+            .bind(id.0)
+            .bind(role.as_str())
+            .bind(disabled_at)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            // A disabled login keeps no way in.
+            sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+                .bind(org.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        chain.record(Change::updated(
+            "user",
+            id,
+            before.audit_json(),
+            after.audit_json(),
+        ));
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

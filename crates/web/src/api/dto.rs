@@ -260,3 +260,22 @@ pub struct AuditPageOut {
     pub items: Vec<AuditEventOut>,
     pub next_cursor: Option<String>,
 }
+
+/// A new login for a person of the organisation.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserIn {
+    pub person_id: Uuid,
+    /// admin, isms_manager, top_management, manager, staff or auditor.
+    pub access_role: String,
+    /// The first password (at least 12 characters); the user changes it.
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub access_role: String,
+    /// A disabled login cannot sign in, and its sessions and tokens stop working.
+    pub disabled: bool,
+}

@@ -33,6 +33,8 @@ use utoipa::{Modify, OpenApi};
         people::update,
         people::end_employment,
         users::list,
+        users::create,
+        users::update,
         audit::list,
     ),
     components(schemas(crate::problem::Problem)),

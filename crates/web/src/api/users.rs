@@ -1,11 +1,17 @@
 //! `/api/v1/users`: login accounts and their access roles.
 
-use super::dto::{UserOut, UsersOut};
+use super::dto::{UserIn, UserOut, UserUpdate, UsersOut};
+use super::extract::{ApiJson, ApiPath};
 use crate::auth::Viewer;
-use crate::problem::ApiResult;
+use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use mandate_core::password::hash_password;
+use mandate_core::{AccessRole, NewUser, PersonId, User, UserId};
+use uuid::Uuid;
 
 #[utoipa::path(get, operation_id = "users_list", path = "/api/v1/users", tag = "users", responses((status = 200, body = UsersOut)))]
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<UsersOut>> {
@@ -13,4 +19,115 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Js
     Ok(Json(UsersOut {
         items: users.into_iter().map(UserOut::from).collect(),
     }))
+}
+
+fn role(text: &str) -> Result<AccessRole, Problem> {
+    text.parse()
+        .map_err(|e: mandate_core::access::UnknownAccessRole| {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+        })
+}
+
+#[utoipa::path(post, operation_id = "users_create", path = "/api/v1/users", request_body = UserIn, tag = "users",
+    responses((status = 201, body = UserOut), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<UserIn>,
+) -> ApiResult<impl IntoResponse> {
+    let user = add_login(
+        &state,
+        &viewer,
+        PersonId(input.person_id),
+        role(&input.access_role)?,
+        input.password,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(user))))
+}
+
+/// Gives a person a login; shared by the API and the pages.
+pub async fn add_login(
+    state: &AppState,
+    viewer: &Viewer,
+    person: PersonId,
+    access_role: AccessRole,
+    password: String,
+) -> Result<User, Problem> {
+    let hashed = tokio::task::spawn_blocking(move || hash_password(&password)).await;
+    let hash = match hashed {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.to_string(),
+            ));
+        }
+        Err(_) => {
+            return Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the password could not be hashed",
+            ));
+        }
+    };
+    let new = NewUser {
+        person_id: person,
+        access_role,
+        password_hash: Some(hash),
+    };
+    let user = state
+        .store
+        .create_user(&viewer.actor(), viewer.user.org_id, &new)
+        .await?;
+    tracing::info!(by = %viewer.user.email, user = %user.email, role = %user.access_role, "login created");
+    Ok(user)
+}
+
+#[utoipa::path(put, operation_id = "users_update", path = "/api/v1/users/{id}", params(("id" = Uuid, Path)),
+    request_body = UserUpdate, tag = "users",
+    responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<UserUpdate>,
+) -> ApiResult<Json<UserOut>> {
+    let user = change_login(
+        &state,
+        &viewer,
+        UserId(id),
+        role(&input.access_role)?,
+        input.disabled,
+    )
+    .await?;
+    Ok(Json(UserOut::from(user)))
+}
+
+/// Changes a login's role or disables it; an admin cannot lock themselves out.
+pub async fn change_login(
+    state: &AppState,
+    viewer: &Viewer,
+    id: UserId,
+    access_role: AccessRole,
+    disabled: bool,
+) -> Result<User, Problem> {
+    if id == viewer.user.id && (disabled || access_role != AccessRole::Admin) {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "you cannot take away your own admin access; ask another admin",
+        ));
+    }
+    let user = state
+        .store
+        .update_user(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            access_role,
+            disabled,
+        )
+        .await?;
+    tracing::info!(by = %viewer.user.email, user = %user.email, role = %user.access_role, disabled, "login changed");
+    Ok(user)
 }

@@ -9,6 +9,7 @@ pub mod me;
 pub mod people;
 pub mod settings;
 pub mod signin;
+pub mod users;
 
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -71,6 +72,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password" => "Your password was changed; your other sessions were signed out.",
         "revoked" => "The token was revoked.",
         "ended" => "The employment was ended.",
+        "login" => {
+            "The login was created. Give its first password to its owner by a separate channel."
+        }
+        "changed" => "The login was changed.",
         _ => return None,
     })
 }
@@ -109,6 +114,9 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     items.push(link("Auditor view", "/areas/auditor", true));
     items.push(heading("Organisation"));
     items.push(link("Settings", "/settings", false));
+    if viewer.may(Permission::ReadUsers) {
+        items.push(link("Users", "/users", false));
+    }
     items.push(link("Your account", "/me", false));
     items
 }
