@@ -27,3 +27,6 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens (token_hash);
 CREATE INDEX api_tokens_by_user ON api_tokens (org_id, user_id);
+
+-- Sign-in looks a login up by email alone, across organisations.
+CREATE INDEX users_by_email ON users (email);

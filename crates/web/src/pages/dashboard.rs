@@ -48,7 +48,7 @@ pub async fn show(
         people,
         events: head.as_ref().map_or(0, |h| h.seq),
         head: head
-            .map(|h| h.head_hash[..12].to_string() + "…")
+            .map(|h| h.head_hash.chars().take(12).collect::<String>() + "…")
             .unwrap_or_default(),
         checkpoint: checkpoint.map_or("none yet".into(), |c| format!("#{}", c.seq)),
         org_name: org.name,
