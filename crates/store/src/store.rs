@@ -185,7 +185,7 @@ impl Store {
             name: &str,
             token_hash: &str
         ) -> Result<ApiToken>;
-        pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>>;
+        pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User, Option<time::Date>)>>;
         pub async fn touch_token(&self, org: OrgId, token: Uuid, now: OffsetDateTime) -> Result<()>;
         pub async fn tokens_of_user(&self, org: OrgId, user: UserId) -> Result<Vec<ApiToken>>;
         pub async fn revoke_token(&self, actor: &Actor, org: OrgId, owner: UserId, token: Uuid) -> Result<ApiToken>;

@@ -243,7 +243,7 @@ async fn sessions_and_tokens_find_their_user_and_end() {
             .create_token(&actor, org, user.id, "ci", &secret_hash("mdt_x"))
             .await
             .expect("token");
-        let (found, owner) = store
+        let (found, owner, _) = store
             .token_by_hash(&secret_hash("mdt_x"))
             .await
             .expect("read")

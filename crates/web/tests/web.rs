@@ -386,7 +386,11 @@ async fn signing_in_and_out() {
             "{set}"
         );
         let cookie = session_cookie(&first).expect("a session cookie");
-        let second = app.send(form_request("/sign-in", None, &fields)).await;
+        // Signing in again from a browser that still holds a session works too.
+        let second = app
+            .send(form_request("/sign-in", Some(&cookie), &fields))
+            .await;
+        assert_eq!(second.status(), StatusCode::SEE_OTHER, "{}", app.backend);
         assert_ne!(
             session_cookie(&second),
             Some(cookie.clone()),
@@ -1346,4 +1350,101 @@ async fn the_users_page_adds_a_login_by_email() {
         !body_text(read_only).await.contains("Give a person a login"),
         "the auditor sees, and changes nothing"
     );
+}
+
+#[tokio::test]
+async fn leavers_lose_access_and_logins_follow_their_person() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let (cookie, _) = app.session(AccessRole::Manager).await;
+        let manager = app.user(AccessRole::Manager).clone();
+        let admin = token_for(&app, AccessRole::Admin).await;
+        // A token cannot make more tokens.
+        let minted = app
+            .send(api(
+                Method::POST,
+                "/api/v1/me/tokens",
+                &admin,
+                Some(json!({"name": "copy"})),
+            ))
+            .await;
+        assert_eq!(minted.status(), StatusCode::FORBIDDEN, "{}", app.backend);
+
+        let person = app
+            .store
+            .person(app.org, manager.person_id)
+            .await
+            .expect("read")
+            .expect("exists");
+        let moved = json!({"version": person.version, "name": person.name, "email": "boss@acme.example",
+            "kind": "employee", "department": person.department});
+        let r = app
+            .send(api(
+                Method::PUT,
+                &format!("/api/v1/people/{}", person.id),
+                &admin,
+                Some(moved),
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", app.backend);
+        let login = app
+            .store
+            .user(app.org, manager.id)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(
+            login.email.as_str(),
+            "boss@acme.example",
+            "{}: the login follows its person",
+            app.backend
+        );
+        let signed_in = app
+            .send(form_request(
+                "/sign-in",
+                None,
+                &[("email", "boss@acme.example"), ("password", PASSWORD)],
+            ))
+            .await;
+        assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+
+        let yesterday = (now() - time::Duration::days(1)).date().to_string();
+        let ended = json!({"version": person.version + 1, "end_date": yesterday});
+        let r = app
+            .send(api(
+                Method::POST,
+                &format!("/api/v1/people/{}/end-employment", person.id),
+                &admin,
+                Some(ended),
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let me = app
+            .send(
+                request(Method::GET, "/me")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(
+            me.status(),
+            StatusCode::SEE_OTHER,
+            "{}: a leaver's session ends",
+            app.backend
+        );
+        let again = app
+            .send(form_request(
+                "/sign-in",
+                None,
+                &[("email", "boss@acme.example"), ("password", PASSWORD)],
+            ))
+            .await;
+        assert_eq!(
+            again.status(),
+            StatusCode::UNAUTHORIZED,
+            "{}: a leaver cannot sign in",
+            app.backend
+        );
+    }
 }

@@ -28,6 +28,8 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: time::OffsetDateTime,
     pub last_seen_at: time::OffsetDateTime,
+    /// The last working day of the user's person, if they are leaving or left.
+    pub person_end_date: Option<time::Date>,
 }
 
 /// One page of a people list, with the cursor of the next page.

@@ -317,12 +317,12 @@ async fn push_chunks(
         let (json, max) = match chunk {
             Ok((Some(json), Some(max))) => (json, max),
             Ok(_) => return Ok(Ok(())),
-            // SQLite could not render a field as JSON: it holds what its column never would.
-            Err(
-                sqlx::Error::Database(_)
-                | sqlx::Error::ColumnDecode { .. }
-                | sqlx::Error::Decode(_),
-            ) => {
+            // SQLite could not render a field as JSON: it holds what its column
+            // never would (a blob, say). Other database errors are read errors.
+            Err(sqlx::Error::Database(e)) if e.message().contains("JSON") => {
+                return Ok(Err(Tamper::Altered { seq: last + 1 }));
+            }
+            Err(sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_)) => {
                 return Ok(Err(Tamper::Altered { seq: last + 1 }));
             }
             Err(e) => return Err(e.into()),

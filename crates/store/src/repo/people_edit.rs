@@ -172,6 +172,41 @@ impl Repo {
             before: Some(before.audit_json()),
             after: Some(after.audit_json()),
         });
+        if after.email != before.email {
+            // A login signs in with its person's email: it follows the person.
+            let logins: Vec<super::rows::UserRow> = sqlx::query_as(
+                "SELECT org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at \
+                 FROM users WHERE org_id = $1 AND person_id = $2",
+            )
+            .bind(org.0)
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in logins {
+                let login = mandate_core::User::try_from(row)?;
+                sqlx::query("UPDATE users SET email = $3 WHERE org_id = $1 AND user_id = $2")
+                    .bind(org.0)
+                    .bind(login.id.0)
+                    .bind(after.email.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)
+                    .map_err(StoreError::on_unique(format!(
+                        "{} already has a login",
+                        after.email
+                    )))?;
+                let moved = mandate_core::User {
+                    email: after.email.clone(),
+                    ..login.clone()
+                };
+                chain.record(Change::updated(
+                    "user",
+                    login.id,
+                    login.audit_json(),
+                    moved.audit_json(),
+                ));
+            }
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(after)

@@ -15,6 +15,7 @@ struct SessionJoin {
     csrf_token: String,
     session_created_at: OffsetDateTime,
     last_seen_at: OffsetDateTime,
+    person_end_date: Option<time::Date>,
 }
 
 impl Repo {
@@ -44,8 +45,10 @@ impl Repo {
     pub async fn session(&self, session_hash: &str) -> Result<Option<SessionRecord>> {
         let row: Option<SessionJoin> = sqlx::query_as(
             "SELECT u.org_id, u.user_id, u.person_id, u.email, u.access_role, u.password_hash, u.created_at, \
-             u.disabled_at, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
+             u.disabled_at, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, \
+             p.end_date AS person_end_date \
              FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.user_id = s.user_id \
+             JOIN people p ON p.org_id = u.org_id AND p.person_id = u.person_id \
              WHERE s.session_hash = $1",
         )
         .bind(session_hash)
@@ -57,6 +60,7 @@ impl Repo {
                 csrf_token: r.csrf_token,
                 created_at: r.session_created_at,
                 last_seen_at: r.last_seen_at,
+                person_end_date: r.person_end_date,
             })
         })
         .transpose()

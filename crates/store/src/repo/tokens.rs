@@ -21,6 +21,7 @@ struct TokenJoin {
     name: String,
     token_created_at: OffsetDateTime,
     last_used_at: Option<OffsetDateTime>,
+    person_end_date: Option<time::Date>,
 }
 
 impl Repo {
@@ -58,12 +59,18 @@ impl Repo {
         Ok(token)
     }
 
-    /// The live (unrevoked) token with this hash, and its user.
-    pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>> {
+    /// The live (unrevoked) token with this hash, its user, and the last
+    /// working day of the user's person if they are leaving or left.
+    pub async fn token_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(ApiToken, User, Option<time::Date>)>> {
         let row: Option<TokenJoin> = sqlx::query_as(
             "SELECT u.org_id, u.user_id, u.person_id, u.email, u.access_role, u.password_hash, u.created_at, \
-             u.disabled_at, t.token_id, t.name, t.created_at AS token_created_at, t.last_used_at \
+             u.disabled_at, t.token_id, t.name, t.created_at AS token_created_at, t.last_used_at, \
+             p.end_date AS person_end_date \
              FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.user_id = t.user_id \
+             JOIN people p ON p.org_id = u.org_id AND p.person_id = u.person_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
         )
         .bind(token_hash)
@@ -79,7 +86,7 @@ impl Repo {
             last_used_at: r.last_used_at,
             revoked_at: None,
         };
-        Ok(Some((token, User::try_from(r.user)?)))
+        Ok(Some((token, User::try_from(r.user)?, r.person_end_date)))
     }
 
     pub async fn touch_token(&self, org: OrgId, token: Uuid, now: OffsetDateTime) -> Result<()> {

@@ -65,6 +65,13 @@ pub async fn issue_token(
     viewer: &Viewer,
     name: &str,
 ) -> Result<(ApiToken, String), Problem> {
+    // A token cannot mint tokens: a leaked one must not outlive its revocation.
+    if matches!(viewer.via, crate::auth::Via::Token) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "API tokens are created from a signed-in session, not with a token",
+        ));
+    }
     let secret = random_secret(API_TOKEN_PREFIX)
         .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no randomness available"))?;
     let token = state

@@ -30,6 +30,11 @@ pub async fn protect(request: Request, next: Next) -> Response {
         tracing::warn!(path = %request.uri().path(), "refused a cross-origin request");
         return refuse(api);
     }
+    // Signing in (again) needs no session token: the form is served to
+    // anyone, and the Origin check above already guards it.
+    if request.uri().path() == "/sign-in" {
+        return next.run(request).await;
+    }
     let expected = match request.extensions().get::<Viewer>().map(|v| &v.via) {
         Some(Via::Session { csrf_token, .. }) => csrf_token.clone(),
         _ => return next.run(request).await,

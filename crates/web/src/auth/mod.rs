@@ -65,7 +65,7 @@ pub async fn authenticate(
     let now = mandate_core::timefmt::now();
     if let Some(token) = bearer(&request) {
         match state.store.token_by_hash(&secret_hash(&token)).await {
-            Ok(Some((token, user))) if user.disabled_at.is_none() => {
+            Ok(Some((token, user, end))) if user.disabled_at.is_none() && !has_left(end, now) => {
                 // Record use at most once a minute: a busy client must not turn reads into writes.
                 if token
                     .last_used_at
@@ -87,7 +87,7 @@ pub async fn authenticate(
             Ok(Some(s)) => {
                 let idle = now - s.last_seen_at > state.config.idle_timeout;
                 let old = now - s.created_at > state.config.absolute_timeout;
-                if idle || old || s.user.disabled_at.is_some() {
+                if idle || old || s.user.disabled_at.is_some() || has_left(s.person_end_date, now) {
                     let _ = state.store.delete_session(&hash).await;
                     tracing::info!(user = %s.user.email, idle, old, "session ended");
                     request.extensions_mut().insert(SessionExpired);
@@ -111,6 +111,12 @@ pub async fn authenticate(
         }
     }
     next.run(request).await
+}
+
+/// A person whose last working day has passed keeps no access: leavers are
+/// cut off on the day after, without anyone having to disable their login.
+pub fn has_left(end_date: Option<time::Date>, now: time::OffsetDateTime) -> bool {
+    end_date.is_some_and(|last_day| last_day < now.date())
 }
 
 fn bearer(request: &Request) -> Option<String> {

@@ -95,7 +95,7 @@ pub async fn submit(
         };
         render_with(status, &page)
     };
-    if let Some(wait) = state.throttle.wait(&email_text, &address) {
+    if let Err(wait) = state.throttle.attempt(&email_text, &address) {
         tracing::warn!(email = %email_text, %address, "sign-in refused: too many failures");
         let minutes = wait.as_secs().div_ceil(60);
         let mut response = again(
@@ -155,10 +155,17 @@ pub async fn submit(
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false);
+    let left = match &candidate {
+        Some((user, _)) if matches => match state.store.person(user.org_id, user.person_id).await {
+            Ok(person) => person
+                .is_none_or(|p| crate::auth::has_left(p.end_date, mandate_core::timefmt::now())),
+            Err(_) => true,
+        },
+        _ => false,
+    };
     let user = match candidate {
-        Some((user, Some(_))) if matches && user.disabled_at.is_none() => user,
+        Some((user, Some(_))) if matches && user.disabled_at.is_none() && !left => user,
         _ => {
-            state.throttle.failed(&email_text, &address);
             tracing::warn!(email = %email_text, %address, "sign-in failed");
             return again(
                 StatusCode::UNAUTHORIZED,
@@ -167,7 +174,7 @@ pub async fn submit(
             );
         }
     };
-    state.throttle.succeeded(&email_text);
+    state.throttle.succeeded(&email_text, &address);
     let (Ok(secret), Ok(csrf)) = (random_secret(""), random_secret("")) else {
         return again(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -216,10 +223,18 @@ pub async fn sign_out(
     response
 }
 
-/// Only paths on this site: never `//evil.example` or `https://...`.
+/// Only paths on this site, in a plain character set: never `//evil.example`,
+/// `https://...`, or a path with a tab or backslash that a browser would
+/// rewrite into one.
 fn safe_next(next: Option<&str>) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&%+,".contains(c);
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() <= 2_000
+                && n.chars().all(plain) =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -245,6 +260,9 @@ mod tests {
             "https://evil.example",
             "/\\evil.example",
             "people",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
         ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
