@@ -1448,3 +1448,37 @@ async fn leavers_lose_access_and_logins_follow_their_person() {
         );
     }
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled() {
+    let app = App::new(TestDb::sqlite()).await;
+    let (cookie, csrf) = app.session(AccessRole::Staff).await;
+    let guess = |current: &'static str| {
+        form_request(
+            "/me/password",
+            Some(&cookie),
+            &[
+                ("csrf_token", &csrf),
+                ("current", current),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+    };
+    for _ in 0..5 {
+        let r = app.send(guess("wrong guess")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body_text(r)
+                .await
+                .contains("Your current password is not that.")
+        );
+    }
+    let held = app.send(guess(PASSWORD)).await;
+    assert_eq!(held.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(held)
+            .await
+            .contains("Too many wrong current passwords"),
+        "even the right one waits"
+    );
+}

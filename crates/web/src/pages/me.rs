@@ -94,6 +94,13 @@ pub async fn change_password(
     viewer: Viewer,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
+    // Guessing the current password from a hijacked session is throttled
+    // like sign-in, so a stolen cookie does not become a password oracle.
+    let account = format!("password-change:{}", viewer.user.id);
+    if state.throttle.attempt(&account, &account).is_err() {
+        let message = "Too many wrong current passwords. Try again in 15 minutes.";
+        return page(&state, &viewer, None, None, Some(message.into())).await;
+    }
     let stored = state
         .store
         .user_by_email(viewer.user.org_id, &viewer.user.email)
@@ -132,6 +139,7 @@ pub async fn change_password(
             .await;
         }
     };
+    state.throttle.succeeded(&account, &account);
     state
         .store
         .set_password(&viewer.actor(), viewer.user.org_id, viewer.user.id, &hash)
