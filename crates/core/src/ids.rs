@@ -54,3 +54,15 @@ id_type!(
     /// Identifies a login account.
     UserId
 );
+id_type!(
+    /// Identifies a policy (top-level or topic-specific).
+    PolicyId
+);
+id_type!(
+    /// Identifies one version of a policy's text.
+    VersionId
+);
+id_type!(
+    /// Identifies an exception to a policy.
+    ExceptionId
+);

@@ -21,7 +21,7 @@ pub mod user;
 
 pub use access::AccessRole;
 pub use email::Email;
-pub use ids::{OrgId, PersonId, UserId};
+pub use ids::{ExceptionId, OrgId, PersonId, PolicyId, UserId, VersionId};
 pub use organisation::{NewOrganisation, Organisation, Slug};
 pub use permission::Permission;
 pub use person::{NewPerson, Person, PersonKind};

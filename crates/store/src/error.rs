@@ -14,6 +14,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// Segregation of duties or authority: this person may not do this.
+    #[error("{0}")]
+    Refused(String),
     #[error("this store was opened without the signing key, so it cannot record changes")]
     ReadOnly,
     #[error("{0}")]

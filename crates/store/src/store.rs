@@ -3,7 +3,8 @@
 
 use crate::backend::{
     AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
-    PeopleQuery, RestoreSummary, SessionRecord, postgres, sqlite,
+    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RestoreSummary, SessionRecord,
+    postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -12,12 +13,18 @@ use mandate_core::audit::{
     Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
 use mandate_core::import::ImportPlan;
+use mandate_core::policy::{
+    Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
+    PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
+};
 use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
 };
+use mandate_core::{ExceptionId, PolicyId, VersionId};
 use std::path::Path;
 use std::sync::Arc;
+use time::Date;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -190,6 +197,124 @@ impl Store {
         pub async fn tokens_of_user(&self, org: OrgId, user: UserId) -> Result<Vec<ApiToken>>;
         pub async fn revoke_token(&self, actor: &Actor, org: OrgId, owner: UserId, token: Uuid) -> Result<ApiToken>;
         pub async fn audit_events(&self, org: OrgId, query: &AuditQuery) -> Result<AuditPage>;
+
+        /// Creates a policy, with its first draft (author, body, change summary) if given.
+        pub async fn create_policy(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            fields: PolicyFields,
+            first_draft: Option<(UserId, String, String)>
+        ) -> Result<(Policy, Option<PolicyVersion>)>;
+        pub async fn update_policy(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            id: PolicyId,
+            expected_version: i64,
+            fields: PolicyFields
+        ) -> Result<Policy>;
+        pub async fn policy(&self, org: OrgId, id: PolicyId) -> Result<Option<Policy>>;
+        pub async fn policy_summaries(&self, org: OrgId) -> Result<Vec<PolicySummary>>;
+        /// A public policy's published version, for readers who are not signed in.
+        pub async fn public_policy(&self, slug: &Slug, id: PolicyId) -> Result<Option<(Organisation, Policy, PolicyVersion)>>;
+        pub async fn policy_reviews(&self, org: OrgId, id: PolicyId) -> Result<Vec<ReviewRecord>>;
+        pub async fn create_draft(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            author: UserId,
+            body: &str,
+            change_summary: &str
+        ) -> Result<PolicyVersion>;
+        pub async fn edit_draft(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            number: i32,
+            expected_version: i64,
+            body: &str,
+            change_summary: &str
+        ) -> Result<PolicyVersion>;
+        /// Submit, withdraw, publish (superseding the published one) or retire.
+        pub async fn step_version(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            number: i32,
+            action: Action
+        ) -> Result<PolicyVersion>;
+        /// An approver's decision; the caller has checked the approver's authority.
+        pub async fn decide_version(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            number: i32,
+            approver: UserId,
+            verdict: Verdict,
+            comment: &str,
+            authority: &str
+        ) -> Result<(PolicyVersion, ApprovalStatus)>;
+        pub async fn policy_versions(&self, org: OrgId, policy: PolicyId) -> Result<Vec<PolicyVersion>>;
+        pub async fn policy_version(&self, org: OrgId, policy: PolicyId, number: i32) -> Result<Option<PolicyVersion>>;
+        pub async fn version_decisions(&self, org: OrgId, version: VersionId) -> Result<Vec<DecisionRecord>>;
+        pub async fn review_policy(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            reviewer: UserId,
+            outcome: ReviewOutcome,
+            note: &str
+        ) -> Result<(ReviewRecord, Option<PolicyVersion>)>;
+        pub async fn record_distribution(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            recorded_by: UserId,
+            party: &str,
+            channel: &str,
+            distributed_on: Date,
+            note: &str
+        ) -> Result<Distribution>;
+        pub async fn distributions(&self, org: OrgId, policy: PolicyId) -> Result<Vec<Distribution>>;
+        pub async fn request_exception(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            requester: UserId,
+            request: ExceptionRequest,
+            today: Date
+        ) -> Result<PolicyException>;
+        /// Approves or rejects a request or extension; the caller has checked the authority.
+        pub async fn decide_exception(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            id: ExceptionId,
+            approver: UserId,
+            verdict: Verdict,
+            comment: &str,
+            authority: &str
+        ) -> Result<PolicyException>;
+        pub async fn extend_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId, expires_on: Date) -> Result<PolicyException>;
+        pub async fn close_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId) -> Result<PolicyException>;
+        pub async fn exception(&self, org: OrgId, id: ExceptionId) -> Result<Option<PolicyException>>;
+        pub async fn exceptions(&self, org: OrgId, policy: Option<PolicyId>) -> Result<Vec<PolicyException>>;
+        /// Applies policy-as-code files in one transaction.
+        pub async fn import_policies(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            author: UserId,
+            items: &[PolicyImport]
+        ) -> Result<PolicyImportSummary>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

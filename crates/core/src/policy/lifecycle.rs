@@ -82,6 +82,16 @@ impl VersionState {
     }
 }
 
+impl std::str::FromStr for VersionState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        VersionState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not a version state"))
+    }
+}
+
 impl fmt::Display for VersionState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

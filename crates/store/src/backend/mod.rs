@@ -1,9 +1,12 @@
 //! The two backends. Each compiles the shared repository code in `repo/`
 //! against its own database type (see the crate's documentation).
 
+mod policy_types;
 pub mod postgres;
 pub mod sqlite;
 mod summaries;
+
+pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, VersionMeta};
 
 pub use summaries::{
     AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
@@ -17,6 +20,12 @@ pub const TABLES: &[&str] = &[
     "people",
     "users",
     "api_tokens",
+    "policies",
+    "policy_versions",
+    "policy_decisions",
+    "policy_reviews",
+    "policy_exceptions",
+    "policy_distributions",
     "audit_events",
     "audit_checkpoints",
     "audit_heads",

@@ -3,6 +3,9 @@
 //! backup of an SQLite deployment restores into PostgreSQL and back.
 
 use super::batch::{Insertable, insert_rows};
+use super::policy_rows::{
+    DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
+};
 use super::rows::{CheckpointRow, EventRow, HeadRow, OrgRow, PersonRow, TokenRow, UserRow};
 use super::{Db, Repo, dialect};
 use crate::backend::{BACKUP_FORMAT, BackupSummary, EPHEMERAL_TABLES, RestoreSummary, TABLES};
@@ -22,63 +25,68 @@ struct Header {
     created_at: time::OffsetDateTime,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "table", content = "row")]
-enum Line {
-    #[serde(rename = "organisations")]
-    Organisation(OrgRow),
-    #[serde(rename = "people")]
-    Person(PersonRow),
-    #[serde(rename = "users")]
-    User(UserRow),
-    #[serde(rename = "api_tokens")]
-    Token(TokenRow),
-    #[serde(rename = "audit_events")]
-    Event(EventRow),
-    #[serde(rename = "audit_checkpoints")]
-    Checkpoint(CheckpointRow),
-    #[serde(rename = "audit_heads")]
-    Head(HeadRow),
-}
-
-/// Rows waiting to be written by a restore, flushed parents first.
-#[derive(Default)]
-struct Pending {
-    organisations: Vec<OrgRow>,
-    people: Vec<PersonRow>,
-    users: Vec<UserRow>,
-    tokens: Vec<TokenRow>,
-    events: Vec<EventRow>,
-    checkpoints: Vec<CheckpointRow>,
-    heads: Vec<HeadRow>,
-    count: usize,
-}
-
-impl Pending {
-    fn push(&mut self, line: Line) {
-        match line {
-            Line::Organisation(r) => self.organisations.push(r),
-            Line::Person(r) => self.people.push(r),
-            Line::User(r) => self.users.push(r),
-            Line::Token(r) => self.tokens.push(r),
-            Line::Event(r) => self.events.push(r),
-            Line::Checkpoint(r) => self.checkpoints.push(r),
-            Line::Head(r) => self.heads.push(r),
+/// The tables a backup holds, in the order a restore fills them (parents
+/// first). One list drives the line format, the restore buffers and the dump.
+macro_rules! backed_up {
+    ($($variant:ident($row:ty) = $table:literal, $field:ident;)*) => {
+        #[derive(Serialize, Deserialize)]
+        #[serde(tag = "table", content = "row")]
+        enum Line {
+            $( #[serde(rename = $table)] $variant($row), )*
         }
-        self.count += 1;
-    }
 
-    async fn flush(&mut self, tx: &mut Transaction<'_, Db>) -> Result<()> {
-        flush_one(tx, &mut self.organisations).await?;
-        flush_one(tx, &mut self.people).await?;
-        flush_one(tx, &mut self.users).await?;
-        flush_one(tx, &mut self.tokens).await?;
-        flush_one(tx, &mut self.events).await?;
-        flush_one(tx, &mut self.checkpoints).await?;
-        flush_one(tx, &mut self.heads).await?;
-        self.count = 0;
-        Ok(())
-    }
+        /// Rows waiting to be written by a restore, flushed parents first.
+        #[derive(Default)]
+        struct Pending {
+            $( $field: Vec<$row>, )*
+            count: usize,
+        }
+
+        impl Pending {
+            fn push(&mut self, line: Line) {
+                match line {
+                    $( Line::$variant(r) => self.$field.push(r), )*
+                }
+                self.count += 1;
+            }
+
+            async fn flush(&mut self, tx: &mut Transaction<'_, Db>) -> Result<()> {
+                $( flush_one(tx, &mut self.$field).await?; )*
+                self.count = 0;
+                Ok(())
+            }
+        }
+
+        /// Writes every table; returns the rows written per table.
+        async fn dump_all<W: Write>(
+            tx: &mut Transaction<'_, Db>,
+            out: &mut W,
+        ) -> Result<Vec<(&'static str, u64)>> {
+            let mut counts = Vec::new();
+            $( counts.push(($table, dump(tx, out, Line::$variant).await?)); )*
+            Ok(counts)
+        }
+
+        /// The tables of the backup, in restore order.
+        #[cfg(test)]
+        const BACKED_UP: &[&str] = &[$($table),*];
+    };
+}
+
+backed_up! {
+    Organisation(OrgRow) = "organisations", organisations;
+    Person(PersonRow) = "people", people;
+    User(UserRow) = "users", users;
+    Token(TokenRow) = "api_tokens", tokens;
+    Policy(PolicyRow) = "policies", policies;
+    Version(VersionRow) = "policy_versions", versions;
+    Decision(DecisionRow) = "policy_decisions", decisions;
+    Review(ReviewRow) = "policy_reviews", reviews;
+    Exception(ExceptionRow) = "policy_exceptions", exceptions;
+    Distribution(DistributionRow) = "policy_distributions", distributions;
+    Event(EventRow) = "audit_events", events;
+    Checkpoint(CheckpointRow) = "audit_checkpoints", checkpoints;
+    Head(HeadRow) = "audit_heads", heads;
 }
 
 async fn flush_one<T: Insertable>(tx: &mut Transaction<'_, Db>, rows: &mut Vec<T>) -> Result<()> {
@@ -158,17 +166,17 @@ impl Repo {
         })?;
         out.write_all(b"\n")
             .map_err(StoreError::io("cannot write the backup"))?;
-        let organisations = dump(&mut tx, out, Line::Organisation).await?;
-        let people = dump(&mut tx, out, Line::Person).await?;
-        let users = dump(&mut tx, out, Line::User).await?;
-        let tokens = dump(&mut tx, out, Line::Token).await?;
-        let audit_events = dump(&mut tx, out, Line::Event).await?;
-        let checkpoints = dump(&mut tx, out, Line::Checkpoint).await?;
-        let heads = dump(&mut tx, out, Line::Head).await?;
+        let counts = dump_all(&mut tx, out).await?;
+        let count_of = |table: &str| {
+            counts
+                .iter()
+                .find(|(t, _)| *t == table)
+                .map_or(0, |(_, n)| *n)
+        };
         Ok(BackupSummary {
-            rows: organisations + people + users + tokens + audit_events + checkpoints + heads,
-            organisations,
-            audit_events,
+            rows: counts.iter().map(|(_, n)| n).sum(),
+            organisations: count_of("organisations"),
+            audit_events: count_of("audit_events"),
         })
     }
 
@@ -236,5 +244,13 @@ impl Repo {
         pending.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backups_fill_tables_in_the_order_restores_need() {
+        assert_eq!(super::BACKED_UP, crate::backend::TABLES);
     }
 }

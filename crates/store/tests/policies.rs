@@ -1,0 +1,410 @@
+//! The policy store on every backend: lifecycle, segregation of duties,
+//! exceptions, reviews, policy-as-code and backups, each step audited.
+
+use mandate_core::audit::{Actor, PublicKey};
+use mandate_core::policy::{
+    Action, ApprovalRule, ApprovalStatus, Audience, ExceptionRequest, ExceptionStatus,
+    PolicyFields, PolicyKind, ReviewOutcome, ReviewStatus, Verdict, VersionState,
+};
+use mandate_core::timefmt::now;
+use mandate_core::{
+    AccessRole, Email, NewOrganisation, NewPerson, NewUser, OrgId, PersonKind, PolicyId, Slug, User,
+};
+use mandate_store::{DatabaseUrl, PolicyImport, Store, StoreError, keyfile};
+use mandate_testkit::TestDb;
+
+async fn open(db: &TestDb) -> (Store, PublicKey) {
+    let key = keyfile::load_or_create(&db.key_path()).expect("a signing key");
+    let public = key.public_key();
+    let url = DatabaseUrl::parse(&db.url).expect("a valid URL");
+    let store = Store::open(&url, true, Some(key)).await.expect("opens");
+    (store, public)
+}
+
+async fn login(store: &Store, org: OrgId, email: &str, role: AccessRole) -> User {
+    let actor = Actor::system("test");
+    let person = store
+        .create_person(
+            &actor,
+            org,
+            &NewPerson {
+                name: email.into(),
+                email: Email::parse(email).expect("email"),
+                department: None,
+                manager_id: None,
+                kind: PersonKind::Employee,
+                start_date: None,
+                end_date: None,
+            },
+        )
+        .await
+        .expect("person");
+    store
+        .create_user(
+            &actor,
+            org,
+            &NewUser {
+                person_id: person.id,
+                access_role: role,
+                password_hash: None,
+            },
+        )
+        .await
+        .expect("user")
+}
+
+fn fields(title: &str, kind: PolicyKind, parent: Option<PolicyId>) -> PolicyFields {
+    PolicyFields {
+        title: title.into(),
+        kind,
+        parent_id: parent,
+        owner_role: "CISO".into(),
+        review_interval_months: 12,
+        audience: Audience::everyone(),
+        public: true,
+        approval_rule: ApprovalRule::default(),
+    }
+}
+
+#[tokio::test]
+async fn a_policy_is_written_approved_published_superseded_and_audited() {
+    for db in TestDb::all().await {
+        let (store, public) = open(&db).await;
+        let new = NewOrganisation::new(Slug::parse("acme").expect("slug"), "Acme").expect("org");
+        let org = store
+            .create_organisation(&Actor::system("test"), &new, &[], &[])
+            .await
+            .expect("org")
+            .id;
+        let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
+        let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
+        let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
+        let by = |u: &User| Actor::user(u.id);
+
+        let (top, draft) = store
+            .create_policy(
+                &by(&author),
+                org,
+                fields("Information security policy", PolicyKind::TopLevel, None),
+                Some((author.id, "# Policy\n\nText.".into(), "First".into())),
+            )
+            .await
+            .expect("created");
+        let draft = draft.expect("a first draft");
+        assert_eq!((draft.number, draft.state), (1, VersionState::Draft));
+        let second = store
+            .create_policy(
+                &by(&author),
+                org,
+                fields("Another top", PolicyKind::TopLevel, None),
+                None,
+            )
+            .await;
+        assert!(
+            matches!(second, Err(StoreError::Invalid(m) | StoreError::Conflict(m)) if m.contains("already has a top-level"))
+        );
+
+        // Two approvers named: both must approve; the author never may.
+        let mut f = top.fields.clone();
+        f.approval_rule = ApprovalRule::AllOf {
+            approvers: vec![boss.id, cfo.id],
+        };
+        store
+            .update_policy(&by(&author), org, top.id, 1, f)
+            .await
+            .expect("rule set");
+        let stale = store
+            .update_policy(&by(&author), org, top.id, 1, top.fields.clone())
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))));
+
+        store
+            .step_version(&by(&author), org, top.id, 1, Action::Submit)
+            .await
+            .expect("submitted");
+        let edit = store
+            .edit_draft(&by(&author), org, top.id, 1, 2, "# Changed", "x")
+            .await;
+        assert!(matches!(edit, Err(StoreError::Conflict(_))), "{edit:?}");
+        let own = store
+            .decide_version(
+                &by(&author),
+                org,
+                top.id,
+                1,
+                author.id,
+                Verdict::Approve,
+                "",
+                "x",
+            )
+            .await;
+        assert!(matches!(own, Err(StoreError::Refused(_))), "{own:?}");
+        let (v, status) = store
+            .decide_version(
+                &by(&boss),
+                org,
+                top.id,
+                1,
+                boss.id,
+                Verdict::Approve,
+                "ok",
+                "access role top_management",
+            )
+            .await
+            .expect("decided");
+        assert!(matches!(
+            status,
+            ApprovalStatus::Pending {
+                approvals: 1,
+                needed: 2,
+                ..
+            }
+        ));
+        assert_eq!(v.state, VersionState::InReview);
+        let twice = store
+            .decide_version(
+                &by(&boss),
+                org,
+                top.id,
+                1,
+                boss.id,
+                Verdict::Approve,
+                "",
+                "x",
+            )
+            .await;
+        assert!(matches!(twice, Err(StoreError::Refused(_))));
+        let (v, status) = store
+            .decide_version(
+                &by(&cfo),
+                org,
+                top.id,
+                1,
+                cfo.id,
+                Verdict::Approve,
+                "",
+                "access role top_management",
+            )
+            .await
+            .expect("decided");
+        assert_eq!(
+            (v.state, status),
+            (VersionState::Approved, ApprovalStatus::Approved)
+        );
+        store
+            .step_version(&by(&author), org, top.id, 1, Action::Publish)
+            .await
+            .expect("published");
+
+        // Version 2 supersedes version 1 when published.
+        store
+            .create_draft(
+                &by(&author),
+                org,
+                top.id,
+                author.id,
+                "# Policy v2",
+                "Second",
+            )
+            .await
+            .expect("draft 2");
+        let another = store
+            .create_draft(&by(&author), org, top.id, author.id, "# v3", "Third")
+            .await;
+        assert!(matches!(another, Err(StoreError::Conflict(_))));
+        store
+            .step_version(&by(&author), org, top.id, 2, Action::Submit)
+            .await
+            .expect("submit");
+        let (v, _) = store
+            .decide_version(
+                &by(&boss),
+                org,
+                top.id,
+                2,
+                boss.id,
+                Verdict::Reject,
+                "Needs scope",
+                "r",
+            )
+            .await
+            .expect("rejected");
+        assert_eq!(v.state, VersionState::Draft);
+        store
+            .step_version(&by(&author), org, top.id, 2, Action::Submit)
+            .await
+            .expect("resubmit");
+        for approver in [&boss, &cfo] {
+            store
+                .decide_version(
+                    &by(approver),
+                    org,
+                    top.id,
+                    2,
+                    approver.id,
+                    Verdict::Approve,
+                    "",
+                    "r",
+                )
+                .await
+                .expect("new round, new decisions");
+        }
+        store
+            .step_version(&by(&author), org, top.id, 2, Action::Publish)
+            .await
+            .expect("published");
+        let versions = store.policy_versions(org, top.id).await.expect("versions");
+        let states: Vec<_> = versions.iter().map(|v| (v.number, v.state)).collect();
+        assert_eq!(
+            states,
+            vec![(2, VersionState::Published), (1, VersionState::Superseded)]
+        );
+        let decisions = store
+            .version_decisions(org, versions[0].id)
+            .await
+            .expect("decisions");
+        assert_eq!(decisions.len(), 3);
+
+        let summary = store.policy_summaries(org).await.expect("summaries");
+        let today = now().date();
+        assert!(matches!(
+            summary[0].review_status(today),
+            ReviewStatus::Current { .. }
+        ));
+        let (review, new_draft) = store
+            .review_policy(
+                &by(&boss),
+                org,
+                top.id,
+                boss.id,
+                ReviewOutcome::NoChange,
+                "still fits",
+            )
+            .await
+            .expect("reviewed");
+        assert!(new_draft.is_none());
+        assert_eq!(review.outcome, ReviewOutcome::NoChange);
+
+        // Exceptions: the requester never approves; the expiry is bounded.
+        let request = ExceptionRequest {
+            clause: "4.2".into(),
+            justification: "legacy".into(),
+            risk: "medium".into(),
+            compensating_controls: "isolated".into(),
+            expires_on: today + time::Duration::days(90),
+        };
+        let exception = store
+            .request_exception(&by(&boss), org, top.id, boss.id, request.clone(), today)
+            .await
+            .expect("requested");
+        let own = store
+            .decide_exception(
+                &by(&boss),
+                org,
+                exception.id,
+                boss.id,
+                Verdict::Approve,
+                "",
+                "r",
+            )
+            .await;
+        assert!(matches!(own, Err(StoreError::Refused(_))));
+        let approved = store
+            .decide_exception(
+                &by(&cfo),
+                org,
+                exception.id,
+                cfo.id,
+                Verdict::Approve,
+                "",
+                "r",
+            )
+            .await
+            .expect("approved");
+        assert_eq!(approved.status_on(today), ExceptionStatus::Open);
+        let extended = store
+            .extend_exception(
+                &by(&boss),
+                org,
+                exception.id,
+                today + time::Duration::days(200),
+            )
+            .await
+            .expect("extension requested");
+        assert_eq!(
+            extended.status_on(today),
+            ExceptionStatus::ExtensionRequested
+        );
+        let too_far = store
+            .extend_exception(
+                &by(&boss),
+                org,
+                exception.id,
+                today + time::Duration::days(400),
+            )
+            .await;
+        assert!(matches!(
+            too_far,
+            Err(StoreError::Invalid(_)) | Err(StoreError::Conflict(_))
+        ));
+
+        // Policy-as-code: same body changes nothing; a new body is a new draft.
+        let topic = PolicyImport {
+            source: "access-control.md".into(),
+            id: None,
+            fields: fields("Access control", PolicyKind::Topic, Some(top.id)),
+            body: "# Access control".into(),
+        };
+        let first = store
+            .import_policies(&by(&author), org, author.id, std::slice::from_ref(&topic))
+            .await
+            .expect("imported");
+        assert_eq!((first.created, first.new_drafts), (1, 1));
+        let summaries = store.policy_summaries(org).await.expect("summaries");
+        let created = summaries
+            .iter()
+            .find(|s| s.policy.fields.title == "Access control")
+            .expect("there");
+        let same = PolicyImport {
+            id: Some(created.policy.id),
+            ..topic.clone()
+        };
+        let again = store
+            .import_policies(&by(&author), org, author.id, std::slice::from_ref(&same))
+            .await
+            .expect("imported");
+        assert_eq!(
+            (
+                again.created,
+                again.updated,
+                again.new_drafts,
+                again.unchanged
+            ),
+            (0, 0, 0, 1)
+        );
+
+        let head = store.audit_head(org).await.expect("head").expect("a head");
+        let report = store
+            .verify_chain(org, &public)
+            .await
+            .expect("readable")
+            .expect("untampered");
+        assert_eq!(report.events, head.seq);
+
+        // Everything above survives a backup and restore into a fresh database.
+        let file = db.path("policies.jsonl");
+        store.backup(&file).await.expect("backup");
+        for target in TestDb::all().await {
+            std::fs::copy(db.key_path(), target.key_path()).expect("key");
+            let (restored, _) = open(&target).await;
+            restored.restore(&file, false).await.expect("restored");
+            assert_eq!(restored.policy_summaries(org).await.expect("s").len(), 2);
+            assert_eq!(restored.exceptions(org, None).await.expect("e").len(), 1);
+            restored
+                .verify_chain(org, &public)
+                .await
+                .expect("readable")
+                .expect("untampered after restore");
+        }
+    }
+}
