@@ -16,10 +16,21 @@ pub enum Permission {
     ManageUsers,
     /// The audit log and its checkpoints.
     ReadAuditLog,
+    /// Policies and their published versions.
+    ReadPolicies,
+    /// Drafts, versions in review, decisions, exceptions and distributions.
+    ReadPolicyWork,
+    /// Write policies and drafts, submit, publish, retire, review, distribute.
+    EditPolicies,
+    /// Decide on versions and exceptions; the authority itself is checked
+    /// per decision (`policy::authority`).
+    Approve,
+    /// Ask for an exception to a policy.
+    RequestExceptions,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -27,6 +38,11 @@ impl Permission {
         Permission::ReadUsers,
         Permission::ManageUsers,
         Permission::ReadAuditLog,
+        Permission::ReadPolicies,
+        Permission::ReadPolicyWork,
+        Permission::EditPolicies,
+        Permission::Approve,
+        Permission::RequestExceptions,
     ];
 }
 
@@ -44,6 +60,12 @@ impl AccessRole {
             ReadUsers => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
             ManageUsers => matches!(self, Admin),
             ReadAuditLog => matches!(self, Admin | Auditor),
+            ReadPolicies => true,
+            // Staff read what is published for them, not work in progress.
+            ReadPolicyWork => !matches!(self, Staff),
+            EditPolicies => matches!(self, Admin | IsmsManager | TopManagement),
+            Approve => crate::policy::authority::access_role_may_approve(self),
+            RequestExceptions => matches!(self, Admin | IsmsManager | TopManagement | Manager),
         }
     }
 
@@ -53,6 +75,9 @@ impl AccessRole {
             Permission::EditOrganisation,
             Permission::EditPeople,
             Permission::ManageUsers,
+            Permission::EditPolicies,
+            Permission::Approve,
+            Permission::RequestExceptions,
         ]
         .into_iter()
         .all(|p| !self.may(p))

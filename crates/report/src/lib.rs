@@ -2,5 +2,7 @@
 //! charts and policy files as those areas arrive. Pure transformations over
 //! readers and writers; the command line decides where the bytes come from.
 
+pub mod diff;
 pub mod markdown;
 pub mod people_csv;
+pub mod policy_file;

@@ -54,6 +54,7 @@ impl From<StoreError> for Problem {
             }
             StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, m),
             StoreError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            StoreError::Refused(m) => Problem::new(StatusCode::FORBIDDEN, m),
             other => {
                 tracing::error!(error = %other, "internal error");
                 Problem::new(

@@ -6,10 +6,14 @@
 
 pub mod audit;
 pub mod dto;
+pub mod exceptions;
 pub mod extract;
 pub mod me;
 pub mod organisation;
 pub mod people;
+pub mod policies;
+pub mod policy_dto;
+pub mod policy_versions;
 pub mod users;
 
 use axum::Json;
@@ -36,6 +40,32 @@ use utoipa::{Modify, OpenApi};
         users::create,
         users::update,
         audit::list,
+        policies::list,
+        policies::create,
+        policies::show,
+        policies::update,
+        policies::diff_versions,
+        policies::reviews,
+        policies::review,
+        policies::distributions,
+        policies::distribute,
+        policy_versions::list,
+        policy_versions::create,
+        policy_versions::show,
+        policy_versions::update,
+        policy_versions::submit,
+        policy_versions::withdraw,
+        policy_versions::publish,
+        policy_versions::retire,
+        policy_versions::decisions,
+        policy_versions::decide,
+        exceptions::list,
+        exceptions::of_policy,
+        exceptions::create,
+        exceptions::show,
+        exceptions::decide,
+        exceptions::extend,
+        exceptions::close,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),

@@ -10,12 +10,6 @@ use axum::response::{IntoResponse, Response};
 /// (slug, menu label, what it will hold, listed among the records).
 pub const AREAS: &[(&str, &str, &str, bool)] = &[
     (
-        "policies",
-        "Policies",
-        "The information security policy and topic-specific policies, their versions, approvals, reviews and exceptions (5.2).",
-        true,
-    ),
-    (
         "roles",
         "Roles and RACI",
         "ISMS roles with responsibilities and authorities, assignments, the RACI matrix and segregation of duties (5.3).",

@@ -5,8 +5,12 @@ pub mod areas;
 pub mod assets;
 pub mod audit;
 pub mod dashboard;
+pub mod exceptions;
 pub mod me;
 pub mod people;
+pub mod policies;
+pub mod policy_versions;
+pub mod public;
 pub mod settings;
 pub mod signin;
 pub mod users;
@@ -76,6 +80,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "The login was created. Give its first password to its owner by a separate channel."
         }
         "changed" => "The login was changed.",
+        "submitted" => "Submitted for approval.",
+        "decided" => "Your decision was recorded.",
+        "withdrawn" => "The version was withdrawn to draft.",
+        "published" => "Published. The version before it is superseded.",
+        "retired" => "Retired.",
+        "reviewed" => "The review was recorded; the review cycle starts again.",
+        "distributed" => "The distribution was recorded.",
+        "requested" => "The exception was asked for; an approver decides.",
+        "extension" => "The extension was asked for; it needs a new approval.",
+        "closed" => "The exception was closed.",
         _ => return None,
     })
 }
@@ -104,6 +118,7 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     if viewer.may(Permission::ReadPeople) {
         items.push(link("People", "/people", false));
     }
+    items.push(link("Policies", "/policies", false));
     for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }
@@ -186,6 +201,9 @@ impl IntoResponse for PageError {
             ),
             PageError::Store(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
                 plain_page(StatusCode::UNPROCESSABLE_ENTITY, "That did not work", &m)
+            }
+            PageError::Store(StoreError::Refused(m)) => {
+                plain_page(StatusCode::FORBIDDEN, "Not allowed", &m)
             }
             PageError::Store(e) => {
                 tracing::error!(error = %e, "page failed");

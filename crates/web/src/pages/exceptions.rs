@@ -1,0 +1,304 @@
+//! Exception pages: the register (expired ones flagged), asking for one,
+//! and deciding, extending or closing it.
+
+use super::policies::{ExceptionRowView, email_of, exception_row};
+use super::{Layout, PageError, form_date, render};
+use crate::auth::Viewer;
+use crate::policy_flow::{self, load_policy};
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::policy::authority::{self, Authority};
+use mandate_core::policy::exception::MAX_EXCEPTION_MONTHS;
+use mandate_core::policy::review::add_months;
+use mandate_core::policy::{ExceptionRequest, ExceptionStatus, Verdict};
+use mandate_core::timefmt::now;
+use mandate_core::{ExceptionId, Permission, PolicyId};
+use mandate_store::StoreError;
+use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+fn invalid(message: String) -> PageError {
+    PageError::Store(StoreError::Invalid(message))
+}
+
+#[derive(Template)]
+#[template(path = "exceptions.html")]
+struct ListPage {
+    layout: Layout,
+    rows: Vec<ExceptionRowView>,
+    expired: usize,
+    awaiting: usize,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let org = viewer.user.org_id;
+    let layout = Layout::new(&state, &viewer, "Exceptions", "/policies")
+        .await?
+        .with_notice(params.notice.as_deref());
+    let titles: HashMap<PolicyId, String> = state
+        .store
+        .policy_summaries(org)
+        .await?
+        .into_iter()
+        .map(|s| (s.policy.id, s.policy.fields.title))
+        .collect();
+    let users = state.store.users(org).await?;
+    let rows: Vec<ExceptionRowView> = state
+        .store
+        .exceptions(org, None)
+        .await?
+        .iter()
+        .map(|e| {
+            let title = titles.get(&e.policy_id).map_or("", String::as_str);
+            exception_row(e, title, &users)
+        })
+        .collect();
+    Ok(render(&ListPage {
+        expired: rows.iter().filter(|r| r.status == "expired").count(),
+        awaiting: rows.iter().filter(|r| r.status_class == "warn").count(),
+        layout,
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "exception_form.html")]
+struct RequestPage {
+    layout: Layout,
+    policy_id: String,
+    policy_title: String,
+    f: RequestForm,
+    latest: String,
+    tomorrow: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RequestForm {
+    #[serde(default)]
+    clause: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    risk: String,
+    #[serde(default)]
+    compensating_controls: String,
+    #[serde(default)]
+    expires_on: String,
+}
+
+fn policy_id(id: &str) -> Result<PolicyId, PageError> {
+    Uuid::parse_str(id)
+        .map(PolicyId)
+        .map_err(|_| PageError::NotFound("policy"))
+}
+
+async fn request_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: PolicyId,
+    f: RequestForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let policy = load_policy(state, viewer, id).await?;
+    let today = now().date();
+    let layout = Layout::new(state, viewer, "Ask for an exception", "/policies").await?;
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok(super::render_with(
+        status,
+        &RequestPage {
+            layout,
+            policy_id: id.to_string(),
+            policy_title: policy.fields.title,
+            f,
+            latest: add_months(today, MAX_EXCEPTION_MONTHS).to_string(),
+            tomorrow: today.next_day().unwrap_or(today).to_string(),
+            error,
+        },
+    ))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    request_page(&state, &viewer, policy_id(&id)?, RequestForm::default(), None).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<RequestForm>,
+) -> Result<Response, PageError> {
+    let id = policy_id(&id)?;
+    let today = now().date();
+    let expires_on = match form_date("expires on", &f.expires_on) {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            let e = "expires on: required: every exception ends".to_string();
+            return request_page(&state, &viewer, id, f, Some(e)).await;
+        }
+        Err(e) => return request_page(&state, &viewer, id, f, Some(e)).await,
+    };
+    let request = ExceptionRequest {
+        clause: f.clause.clone(),
+        justification: f.justification.clone(),
+        risk: f.risk.clone(),
+        compensating_controls: f.compensating_controls.clone(),
+        expires_on,
+    };
+    match state
+        .store
+        .request_exception(&viewer.actor(), viewer.user.org_id, id, viewer.user.id, request, today)
+        .await
+    {
+        Ok(e) => Ok(Redirect::to(&format!("/exceptions/{}?notice=requested", e.id)).into_response()),
+        Err(StoreError::Invalid(m)) => request_page(&state, &viewer, id, f, Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "exception.html")]
+struct DetailPage {
+    layout: Layout,
+    row: ExceptionRowView,
+    justification: String,
+    risk: String,
+    controls: String,
+    approved_by: String,
+    authority: String,
+    comment: String,
+    pending: String,
+    can_decide: bool,
+    can_change: bool,
+    in_force: bool,
+    is_requester: bool,
+    latest: String,
+}
+
+fn exception_id(id: &str) -> Result<ExceptionId, PageError> {
+    Uuid::parse_str(id)
+        .map(ExceptionId)
+        .map_err(|_| PageError::NotFound("exception"))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let org = viewer.user.org_id;
+    let e = state
+        .store
+        .exception(org, exception_id(&id)?)
+        .await?
+        .ok_or(PageError::NotFound("exception"))?;
+    let policy = load_policy(&state, &viewer, e.policy_id).await?;
+    let users = state.store.users(org).await?;
+    let layout = Layout::new(&state, &viewer, "Exception", "/policies")
+        .await?
+        .with_notice(params.notice.as_deref());
+    let status = e.status_on(now().date());
+    let is_requester = e.requested_by == viewer.user.id;
+    Ok(render(&DetailPage {
+        layout,
+        row: exception_row(&e, &policy.fields.title, &users),
+        justification: e.justification.clone(),
+        risk: e.risk.clone(),
+        controls: e.compensating_controls.clone(),
+        approved_by: e.approved_by.map(|u| email_of(&users, u)).unwrap_or_default(),
+        authority: e.authority.clone().unwrap_or_default(),
+        comment: e.decision_comment.clone().unwrap_or_default(),
+        pending: e.pending_expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        can_decide: e.pending_expires_on.is_some()
+            && !is_requester
+            && viewer.may(Permission::Approve)
+            && authority::holds(&viewer.user, Authority::ApproveException).is_some(),
+        can_change: viewer.may(Permission::RequestExceptions),
+        in_force: status.in_force() || status == ExceptionStatus::Expired,
+        is_requester,
+        latest: add_months(now().date(), MAX_EXCEPTION_MONTHS).to_string(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    step: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    expires_on: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    let id = exception_id(&id)?;
+    let org = viewer.user.org_id;
+    let refuse = || {
+        PageError::Store(StoreError::Refused(format!(
+            "the {} access role may not do this",
+            viewer.user.access_role
+        )))
+    };
+    let notice = match f.step.as_str() {
+        "approve" | "reject" => {
+            if !viewer.may(Permission::Approve) {
+                return Err(refuse());
+            }
+            let verdict = if f.step == "approve" {
+                Verdict::Approve
+            } else {
+                Verdict::Reject
+            };
+            policy_flow::decide_exception(&state, &viewer, id, verdict, &f.comment).await?;
+            "decided"
+        }
+        "extend" => {
+            if !viewer.may(Permission::RequestExceptions) {
+                return Err(refuse());
+            }
+            let date = form_date("expires on", &f.expires_on)
+                .map_err(invalid)?
+                .ok_or_else(|| invalid("expires on: required".into()))?;
+            state
+                .store
+                .extend_exception(&viewer.actor(), org, id, date)
+                .await?;
+            "extension"
+        }
+        "close" => {
+            if !viewer.may(Permission::RequestExceptions) {
+                return Err(refuse());
+            }
+            state.store.close_exception(&viewer.actor(), org, id).await?;
+            "closed"
+        }
+        other => return Err(invalid(format!("{other:?} is not a step"))),
+    };
+    Ok(Redirect::to(&format!("/exceptions/{id}?notice={notice}")).into_response())
+}

@@ -1,0 +1,390 @@
+//! A policy version's pages: the text with its 5.2 elements and decisions,
+//! the editor, the workflow buttons, and the diff between two versions.
+
+use super::policies::email_of;
+use super::{Layout, PageError, render};
+use crate::auth::Viewer;
+use crate::policy_flow::{self, load_policy, load_version, state_label};
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::policy::authority;
+use mandate_core::policy::{Action, PolicyKind, Verdict, VersionState};
+use mandate_core::{Permission, PolicyId};
+use mandate_report::diff::LineKind;
+use mandate_report::markdown::{elements_present, render as render_markdown};
+use mandate_store::StoreError;
+use serde::Deserialize;
+use uuid::Uuid;
+
+fn parse(id: &str, number: &str) -> Result<(PolicyId, i32), PageError> {
+    let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound("policy"))?;
+    let number = number
+        .trim_start_matches('v')
+        .parse()
+        .map_err(|_| PageError::NotFound("policy version"))?;
+    Ok((PolicyId(id), number))
+}
+
+/// The 5.2 elements of a top-level text: (description, tag, present).
+fn element_list(kind: PolicyKind, body: &str) -> Vec<(&'static str, &'static str, bool)> {
+    if kind != PolicyKind::TopLevel {
+        return Vec::new();
+    }
+    elements_present(body)
+        .into_iter()
+        .map(|(e, present)| (e.describe(), e.tag(), present))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "policy_version.html")]
+struct VersionPage {
+    layout: Layout,
+    policy_id: String,
+    policy_title: String,
+    number: i32,
+    state: String,
+    raw_state: &'static str,
+    summary: String,
+    author: String,
+    html: String,
+    elements: Vec<(&'static str, &'static str, bool)>,
+    missing: bool,
+    decisions: Vec<(String, String, &'static str, String, String, i32)>,
+    round: i32,
+    previous: Option<i32>,
+    can_edit: bool,
+    can_decide: bool,
+    is_author: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, number)): Path<(String, String)>,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let (id, number) = parse(&id, &number)?;
+    let policy = load_policy(&state, &viewer, id).await?;
+    let version = load_version(&state, &viewer, id, number).await?;
+    let users = state.store.users(viewer.user.org_id).await?;
+    let decisions = if viewer.may(Permission::ReadPolicyWork) {
+        state
+            .store
+            .version_decisions(viewer.user.org_id, version.id)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let title = format!("{} v{}", policy.fields.title, version.number);
+    let layout = Layout::new(&state, &viewer, &title, "/policies")
+        .await?
+        .with_notice(params.notice.as_deref());
+    let elements = element_list(policy.fields.kind, &version.body);
+    let needed = policy_flow::authority_for(&policy);
+    Ok(render(&VersionPage {
+        layout,
+        policy_id: id.to_string(),
+        policy_title: policy.fields.title.clone(),
+        number,
+        state: state_label(version.state),
+        raw_state: version.state.as_str(),
+        summary: version.change_summary.clone(),
+        author: email_of(&users, version.author_id),
+        html: render_markdown(&version.body),
+        missing: elements.iter().any(|e| !e.2),
+        elements,
+        decisions: decisions
+            .into_iter()
+            .map(|d| {
+                (
+                    d.decided_at.date().to_string(),
+                    email_of(&users, d.user_id),
+                    match d.verdict {
+                        Verdict::Approve => "approved",
+                        Verdict::Reject => "rejected",
+                    },
+                    d.comment,
+                    d.authority,
+                    d.review_round,
+                )
+            })
+            .collect(),
+        round: version.review_round,
+        previous: (version.number > 1).then_some(version.number - 1),
+        can_edit: viewer.may(Permission::EditPolicies),
+        can_decide: viewer.may(Permission::Approve)
+            && authority::holds(&viewer.user, needed).is_some()
+            && version.author_id != viewer.user.id,
+        is_author: version.author_id == viewer.user.id,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "policy_editor.html")]
+struct EditorPage {
+    layout: Layout,
+    policy_id: String,
+    policy_title: String,
+    number: i32,
+    body: String,
+    summary: String,
+    version: i64,
+    elements: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (id, number) = parse(&id, &number)?;
+    let policy = load_policy(&state, &viewer, id).await?;
+    let version = load_version(&state, &viewer, id, number).await?;
+    if version.state != VersionState::Draft {
+        return Ok(Redirect::to(&format!("/policies/{id}/versions/{number}")).into_response());
+    }
+    let layout = Layout::new(&state, &viewer, &format!("Edit v{number}"), "/policies").await?;
+    Ok(render(&EditorPage {
+        layout,
+        policy_id: id.to_string(),
+        policy_title: policy.fields.title.clone(),
+        number,
+        elements: element_list(policy.fields.kind, &version.body),
+        body: version.body,
+        summary: version.change_summary,
+        version: version.version,
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    body: String,
+    change_summary: String,
+    version: i64,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, number)): Path<(String, String)>,
+    Form(f): Form<EditForm>,
+) -> Result<Response, PageError> {
+    let (id, number) = parse(&id, &number)?;
+    let policy = load_policy(&state, &viewer, id).await?;
+    let saved = state
+        .store
+        .edit_draft(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            number,
+            f.version,
+            &f.body,
+            &f.change_summary,
+        )
+        .await;
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice=saved")).into_response()),
+        // The text stays in the editor, so nothing typed is lost.
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+            let layout =
+                Layout::new(&state, &viewer, &format!("Edit v{number}"), "/policies").await?;
+            Ok(super::render_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &EditorPage {
+                    layout,
+                    policy_id: id.to_string(),
+                    policy_title: policy.fields.title.clone(),
+                    number,
+                    elements: element_list(policy.fields.kind, &f.body),
+                    body: f.body,
+                    summary: f.change_summary,
+                    version: f.version,
+                    error: Some(m),
+                },
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Starts a new draft from the newest text.
+pub async fn new_draft(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id)
+        .map(PolicyId)
+        .map_err(|_| PageError::NotFound("policy"))?;
+    let policy = load_policy(&state, &viewer, id).await?;
+    let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
+    let body = versions.first().map_or_else(
+        || format!("# {}\n\n", policy.fields.title),
+        |v| v.body.clone(),
+    );
+    let summary = if versions.is_empty() {
+        "First version"
+    } else {
+        "Describe what changed"
+    };
+    let draft = state
+        .store
+        .create_draft(&viewer.actor(), viewer.user.org_id, id, viewer.user.id, &body, summary)
+        .await?;
+    Ok(Redirect::to(&format!("/policies/{id}/versions/{}/edit", draft.number)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    step: String,
+    #[serde(default)]
+    confirm_missing_elements: Option<String>,
+    #[serde(default)]
+    comment: String,
+}
+
+/// One workflow button: submit, withdraw, publish, retire, approve or reject.
+pub async fn step(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, number)): Path<(String, String)>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let (id, number) = parse(&id, &number)?;
+    let needs = |p: Permission| {
+        if viewer.may(p) {
+            Ok(())
+        } else {
+            Err(PageError::Store(StoreError::Refused(format!(
+                "the {} access role may not do this",
+                viewer.user.access_role
+            ))))
+        }
+    };
+    let notice = match f.step.as_str() {
+        "submit" => {
+            needs(Permission::EditPolicies)?;
+            policy_flow::submit(&state, &viewer, id, number, f.confirm_missing_elements.is_some())
+                .await?;
+            "submitted"
+        }
+        "approve" | "reject" => {
+            needs(Permission::Approve)?;
+            let verdict = if f.step == "approve" {
+                Verdict::Approve
+            } else {
+                Verdict::Reject
+            };
+            policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment).await?;
+            "decided"
+        }
+        other => {
+            needs(Permission::EditPolicies)?;
+            let action = match other {
+                "withdraw" => Action::Withdraw,
+                "publish" => Action::Publish,
+                "retire" => Action::Retire,
+                _ => {
+                    return Err(PageError::Store(StoreError::Invalid(format!(
+                        "{other:?} is not a step"
+                    ))));
+                }
+            };
+            state
+                .store
+                .step_version(&viewer.actor(), viewer.user.org_id, id, number, action)
+                .await?;
+            match action {
+                Action::Withdraw => "withdrawn",
+                Action::Publish => "published",
+                _ => "retired",
+            }
+        }
+    };
+    Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice={notice}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "policy_diff.html")]
+struct DiffPage {
+    layout: Layout,
+    policy_id: String,
+    policy_title: String,
+    from: i32,
+    to: i32,
+    added: usize,
+    removed: usize,
+    numbers: Vec<i32>,
+    rows: Vec<(&'static str, String, String, Vec<(bool, String)>)>,
+}
+
+#[derive(Deserialize)]
+pub struct DiffParams {
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+pub async fn diff(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(params): Query<DiffParams>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id)
+        .map(PolicyId)
+        .map_err(|_| PageError::NotFound("policy"))?;
+    let policy = load_policy(&state, &viewer, id).await?;
+    let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
+    let newest = versions.first().map_or(1, |v| v.number);
+    let to = params.to.unwrap_or(newest);
+    let from = params.from.unwrap_or((to - 1).max(1));
+    let (_, _, d) = crate::api::policies::version_diff(&state, &viewer, id, from, to).await?;
+    let layout = Layout::new(
+        &state,
+        &viewer,
+        &format!("{}: v{from} to v{to}", policy.fields.title),
+        "/policies",
+    )
+    .await?;
+    let number = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    Ok(render(&DiffPage {
+        layout,
+        policy_id: id.to_string(),
+        policy_title: policy.fields.title.clone(),
+        from,
+        to,
+        added: d.added,
+        removed: d.removed,
+        numbers: versions.iter().map(|v| v.number).collect(),
+        rows: d
+            .lines
+            .into_iter()
+            .map(|l| {
+                let kind = match l.kind {
+                    LineKind::Same => "same",
+                    LineKind::Added => "added",
+                    LineKind::Removed => "removed",
+                    LineKind::Fold => "fold",
+                };
+                let (old, new) = if l.kind == LineKind::Fold {
+                    (String::new(), String::new())
+                } else {
+                    (number(l.old_line), number(l.new_line))
+                };
+                (kind, old, new, l.segments)
+            })
+            .collect(),
+    }))
+}

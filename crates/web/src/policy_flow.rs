@@ -1,0 +1,161 @@
+//! The policy workflow steps that need more than the store: the approver's
+//! authority, the 5.2 a-d check on submission, and what a viewer may see.
+//! The API and the pages both call these, so the rules hold on either path.
+
+use crate::auth::Viewer;
+use crate::problem::Problem;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use mandate_core::policy::authority::{self, Authority};
+use mandate_core::policy::{
+    Action, ApprovalStatus, Policy, PolicyException, PolicyKind, PolicyVersion, Verdict,
+    VersionState,
+};
+use mandate_core::{ExceptionId, Permission, PolicyId};
+use mandate_report::markdown::{Element, elements_present};
+
+/// The authority a decision on `policy` needs.
+pub fn authority_for(policy: &Policy) -> Authority {
+    match policy.fields.kind {
+        PolicyKind::TopLevel => Authority::ApproveTopLevelPolicy,
+        PolicyKind::Topic => Authority::ApprovePolicy,
+    }
+}
+
+fn lacks(authority: Authority) -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        format!(
+            "deciding this needs the authority to {}, which you do not hold",
+            authority.describe()
+        ),
+    )
+}
+
+/// The 5.2 a-d elements a text lacks.
+pub fn missing_elements(body: &str) -> Vec<Element> {
+    elements_present(body)
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// Whether the viewer may see this version: work in progress is for those
+/// who may read it; everyone else sees what was published.
+pub fn may_see(viewer: &Viewer, version: &PolicyVersion) -> bool {
+    viewer.may(Permission::ReadPolicyWork)
+        || matches!(
+            version.state,
+            VersionState::Published | VersionState::Superseded
+        )
+}
+
+pub async fn load_policy(state: &AppState, viewer: &Viewer, id: PolicyId) -> Result<Policy, Problem> {
+    state
+        .store
+        .policy(viewer.user.org_id, id)
+        .await?
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such policy"))
+}
+
+pub async fn load_version(
+    state: &AppState,
+    viewer: &Viewer,
+    policy: PolicyId,
+    number: i32,
+) -> Result<PolicyVersion, Problem> {
+    state
+        .store
+        .policy_version(viewer.user.org_id, policy, number)
+        .await?
+        .filter(|v| may_see(viewer, v))
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such version of this policy"))
+}
+
+/// Submits a version for approval. A top-level version that lacks one of
+/// the 5.2 a-d elements is refused unless the author confirms.
+pub async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    policy: PolicyId,
+    number: i32,
+    confirm_missing_elements: bool,
+) -> Result<PolicyVersion, Problem> {
+    let p = load_policy(state, viewer, policy).await?;
+    let version = load_version(state, viewer, policy, number).await?;
+    if p.fields.kind == PolicyKind::TopLevel && !confirm_missing_elements {
+        let missing = missing_elements(&version.body);
+        if !missing.is_empty() {
+            let list: Vec<&str> = missing.iter().map(|e| e.describe()).collect();
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "the top-level policy should carry every element of 5.2; this version lacks: {}. \
+                     Tag a section for each (for example `## Scope {{.clause-5-2-a}}`), or confirm to submit anyway",
+                    list.join("; ")
+                ),
+            ));
+        }
+    }
+    Ok(state
+        .store
+        .step_version(&viewer.actor(), viewer.user.org_id, policy, number, Action::Submit)
+        .await?)
+}
+
+/// An approver's decision on a version, after checking their authority.
+pub async fn decide(
+    state: &AppState,
+    viewer: &Viewer,
+    policy: PolicyId,
+    number: i32,
+    verdict: Verdict,
+    comment: &str,
+) -> Result<(PolicyVersion, ApprovalStatus), Problem> {
+    let p = load_policy(state, viewer, policy).await?;
+    let needed = authority_for(&p);
+    let held = authority::holds(&viewer.user, needed).ok_or_else(|| lacks(needed))?;
+    Ok(state
+        .store
+        .decide_version(
+            &viewer.actor(),
+            viewer.user.org_id,
+            policy,
+            number,
+            viewer.user.id,
+            verdict,
+            comment,
+            &held,
+        )
+        .await?)
+}
+
+/// An approver's decision on an exception or its extension.
+pub async fn decide_exception(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ExceptionId,
+    verdict: Verdict,
+    comment: &str,
+) -> Result<PolicyException, Problem> {
+    let needed = Authority::ApproveException;
+    let held = authority::holds(&viewer.user, needed).ok_or_else(|| lacks(needed))?;
+    Ok(state
+        .store
+        .decide_exception(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            verdict,
+            comment,
+            &held,
+        )
+        .await?)
+}
+
+/// "in review" for "in_review".
+pub fn state_label(state: VersionState) -> String {
+    state.as_str().replace('_', " ")
+}
