@@ -132,10 +132,18 @@ mod tests {
         let new = old.replace("line 10\n", "line ten\n") + "line 21\n";
         let d = diff(&old, &new);
         assert_eq!((d.added, d.removed), (2, 1));
-        let removed = d.lines.iter().find(|l| l.kind == LineKind::Removed).expect("removed");
+        let removed = d
+            .lines
+            .iter()
+            .find(|l| l.kind == LineKind::Removed)
+            .expect("removed");
         assert_eq!(removed.old_line, Some(10));
         assert!(removed.segments.iter().any(|(e, s)| *e && s == "10"));
-        let folds: Vec<_> = d.lines.iter().filter(|l| l.kind == LineKind::Fold).collect();
+        let folds: Vec<_> = d
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Fold)
+            .collect();
         assert_eq!(folds.len(), 2, "{:#?}", d.lines);
         assert_eq!(folds[0].old_line, Some(6));
     }

@@ -77,7 +77,10 @@ pub fn read(source: &str, text: &str) -> Result<(FrontMatter, String), String> {
             .location()
             .map(|l| format!(" (line {})", l.line() + 1))
             .unwrap_or_default();
-        format!("{source}: front matter: {}{at}", strip_location(&e.to_string()))
+        format!(
+            "{source}: front matter: {}{at}",
+            strip_location(&e.to_string())
+        )
     })?;
     if front.title.trim().is_empty() {
         return Err(format!("{source}: front matter: title: required"));
@@ -165,17 +168,38 @@ mod tests {
         assert!(e.starts_with("p/access.md: front matter: kind"), "{e}");
         let unknown = text.replace("public: true", "public: true\nowner: me");
         let e = read("access.md", &unknown).unwrap_err();
-        assert!(e.contains("unknown field `owner`") && e.contains("line"), "{e}");
+        assert!(
+            e.contains("unknown field `owner`") && e.contains("line"),
+            "{e}"
+        );
         let missing = text.replace("title: Access control\n", "");
-        assert!(read("a.md", &missing).unwrap_err().contains("missing field `title`"));
-        assert!(read("a.md", "# no front matter").unwrap_err().contains("must start"));
-        assert!(read("a.md", "---\ntitle: x\n").unwrap_err().contains("closing"));
+        assert!(
+            read("a.md", &missing)
+                .unwrap_err()
+                .contains("missing field `title`")
+        );
+        assert!(
+            read("a.md", "# no front matter")
+                .unwrap_err()
+                .contains("must start")
+        );
+        assert!(
+            read("a.md", "---\ntitle: x\n")
+                .unwrap_err()
+                .contains("closing")
+        );
     }
 
     #[test]
     fn file_names_come_from_titles() {
-        assert_eq!(file_name("Information Security Policy"), "information-security-policy.md");
-        assert_eq!(file_name("Bring-your-own device (BYOD)!"), "bring-your-own-device-byod.md");
+        assert_eq!(
+            file_name("Information Security Policy"),
+            "information-security-policy.md"
+        );
+        assert_eq!(
+            file_name("Bring-your-own device (BYOD)!"),
+            "bring-your-own-device-byod.md"
+        );
         assert_eq!(file_name("???"), "policy.md");
     }
 }

@@ -51,7 +51,11 @@ pub fn may_see(viewer: &Viewer, version: &PolicyVersion) -> bool {
         )
 }
 
-pub async fn load_policy(state: &AppState, viewer: &Viewer, id: PolicyId) -> Result<Policy, Problem> {
+pub async fn load_policy(
+    state: &AppState,
+    viewer: &Viewer,
+    id: PolicyId,
+) -> Result<Policy, Problem> {
     state
         .store
         .policy(viewer.user.org_id, id)
@@ -100,7 +104,13 @@ pub async fn submit(
     }
     Ok(state
         .store
-        .step_version(&viewer.actor(), viewer.user.org_id, policy, number, Action::Submit)
+        .step_version(
+            &viewer.actor(),
+            viewer.user.org_id,
+            policy,
+            number,
+            Action::Submit,
+        )
         .await?)
 }
 

@@ -18,10 +18,17 @@ use uuid::Uuid;
 
 #[utoipa::path(get, operation_id = "exceptions_list", path = "/api/v1/exceptions", tag = "exceptions",
     responses((status = 200, body = Vec<ExceptionOut>)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Vec<ExceptionOut>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> ApiResult<Json<Vec<ExceptionOut>>> {
     let today = now().date();
     let all = state.store.exceptions(viewer.user.org_id, None).await?;
-    Ok(Json(all.into_iter().map(|e| ExceptionOut::new(e, today)).collect()))
+    Ok(Json(
+        all.into_iter()
+            .map(|e| ExceptionOut::new(e, today))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(get, operation_id = "policy_exceptions_list", path = "/api/v1/policies/{id}/exceptions",
@@ -34,8 +41,15 @@ pub async fn of_policy(
 ) -> ApiResult<Json<Vec<ExceptionOut>>> {
     load_policy(&state, &viewer, PolicyId(id)).await?;
     let today = now().date();
-    let all = state.store.exceptions(viewer.user.org_id, Some(PolicyId(id))).await?;
-    Ok(Json(all.into_iter().map(|e| ExceptionOut::new(e, today)).collect()))
+    let all = state
+        .store
+        .exceptions(viewer.user.org_id, Some(PolicyId(id)))
+        .await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|e| ExceptionOut::new(e, today))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, operation_id = "policy_exceptions_create", path = "/api/v1/policies/{id}/exceptions",
@@ -103,8 +117,9 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("verdict: {e}")))?;
-    let e = policy_flow::decide_exception(&state, &viewer, ExceptionId(id), verdict, &input.comment)
-        .await?;
+    let e =
+        policy_flow::decide_exception(&state, &viewer, ExceptionId(id), verdict, &input.comment)
+            .await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }
 
@@ -120,7 +135,12 @@ pub async fn extend(
 ) -> ApiResult<Json<ExceptionOut>> {
     let e = state
         .store
-        .extend_exception(&viewer.actor(), viewer.user.org_id, ExceptionId(id), input.expires_on)
+        .extend_exception(
+            &viewer.actor(),
+            viewer.user.org_id,
+            ExceptionId(id),
+            input.expires_on,
+        )
         .await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }

@@ -136,13 +136,20 @@ pub async fn update(
     };
     if input.body.is_some() || input.change_summary.is_some() {
         return Err(invalid(
-            "body: the text changes through a draft version (POST /api/v1/policies/{id}/versions)".into(),
+            "body: the text changes through a draft version (POST /api/v1/policies/{id}/versions)"
+                .into(),
         ));
     }
     let fields = input.fields().map_err(invalid)?;
     state
         .store
-        .update_policy(&viewer.actor(), viewer.user.org_id, PolicyId(id), version, fields)
+        .update_policy(
+            &viewer.actor(),
+            viewer.user.org_id,
+            PolicyId(id),
+            version,
+            fields,
+        )
         .await?;
     let summary = summary_of(&state, &viewer, PolicyId(id)).await?;
     Ok(Json(PolicyOut::from_summary(summary, now().date())))
@@ -164,7 +171,14 @@ pub async fn version_diff(
     id: PolicyId,
     from: i32,
     to: i32,
-) -> Result<(mandate_core::policy::PolicyVersion, mandate_core::policy::PolicyVersion, mandate_report::diff::Diff), Problem> {
+) -> Result<
+    (
+        mandate_core::policy::PolicyVersion,
+        mandate_core::policy::PolicyVersion,
+        mandate_report::diff::Diff,
+    ),
+    Problem,
+> {
     let old = load_version(state, viewer, id, from).await?;
     let new = load_version(state, viewer, id, to).await?;
     let d = diff(&old.body, &new.body);
@@ -213,7 +227,10 @@ pub async fn reviews(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<ReviewRecordOut>>> {
     load_policy(&state, &viewer, PolicyId(id)).await?;
-    let reviews = state.store.policy_reviews(viewer.user.org_id, PolicyId(id)).await?;
+    let reviews = state
+        .store
+        .policy_reviews(viewer.user.org_id, PolicyId(id))
+        .await?;
     Ok(Json(
         reviews
             .into_iter()
@@ -262,7 +279,10 @@ pub async fn distributions(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<DistributionOut>>> {
     load_policy(&state, &viewer, PolicyId(id)).await?;
-    let list = state.store.distributions(viewer.user.org_id, PolicyId(id)).await?;
+    let list = state
+        .store
+        .distributions(viewer.user.org_id, PolicyId(id))
+        .await?;
     Ok(Json(list.into_iter().map(DistributionOut::from).collect()))
 }
 

@@ -20,7 +20,10 @@ use uuid::Uuid;
 
 async fn shown(state: &AppState, viewer: &Viewer, v: PolicyVersion) -> Result<VersionOut, Problem> {
     let policy = load_policy(state, viewer, v.policy_id).await?;
-    Ok(VersionOut::new(v, policy.fields.kind == PolicyKind::TopLevel))
+    Ok(VersionOut::new(
+        v,
+        policy.fields.kind == PolicyKind::TopLevel,
+    ))
 }
 
 #[utoipa::path(get, operation_id = "policy_versions_list", path = "/api/v1/policies/{id}/versions", params(("id" = Uuid, Path)),
@@ -31,7 +34,10 @@ pub async fn list(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<VersionListItem>>> {
     load_policy(&state, &viewer, PolicyId(id)).await?;
-    let versions = state.store.policy_versions(viewer.user.org_id, PolicyId(id)).await?;
+    let versions = state
+        .store
+        .policy_versions(viewer.user.org_id, PolicyId(id))
+        .await?;
     Ok(Json(
         versions
             .iter()
@@ -122,7 +128,10 @@ pub async fn submit(
         SubmitIn::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            Problem::new(StatusCode::BAD_REQUEST, format!("the JSON body is not valid: {e}"))
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("the JSON body is not valid: {e}"),
+            )
         })?
     };
     let confirm = input.confirm_missing_elements;
@@ -139,7 +148,13 @@ async fn step(
 ) -> ApiResult<Json<VersionOut>> {
     let v = state
         .store
-        .step_version(&viewer.actor(), viewer.user.org_id, PolicyId(id), number, action)
+        .step_version(
+            &viewer.actor(),
+            viewer.user.org_id,
+            PolicyId(id),
+            number,
+            action,
+        )
         .await?;
     Ok(Json(shown(&state, &viewer, v).await?))
 }
@@ -186,7 +201,10 @@ pub async fn decisions(
     ApiPath((id, number)): ApiPath<(Uuid, i32)>,
 ) -> ApiResult<Json<Vec<DecisionOut>>> {
     let v = load_version(&state, &viewer, PolicyId(id), number).await?;
-    let list = state.store.version_decisions(viewer.user.org_id, v.id).await?;
+    let list = state
+        .store
+        .version_decisions(viewer.user.org_id, v.id)
+        .await?;
     Ok(Json(list.into_iter().map(DecisionOut::from).collect()))
 }
 
@@ -205,7 +223,17 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("verdict: {e}")))?;
-    let (v, status) =
-        policy_flow::decide(&state, &viewer, PolicyId(id), number, verdict, &input.comment).await?;
-    Ok(Json(DecisionResult::new(shown(&state, &viewer, v).await?, status)))
+    let (v, status) = policy_flow::decide(
+        &state,
+        &viewer,
+        PolicyId(id),
+        number,
+        verdict,
+        &input.comment,
+    )
+    .await?;
+    Ok(Json(DecisionResult::new(
+        shown(&state, &viewer, v).await?,
+        status,
+    )))
 }

@@ -140,7 +140,14 @@ pub async fn new_form(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    request_page(&state, &viewer, policy_id(&id)?, RequestForm::default(), None).await
+    request_page(
+        &state,
+        &viewer,
+        policy_id(&id)?,
+        RequestForm::default(),
+        None,
+    )
+    .await
 }
 
 pub async fn create(
@@ -168,10 +175,19 @@ pub async fn create(
     };
     match state
         .store
-        .request_exception(&viewer.actor(), viewer.user.org_id, id, viewer.user.id, request, today)
+        .request_exception(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            request,
+            today,
+        )
         .await
     {
-        Ok(e) => Ok(Redirect::to(&format!("/exceptions/{}?notice=requested", e.id)).into_response()),
+        Ok(e) => {
+            Ok(Redirect::to(&format!("/exceptions/{}?notice=requested", e.id)).into_response())
+        }
         Err(StoreError::Invalid(m)) => request_page(&state, &viewer, id, f, Some(m)).await,
         Err(e) => Err(e.into()),
     }
@@ -227,10 +243,16 @@ pub async fn show(
         justification: e.justification.clone(),
         risk: e.risk.clone(),
         controls: e.compensating_controls.clone(),
-        approved_by: e.approved_by.map(|u| email_of(&users, u)).unwrap_or_default(),
+        approved_by: e
+            .approved_by
+            .map(|u| email_of(&users, u))
+            .unwrap_or_default(),
         authority: e.authority.clone().unwrap_or_default(),
         comment: e.decision_comment.clone().unwrap_or_default(),
-        pending: e.pending_expires_on.map(|d| d.to_string()).unwrap_or_default(),
+        pending: e
+            .pending_expires_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         can_decide: e.pending_expires_on.is_some()
             && !is_requester
             && viewer.may(Permission::Approve)
@@ -295,7 +317,10 @@ pub async fn act(
             if !viewer.may(Permission::RequestExceptions) {
                 return Err(refuse());
             }
-            state.store.close_exception(&viewer.actor(), org, id).await?;
+            state
+                .store
+                .close_exception(&viewer.actor(), org, id)
+                .await?;
             "closed"
         }
         other => return Err(invalid(format!("{other:?} is not a step"))),

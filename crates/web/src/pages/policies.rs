@@ -324,7 +324,10 @@ async fn form_page(
     ))
 }
 
-pub async fn new_form(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
     let has_top = state
         .store
         .policy_summaries(viewer.user.org_id)
@@ -352,13 +355,8 @@ pub async fn create(
         Ok(fields) => fields,
         Err(e) => return form_page(&state, &viewer, None, f, Some(e)).await,
     };
-    let first = (!f.body.trim().is_empty()).then(|| {
-        (
-            viewer.user.id,
-            f.body.clone(),
-            f.change_summary.clone(),
-        )
-    });
+    let first = (!f.body.trim().is_empty())
+        .then(|| (viewer.user.id, f.body.clone(), f.change_summary.clone()));
     match state
         .store
         .create_policy(&viewer.actor(), viewer.user.org_id, fields, first)
@@ -405,7 +403,13 @@ pub async fn update(
     };
     match state
         .store
-        .update_policy(&viewer.actor(), viewer.user.org_id, policy.id, f.version, fields)
+        .update_policy(
+            &viewer.actor(),
+            viewer.user.org_id,
+            policy.id,
+            f.version,
+            fields,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/policies/{}?notice=saved", policy.id)).into_response()),
@@ -581,7 +585,10 @@ pub async fn show(
                 summary: v.change_summary.clone(),
                 author: email_of(&users, v.author_id),
                 created: v.created_at.date().to_string(),
-                published: v.published_at.map(|t| t.date().to_string()).unwrap_or_default(),
+                published: v
+                    .published_at
+                    .map(|t| t.date().to_string())
+                    .unwrap_or_default(),
             })
             .collect(),
         reviews: reviews
@@ -613,8 +620,13 @@ pub async fn show(
                 (d.distributed_on.to_string(), d.party, d.channel, version)
             })
             .collect(),
-        public_url: (policy.fields.public && published.is_some())
-            .then(|| format!("/public/{}/policies/{}", org_record.slug.as_str(), policy.id)),
+        public_url: (policy.fields.public && published.is_some()).then(|| {
+            format!(
+                "/public/{}/policies/{}",
+                org_record.slug.as_str(),
+                policy.id
+            )
+        }),
         can_edit: viewer.may(Permission::EditPolicies),
         can_see_work,
         can_request: viewer.may(Permission::RequestExceptions),
@@ -642,7 +654,14 @@ pub async fn review(
         .map_err(|e: String| PageError::Store(mandate_store::StoreError::Invalid(e)))?;
     let (_, draft) = state
         .store
-        .review_policy(&viewer.actor(), viewer.user.org_id, id, viewer.user.id, outcome, &f.note)
+        .review_policy(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            outcome,
+            &f.note,
+        )
         .await?;
     Ok(match draft {
         Some(d) => Redirect::to(&format!("/policies/{id}/versions/{}/edit", d.number)),

@@ -195,7 +195,9 @@ pub async fn save(
         )
         .await;
     match saved {
-        Ok(_) => Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice=saved")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/policies/{id}/versions/{number}?notice=saved")).into_response(),
+        ),
         // The text stays in the editor, so nothing typed is lost.
         Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
             let layout =
@@ -241,7 +243,14 @@ pub async fn new_draft(
     };
     let draft = state
         .store
-        .create_draft(&viewer.actor(), viewer.user.org_id, id, viewer.user.id, &body, summary)
+        .create_draft(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            &body,
+            summary,
+        )
         .await?;
     Ok(Redirect::to(&format!("/policies/{id}/versions/{}/edit", draft.number)).into_response())
 }
@@ -276,8 +285,14 @@ pub async fn step(
     let notice = match f.step.as_str() {
         "submit" => {
             needs(Permission::EditPolicies)?;
-            policy_flow::submit(&state, &viewer, id, number, f.confirm_missing_elements.is_some())
-                .await?;
+            policy_flow::submit(
+                &state,
+                &viewer,
+                id,
+                number,
+                f.confirm_missing_elements.is_some(),
+            )
+            .await?;
             "submitted"
         }
         "approve" | "reject" => {
