@@ -46,6 +46,9 @@ pub enum Command {
     /// Import records from files
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export records to files
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Verify, checkpoint and export the audit log
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -110,6 +113,35 @@ pub struct ServeArgs {
 pub enum ImportCommand {
     /// Import or update people from a CSV file (header: name,email[,department,manager_email,start_date,end_date,kind])
     People(ImportPeopleArgs),
+    /// Import policies from Markdown files with YAML front matter (as `export policies` writes them)
+    Policies(ImportPoliciesArgs),
+}
+
+#[derive(Args)]
+pub struct ImportPoliciesArgs {
+    /// The directory holding one `.md` file per policy
+    pub dir: PathBuf,
+    /// Email of the login recorded as the author of new drafts
+    #[arg(long)]
+    pub author: String,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Write one Markdown file per policy (YAML front matter, then the newest version's text)
+    Policies(ExportPoliciesArgs),
+}
+
+#[derive(Args)]
+pub struct ExportPoliciesArgs {
+    /// The directory to write into (created if missing)
+    pub dir: PathBuf,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }
 
 #[derive(Args)]

@@ -526,3 +526,90 @@ async fn a_token_from_the_command_line_opens_the_api() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"access_role\":\"auditor\""), "{answer}");
 }
+
+#[tokio::test]
+async fn policies_round_trip_as_code_and_bad_front_matter_is_named() {
+    for db in TestDb::all().await {
+        ok(&db, &["demo", "--people", "30"]);
+        let dir = db.dir.path().join("policies");
+        let dir_arg = dir.display().to_string();
+        let out = ok(&db, &["export", "policies", &dir_arg]);
+        assert!(out.contains("Wrote 10 policies"), "{out}");
+        let import = [
+            "import",
+            "policies",
+            &dir_arg,
+            "--author",
+            "isms_manager@demo.example",
+        ];
+        let out = ok(&db, &import);
+        assert!(
+            out.contains("0 created, 0 updated, 0 new or changed drafts, 10 unchanged"),
+            "{}: {out}",
+            db.backend
+        );
+
+        // A changed body becomes a new draft; a changed owner updates the policy.
+        let file = dir.join("incident-management.md");
+        let text = std::fs::read_to_string(&file).expect("exported");
+        let changed = text.replace("owner_role: CISO", "owner_role: Head of Security")
+            + "\n## Exercises\n\nWe rehearse a major incident every year.\n";
+        std::fs::write(&file, changed).expect("written");
+        let out = ok(&db, &import);
+        assert!(
+            out.contains("0 created, 1 updated, 1 new or changed drafts, 9 unchanged"),
+            "{}: {out}",
+            db.backend
+        );
+        let out = ok(&db, &["export", "policies", &dir_arg]);
+        assert!(out.contains("Wrote 10"), "{out}");
+        let again = std::fs::read_to_string(&file).expect("exported");
+        assert!(
+            again.contains("state: draft") && again.contains("We rehearse"),
+            "{again}"
+        );
+        let out = ok(&db, &import);
+        assert!(
+            out.contains("10 unchanged"),
+            "{}: export after import round-trips: {out}",
+            db.backend
+        );
+
+        // A new policy written by hand gets an id; bad front matter names file and field.
+        let top = std::fs::read_to_string(dir.join("information-security-policy.md")).expect("top");
+        let top_id = top
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .expect("an id")
+            .to_string();
+        write(
+            &dir,
+            "clear-desk.md",
+            &format!(
+                "---\ntitle: Clear desk\nkind: topic\nparent: {top_id}\nowner_role: Office manager\naudience:\n  everyone: true\n---\n# Clear desk\n\nLock screens and papers away.\n"
+            ),
+        );
+        let out = ok(&db, &import);
+        assert!(out.contains("1 created"), "{out}");
+        write(
+            &dir,
+            "broken.md",
+            "---\ntitle: Broken\nkind: sideways\nowner_role: CISO\naudience:\n  everyone: true\n---\nText\n",
+        );
+        let o = mandate(&db, &import);
+        assert_one_line_error(&o, "broken.md: front matter: kind");
+        let out = ok(&db, &["export", "policies", &dir_arg]);
+        assert!(out.contains("Wrote 11"), "nothing half-imported: {out}");
+        let o = mandate(
+            &db,
+            &[
+                "import",
+                "policies",
+                &dir_arg,
+                "--author",
+                "nobody@demo.example",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2));
+    }
+}

@@ -307,6 +307,28 @@ impl Store {
         pub async fn close_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId) -> Result<PolicyException>;
         pub async fn exception(&self, org: OrgId, id: ExceptionId) -> Result<Option<PolicyException>>;
         pub async fn exceptions(&self, org: OrgId, policy: Option<PolicyId>) -> Result<Vec<PolicyException>>;
+        /// Records when a version was approved and published before Mandate kept it.
+        pub async fn record_past_dates(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            number: i32,
+            approved_at: OffsetDateTime,
+            published_at: Option<OffsetDateTime>
+        ) -> Result<()>;
+        /// Records an exception approved before Mandate kept the register.
+        pub async fn migrate_exception(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            policy: PolicyId,
+            requester: UserId,
+            approver: UserId,
+            authority: &str,
+            request: ExceptionRequest,
+            decided_at: OffsetDateTime
+        ) -> Result<PolicyException>;
         /// Applies policy-as-code files in one transaction.
         pub async fn import_policies(
             &self,

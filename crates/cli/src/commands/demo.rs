@@ -92,8 +92,9 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
     let org = store
         .create_organisation(&Actor::system("demo"), &new_org, &plan.inserts, &users)
         .await?;
+    let policies = super::demo_policies::create(store, org.id).await?;
     println!(
-        "Created the demo organisation {:?} with {} people.",
+        "Created the demo organisation {:?} with {} people and {policies} policies.",
         org.name,
         thousands(plan.inserts.len() as u64)
     );

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 pub async fn run(ctx: &Context, command: ImportCommand) -> Result<ExitCode> {
     match command {
         ImportCommand::People(args) => people(ctx, args).await,
+        ImportCommand::Policies(args) => super::policy_files::import(ctx, args).await,
     }
 }
 

@@ -4,8 +4,10 @@ mod audit;
 mod audit_file;
 mod backup;
 mod demo;
+mod demo_policies;
 mod import;
 mod init;
+mod policy_files;
 mod serve;
 mod token;
 
@@ -21,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Import(command) => import::run(&ctx, command).await,
+        Command::Export(command) => policy_files::export(&ctx, command).await,
         Command::Audit(command) => audit::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,

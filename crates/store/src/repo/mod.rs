@@ -10,6 +10,7 @@ mod people;
 mod people_edit;
 mod policies;
 mod policy_exceptions;
+mod policy_history;
 mod policy_import;
 mod policy_rows;
 mod policy_trail;

@@ -70,6 +70,8 @@ impl Repo {
             let newest = versions.first();
             match newest {
                 Some(v) if v.body == item.body => {}
+                // A policy exported before it had any text.
+                None if item.body.trim().is_empty() => {}
                 Some(v) if v.state == VersionState::Draft => {
                     self.rewrite_draft(
                         &mut tx,
