@@ -141,8 +141,18 @@ async fn heading(client: &Client) -> String {
         .expect("text")
 }
 
-#[tokio::test]
-async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
+/// The demo served on a free port, with a headless browser driven through chromedriver.
+struct Rig {
+    client: Client,
+    base: String,
+    artifacts: PathBuf,
+    _server: Killed,
+    _driver: Killed,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts the rig, or `None` where Chromium is not installed (never under CI).
+async fn rig() -> Option<Rig> {
     let (Some(driver), true) = (
         tool("chromedriver"),
         std::path::Path::new("/usr/bin/chromium").exists(),
@@ -152,7 +162,7 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
             "CI must have chromium and chromedriver"
         );
         eprintln!("skipped: chromium or chromedriver is not installed");
-        return;
+        return None;
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("mandate.db").display());
@@ -170,7 +180,7 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
     );
 
     let port = free_port();
-    let _server = Killed(
+    let server = Killed(
         Command::new(mandate)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("MANDATE_DATABASE_URL", &url)
@@ -180,7 +190,7 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
             .expect("serves"),
     );
     let driver_port = free_port();
-    let _driver = Killed(
+    let driver = Killed(
         Command::new(driver)
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
@@ -190,11 +200,24 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
     );
     wait_for_port(port).await;
     wait_for_port(driver_port).await;
-    let base = format!("http://127.0.0.1:{port}");
     let client = browser(driver_port, &dir.path().join("profile")).await;
     let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&artifacts).expect("artifact dir");
+    Some(Rig {
+        client,
+        base: format!("http://127.0.0.1:{port}"),
+        artifacts,
+        _server: server,
+        _driver: driver,
+        _dir: dir,
+    })
+}
 
+#[tokio::test]
+async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
+    let Some(rig) = rig().await else { return };
+    let (client, base, artifacts) = (&rig.client, rig.base.as_str(), &rig.artifacts);
+    let client = client.clone();
     let roles = [
         "admin",
         "isms_manager",
@@ -205,7 +228,7 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
     ];
     for role in roles {
         let email = format!("{role}@demo.example");
-        sign_in(&client, &base, &email).await;
+        sign_in(&client, base, &email).await;
         assert_eq!(
             heading(&client).await,
             "Dashboard",
@@ -306,9 +329,172 @@ async fn each_role_signs_in_finds_people_is_refused_and_signs_out() {
         );
     }
 
-    sign_in(&client, &base, "admin@demo.example").await;
+    sign_in(&client, base, "admin@demo.example").await;
     client.set_window_size(390, 844).await.expect("phone width");
     let png = client.screenshot().await.expect("screenshot");
     std::fs::write(artifacts.join("dashboard-phone.png"), png).expect("saved");
     client.close().await.expect("browser closed");
+}
+
+async fn click(client: &Client, css: &str) {
+    find(client, Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .click()
+        .await
+        .expect("clicked");
+}
+
+async fn type_into(client: &Client, id: &str, text: &str) {
+    find(client, Locator::Id(id))
+        .await
+        .unwrap_or_else(|_| panic!("no #{id}"))
+        .send_keys(text)
+        .await
+        .expect("typed");
+}
+
+async fn notice(client: &Client) -> String {
+    match find(client, Locator::Css(".notice")).await {
+        Ok(e) => e.text().await.expect("text"),
+        Err(_) => panic!("no notice: {}", client.source().await.unwrap_or_default()),
+    }
+}
+
+async fn sign_out(client: &Client, base: &str) {
+    client.goto(&format!("{base}/")).await.expect("home");
+    click(client, "header.top form button").await;
+    assert_eq!(notice(client).await, "You are signed out.");
+}
+
+/// Write, submit, approve by a second user, publish, read the public page.
+#[tokio::test]
+async fn a_policy_is_written_approved_by_another_published_and_read_publicly() {
+    let Some(rig) = rig().await else { return };
+    let (client, base) = (&rig.client, rig.base.as_str());
+    let shot = |name: &str| rig.artifacts.join(name);
+
+    sign_in(client, base, "isms_manager@demo.example").await;
+    client
+        .goto(&format!("{base}/policies"))
+        .await
+        .expect("policies");
+    assert_eq!(heading(client).await, "Policies");
+    let register = find(client, Locator::Css("table"))
+        .await
+        .expect("register")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        register.contains("Information security policy") && register.contains("overdue"),
+        "{register}"
+    );
+    std::fs::write(
+        shot("policies.png"),
+        client.screenshot().await.expect("png"),
+    )
+    .expect("saved");
+
+    click(client, "a.button[href='/policies/new']").await;
+    type_into(client, "title", "Clear desk and screen").await;
+    find(client, Locator::Id("kind"))
+        .await
+        .expect("kind")
+        .select_by_value("topic")
+        .await
+        .expect("topic");
+    find(client, Locator::Id("parent_id"))
+        .await
+        .expect("parent")
+        .select_by_label("Information security policy")
+        .await
+        .expect("parent chosen");
+    type_into(client, "owner_role", "Office manager").await;
+    click(client, "input[name=public]").await;
+    type_into(
+        client,
+        "body",
+        "# Clear desk and screen\n\nLock your screen when you leave it.\n",
+    )
+    .await;
+    click(client, "form.card button[type=submit]").await;
+    assert_eq!(notice(client).await, "Created.");
+    assert_eq!(
+        heading(client).await,
+        "Clear desk and screen topic-specific"
+    );
+    let policy_url = client.current_url().await.expect("url").to_string();
+    let policy_url = policy_url.split('?').next().unwrap_or_default().to_string();
+
+    click(client, "tbody a[href$='/versions/1']").await;
+    click(client, "button[value=submit]").await;
+    assert_eq!(notice(client).await, "Submitted for approval.");
+    // The ISMS manager's access role does not approve, and they wrote it.
+    assert!(
+        find(client, Locator::Css("button[value=approve]"))
+            .await
+            .is_err()
+    );
+    let version_url = client.current_url().await.expect("url").to_string();
+    let version_url = version_url
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    sign_out(client, base).await;
+
+    sign_in(client, base, "top_management@demo.example").await;
+    client.goto(&version_url).await.expect("version");
+    type_into(client, "comment", "Fits our offices.").await;
+    std::fs::write(
+        shot("policy-approval.png"),
+        client.screenshot().await.expect("png"),
+    )
+    .expect("saved");
+    click(client, "button[value=approve]").await;
+    assert_eq!(notice(client).await, "Your decision was recorded.");
+    assert!(
+        heading(client).await.ends_with("approved"),
+        "{}",
+        heading(client).await
+    );
+    sign_out(client, base).await;
+
+    sign_in(client, base, "isms_manager@demo.example").await;
+    client.goto(&version_url).await.expect("version");
+    click(client, "button[value=publish]").await;
+    assert_eq!(
+        notice(client).await,
+        "Published. The version before it is superseded."
+    );
+    client.goto(&policy_url).await.expect("policy");
+    let public = find(client, Locator::Css("dd a[href^='/public/']"))
+        .await
+        .expect("a public address")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("a link");
+    std::fs::write(shot("policy.png"), client.screenshot().await.expect("png")).expect("saved");
+    sign_out(client, base).await;
+
+    // Anyone can read it there, without signing in, and nothing else shows.
+    client
+        .goto(&format!("{base}{public}"))
+        .await
+        .expect("public page");
+    assert_eq!(heading(client).await, "Clear desk and screen");
+    let page = client.source().await.expect("source");
+    assert!(
+        page.contains("Lock your screen")
+            && !page.contains("Sign out")
+            && !page.contains("Dashboard")
+    );
+    std::fs::write(
+        shot("policy-public.png"),
+        client.screenshot().await.expect("png"),
+    )
+    .expect("saved");
+    rig.client.clone().close().await.expect("browser closed");
 }

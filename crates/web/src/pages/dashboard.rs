@@ -6,6 +6,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use mandate_core::policy::{ExceptionStatus, ReviewStatus, VersionState};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -19,6 +20,13 @@ struct Dashboard {
     org_name: String,
     purpose: String,
     scope: String,
+    /// (policy id, title, due date) of reviews past due, then due within 30 days.
+    overdue: Vec<(String, String, String)>,
+    due_soon: Vec<(String, String, String)>,
+    in_review: Vec<(String, String, i32)>,
+    expired_exceptions: usize,
+    awaiting_exceptions: usize,
+    can_see_work: bool,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +51,49 @@ pub async fn show(
     let people = state.store.people_count(org_id).await?;
     let head = state.store.audit_head(org_id).await?;
     let checkpoint = state.store.last_checkpoint(org_id).await?;
+    let today = mandate_core::timefmt::now().date();
+    let can_see_work = viewer.may(mandate_core::Permission::ReadPolicyWork);
+    let policies = crate::api::policies::visible_policies(&state, &viewer).await?;
+    let (mut overdue, mut due_soon, mut in_review) = (Vec::new(), Vec::new(), Vec::new());
+    for s in &policies {
+        let entry = |due: time::Date| {
+            (
+                s.policy.id.to_string(),
+                s.policy.fields.title.clone(),
+                due.to_string(),
+            )
+        };
+        match s.review_status(today) {
+            ReviewStatus::Overdue { due } => overdue.push(entry(due)),
+            ReviewStatus::DueSoon { due } => due_soon.push(entry(due)),
+            _ => {}
+        }
+        if let Some(v) = s
+            .latest
+            .as_ref()
+            .filter(|v| v.state == VersionState::InReview)
+        {
+            in_review.push((
+                s.policy.id.to_string(),
+                s.policy.fields.title.clone(),
+                v.number,
+            ));
+        }
+    }
+    overdue.sort_by(|a, b| a.2.cmp(&b.2));
+    due_soon.sort_by(|a, b| a.2.cmp(&b.2));
+    let (mut expired_exceptions, mut awaiting_exceptions) = (0, 0);
+    if can_see_work {
+        for e in state.store.exceptions(org_id, None).await? {
+            match e.status_on(today) {
+                ExceptionStatus::Expired => expired_exceptions += 1,
+                ExceptionStatus::AwaitingApproval | ExceptionStatus::ExtensionRequested => {
+                    awaiting_exceptions += 1
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(render(&Dashboard {
         layout,
         people,
@@ -54,5 +105,11 @@ pub async fn show(
         org_name: org.name,
         purpose: org.purpose,
         scope: org.scope_statement,
+        overdue,
+        due_soon,
+        in_review,
+        expired_exceptions,
+        awaiting_exceptions,
+        can_see_work,
     }))
 }
