@@ -432,7 +432,7 @@ async fn a_policy_is_written_approved_by_another_published_and_read_publicly() {
     assert_eq!(notice(client).await, "Submitted for approval.");
     // The ISMS manager's access role does not approve, and they wrote it.
     assert!(
-        find(client, Locator::Css("button[value=approve]"))
+        find(client, Locator::Css("button[name=verdict][value=approve]"))
             .await
             .is_err()
     );
@@ -452,7 +452,7 @@ async fn a_policy_is_written_approved_by_another_published_and_read_publicly() {
         client.screenshot().await.expect("png"),
     )
     .expect("saved");
-    click(client, "button[value=approve]").await;
+    click(client, "button[name=verdict][value=approve]").await;
     assert_eq!(notice(client).await, "Your decision was recorded.");
     assert!(
         heading(client).await.ends_with("approved"),

@@ -164,10 +164,10 @@ mod tests {
     fn bad_front_matter_names_the_file_and_the_field() {
         let text = write(&front(), "x").expect("written");
         let bad = text.replace("kind: topic", "kind: sideways");
-        let e = read("p/access.md", &bad).unwrap_err();
+        let e = read("p/access.md", &bad).expect_err("refused");
         assert!(e.starts_with("p/access.md: front matter: kind"), "{e}");
         let unknown = text.replace("public: true", "public: true\nowner: me");
-        let e = read("access.md", &unknown).unwrap_err();
+        let e = read("access.md", &unknown).expect_err("refused");
         assert!(
             e.contains("unknown field `owner`") && e.contains("line"),
             "{e}"
@@ -175,17 +175,17 @@ mod tests {
         let missing = text.replace("title: Access control\n", "");
         assert!(
             read("a.md", &missing)
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("missing field `title`")
         );
         assert!(
             read("a.md", "# no front matter")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("must start")
         );
         assert!(
             read("a.md", "---\ntitle: x\n")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("closing")
         );
     }

@@ -38,6 +38,8 @@ macro_rules! forward {
     ($( $(#[$doc:meta])* pub async fn $name:ident(&self $(, $arg:ident : $ty:ty)* ) -> $ret:ty; )*) => {
         $(
             $(#[$doc])*
+            // The repository decides how many arguments a method takes.
+            #[allow(clippy::too_many_arguments)]
             pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
                 match self {
                     Store::Sqlite(repo) => repo.$name($($arg),*).await,

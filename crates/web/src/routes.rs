@@ -261,8 +261,14 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             Method::POST,
             "/policies/{id}/versions/{number}/step",
-            Needs(ReadPolicyWork),
+            Needs(EditPolicies),
             post(pages::policy_versions::step),
+        ),
+        route(
+            Method::POST,
+            "/policies/{id}/versions/{number}/decide",
+            Needs(Approve),
+            post(pages::policy_versions::decide),
         ),
         route(
             Method::GET,
@@ -290,9 +296,15 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         route(
             Method::POST,
-            "/exceptions/{id}",
-            Needs(ReadPolicyWork),
-            post(pages::exceptions::act),
+            "/exceptions/{id}/decide",
+            Needs(Approve),
+            post(pages::exceptions::decide),
+        ),
+        route(
+            Method::POST,
+            "/exceptions/{id}/change",
+            Needs(RequestExceptions),
+            post(pages::exceptions::change),
         ),
         route(
             Method::GET,

@@ -96,7 +96,12 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         (
             "POST",
             "/policies/{id}/versions/{number}/step",
-            Needs(ReadPolicyWork),
+            Needs(EditPolicies),
+        ),
+        (
+            "POST",
+            "/policies/{id}/versions/{number}/decide",
+            Needs(Approve),
         ),
         (
             "GET",
@@ -110,7 +115,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ),
         ("GET", "/exceptions", Needs(ReadPolicyWork)),
         ("GET", "/exceptions/{id}", Needs(ReadPolicyWork)),
-        ("POST", "/exceptions/{id}", Needs(ReadPolicyWork)),
+        ("POST", "/exceptions/{id}/decide", Needs(Approve)),
+        ("POST", "/exceptions/{id}/change", Needs(RequestExceptions)),
         ("GET", "/public/{org}/policies/{id}", Public),
         ("GET", "/api/v1/policies", Needs(ReadPolicies)),
         ("POST", "/api/v1/policies", Needs(EditPolicies)),

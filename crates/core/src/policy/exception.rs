@@ -200,13 +200,16 @@ mod tests {
         assert!(
             request(date!(2027 - 11 - 24))
                 .validated(today)
-                .unwrap_err()
+                .expect_err("refused")
                 .starts_with("expires_on")
         );
         assert!(request(today).validated(today).is_err());
         let mut blank = request(date!(2027 - 01 - 01));
         blank.risk = " ".into();
-        assert_eq!(blank.validated(today).unwrap_err(), "risk: required");
+        assert_eq!(
+            blank.validated(today).expect_err("refused"),
+            "risk: required"
+        );
         assert_eq!(
             request(date!(2027 - 01 - 01))
                 .validated(today)

@@ -316,25 +316,28 @@ mod tests {
 
         let mut top = fields();
         top.kind = PolicyKind::TopLevel;
-        assert_eq!(top.validated().unwrap_err().field, "parent_id");
+        assert_eq!(top.validated().expect_err("refused").field, "parent_id");
         let mut orphan = fields();
         orphan.parent_id = None;
-        assert_eq!(orphan.validated().unwrap_err().field, "parent_id");
+        assert_eq!(orphan.validated().expect_err("refused").field, "parent_id");
         let mut nobody = fields();
         nobody.audience = Audience::default();
-        assert_eq!(nobody.validated().unwrap_err().field, "audience");
+        assert_eq!(nobody.validated().expect_err("refused").field, "audience");
         let mut never = fields();
         never.review_interval_months = 0;
         assert_eq!(
-            never.validated().unwrap_err().field,
+            never.validated().expect_err("refused").field,
             "review_interval_months"
         );
         let mut untitled = fields();
         untitled.title = "  ".into();
-        assert_eq!(untitled.validated().unwrap_err().field, "title");
+        assert_eq!(untitled.validated().expect_err("refused").field, "title");
         let mut nobody_named = fields();
         nobody_named.approval_rule = ApprovalRule::AllOf { approvers: vec![] };
-        assert_eq!(nobody_named.validated().unwrap_err().field, "approval_rule");
+        assert_eq!(
+            nobody_named.validated().expect_err("refused").field,
+            "approval_rule"
+        );
     }
 
     #[test]
@@ -347,9 +350,12 @@ mod tests {
 
     #[test]
     fn version_text_needs_a_body_and_a_summary() {
-        assert_eq!(check_version_text(" ", "x").unwrap_err().field, "body");
         assert_eq!(
-            check_version_text("# P", " ").unwrap_err().field,
+            check_version_text(" ", "x").expect_err("refused").field,
+            "body"
+        );
+        assert_eq!(
+            check_version_text("# P", " ").expect_err("refused").field,
             "change_summary"
         );
         assert!(check_version_text("# P", "First").is_ok());

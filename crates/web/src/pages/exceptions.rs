@@ -264,46 +264,37 @@ pub async fn show(
     }))
 }
 
+/// An approver's decision on a request or an extension.
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<super::DecisionForm>,
+) -> Result<Response, PageError> {
+    let id = exception_id(&id)?;
+    let verdict: Verdict = f.verdict.parse().map_err(invalid)?;
+    policy_flow::decide_exception(&state, &viewer, id, verdict, &f.comment).await?;
+    Ok(Redirect::to(&format!("/exceptions/{id}?notice=decided")).into_response())
+}
+
 #[derive(Deserialize)]
-pub struct ActionForm {
+pub struct ChangeForm {
     step: String,
-    #[serde(default)]
-    comment: String,
     #[serde(default)]
     expires_on: String,
 }
 
-pub async fn act(
+/// Asks for an extension, or closes the exception early.
+pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(f): Form<ActionForm>,
+    Form(f): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
     let id = exception_id(&id)?;
     let org = viewer.user.org_id;
-    let refuse = || {
-        PageError::Store(StoreError::Refused(format!(
-            "the {} access role may not do this",
-            viewer.user.access_role
-        )))
-    };
     let notice = match f.step.as_str() {
-        "approve" | "reject" => {
-            if !viewer.may(Permission::Approve) {
-                return Err(refuse());
-            }
-            let verdict = if f.step == "approve" {
-                Verdict::Approve
-            } else {
-                Verdict::Reject
-            };
-            policy_flow::decide_exception(&state, &viewer, id, verdict, &f.comment).await?;
-            "decided"
-        }
         "extend" => {
-            if !viewer.may(Permission::RequestExceptions) {
-                return Err(refuse());
-            }
             let date = form_date("expires on", &f.expires_on)
                 .map_err(invalid)?
                 .ok_or_else(|| invalid("expires on: required".into()))?;
@@ -314,9 +305,6 @@ pub async fn act(
             "extension"
         }
         "close" => {
-            if !viewer.may(Permission::RequestExceptions) {
-                return Err(refuse());
-            }
             state
                 .store
                 .close_exception(&viewer.actor(), org, id)

@@ -217,6 +217,14 @@ impl IntoResponse for PageError {
     }
 }
 
+/// An approver's form: `approve` or `reject`, with a comment.
+#[derive(serde::Deserialize)]
+pub struct DecisionForm {
+    pub verdict: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
 /// Percent-encodes a value for a URL query.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -260,11 +260,9 @@ pub struct StepForm {
     step: String,
     #[serde(default)]
     confirm_missing_elements: Option<String>,
-    #[serde(default)]
-    comment: String,
 }
 
-/// One workflow button: submit, withdraw, publish, retire, approve or reject.
+/// The author's and editors' buttons: submit, withdraw, publish, retire.
 pub async fn step(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -272,19 +270,8 @@ pub async fn step(
     Form(f): Form<StepForm>,
 ) -> Result<Response, PageError> {
     let (id, number) = parse(&id, &number)?;
-    let needs = |p: Permission| {
-        if viewer.may(p) {
-            Ok(())
-        } else {
-            Err(PageError::Store(StoreError::Refused(format!(
-                "the {} access role may not do this",
-                viewer.user.access_role
-            ))))
-        }
-    };
     let notice = match f.step.as_str() {
         "submit" => {
-            needs(Permission::EditPolicies)?;
             policy_flow::submit(
                 &state,
                 &viewer,
@@ -295,22 +282,11 @@ pub async fn step(
             .await?;
             "submitted"
         }
-        "approve" | "reject" => {
-            needs(Permission::Approve)?;
-            let verdict = if f.step == "approve" {
-                Verdict::Approve
-            } else {
-                Verdict::Reject
-            };
-            policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment).await?;
-            "decided"
-        }
         other => {
-            needs(Permission::EditPolicies)?;
-            let action = match other {
-                "withdraw" => Action::Withdraw,
-                "publish" => Action::Publish,
-                "retire" => Action::Retire,
+            let (action, notice) = match other {
+                "withdraw" => (Action::Withdraw, "withdrawn"),
+                "publish" => (Action::Publish, "published"),
+                "retire" => (Action::Retire, "retired"),
                 _ => {
                     return Err(PageError::Store(StoreError::Invalid(format!(
                         "{other:?} is not a step"
@@ -321,14 +297,34 @@ pub async fn step(
                 .store
                 .step_version(&viewer.actor(), viewer.user.org_id, id, number, action)
                 .await?;
-            match action {
-                Action::Withdraw => "withdrawn",
-                Action::Publish => "published",
-                _ => "retired",
-            }
+            notice
         }
     };
     Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice={notice}")).into_response())
+}
+
+/// An approver's decision: approve or reject, with a comment.
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, number)): Path<(String, String)>,
+    Form(f): Form<super::DecisionForm>,
+) -> Result<Response, PageError> {
+    let (id, number) = parse(&id, &number)?;
+    let verdict: Verdict = f
+        .verdict
+        .parse()
+        .map_err(|e: String| PageError::Store(StoreError::Invalid(e)))?;
+    policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment).await?;
+    Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice=decided")).into_response())
+}
+
+/// One line of the diff as shown: its kind, line numbers and marked pieces.
+pub struct DiffRow {
+    kind: &'static str,
+    old: String,
+    new: String,
+    segments: Vec<(bool, String)>,
 }
 
 #[derive(Template)]
@@ -342,7 +338,7 @@ struct DiffPage {
     added: usize,
     removed: usize,
     numbers: Vec<i32>,
-    rows: Vec<(&'static str, String, String, Vec<(bool, String)>)>,
+    rows: Vec<DiffRow>,
 }
 
 #[derive(Deserialize)]
@@ -398,7 +394,12 @@ pub async fn diff(
                 } else {
                     (number(l.old_line), number(l.new_line))
                 };
-                (kind, old, new, l.segments)
+                DiffRow {
+                    kind,
+                    old,
+                    new,
+                    segments: l.segments,
+                }
             })
             .collect(),
     }))
