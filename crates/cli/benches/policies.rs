@@ -188,6 +188,7 @@ async fn register_benchmark(db: &TestDb) {
                     Verdict::Approve,
                     "",
                     "bench",
+                    None,
                 )
                 .await
                 .expect("approve");

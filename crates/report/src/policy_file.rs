@@ -34,6 +34,10 @@ pub struct FrontMatter {
     pub version: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<VersionState>,
+    /// The exported version's revision: an import refuses a file whose
+    /// version has changed in Mandate since, rather than undo that change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
 }
 
 fn default_interval() -> u32 {
@@ -41,6 +45,11 @@ fn default_interval() -> u32 {
 }
 
 impl FrontMatter {
+    /// The version and revision the file was exported from, if both are given.
+    pub fn exported_from(&self) -> Option<(i32, i64)> {
+        self.version.zip(self.revision)
+    }
+
     pub fn fields(&self) -> PolicyFields {
         PolicyFields {
             title: self.title.clone(),
@@ -146,6 +155,7 @@ mod tests {
             approval: ApprovalRule::AnyOf { count: 2 },
             version: Some(3),
             state: Some(VersionState::Published),
+            revision: Some(7),
         }
     }
 

@@ -236,6 +236,7 @@ impl Store {
             org: OrgId,
             policy: PolicyId,
             number: i32,
+            editor: UserId,
             expected_version: i64,
             body: &str,
             change_summary: &str
@@ -259,7 +260,8 @@ impl Store {
             approver: UserId,
             verdict: Verdict,
             comment: &str,
-            authority: &str
+            authority: &str,
+            expected_version: Option<i64>
         ) -> Result<(PolicyVersion, ApprovalStatus)>;
         pub async fn policy_versions(&self, org: OrgId, policy: PolicyId) -> Result<Vec<PolicyVersion>>;
         pub async fn policy_version(&self, org: OrgId, policy: PolicyId, number: i32) -> Result<Option<PolicyVersion>>;
@@ -305,7 +307,8 @@ impl Store {
             comment: &str,
             authority: &str
         ) -> Result<PolicyException>;
-        pub async fn extend_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId, expires_on: Date) -> Result<PolicyException>;
+        /// Asks, as `requester`, for a later expiry: it needs a new approval by someone else.
+        pub async fn extend_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId, requester: UserId, expires_on: Date) -> Result<PolicyException>;
         pub async fn close_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId) -> Result<PolicyException>;
         pub async fn exception(&self, org: OrgId, id: ExceptionId) -> Result<Option<PolicyException>>;
         pub async fn exceptions(&self, org: OrgId, policy: Option<PolicyId>) -> Result<Vec<PolicyException>>;

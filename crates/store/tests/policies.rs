@@ -123,7 +123,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
             .await
             .expect("submitted");
         let edit = store
-            .edit_draft(&by(&author), org, top.id, 1, 2, "# Changed", "x")
+            .edit_draft(&by(&author), org, top.id, 1, author.id, 2, "# Changed", "x")
             .await;
         assert!(matches!(edit, Err(StoreError::Conflict(_))), "{edit:?}");
         let own = store
@@ -136,6 +136,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 Verdict::Approve,
                 "",
                 "x",
+                None,
             )
             .await;
         assert!(matches!(own, Err(StoreError::Refused(_))), "{own:?}");
@@ -149,6 +150,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 Verdict::Approve,
                 "ok",
                 "access role top_management",
+                None,
             )
             .await
             .expect("decided");
@@ -171,6 +173,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 Verdict::Approve,
                 "",
                 "x",
+                None,
             )
             .await;
         assert!(matches!(twice, Err(StoreError::Refused(_))));
@@ -184,6 +187,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 Verdict::Approve,
                 "",
                 "access role top_management",
+                None,
             )
             .await
             .expect("decided");
@@ -226,6 +230,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 Verdict::Reject,
                 "Needs scope",
                 "r",
+                None,
             )
             .await
             .expect("rejected");
@@ -245,6 +250,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                     Verdict::Approve,
                     "",
                     "r",
+                    None,
                 )
                 .await
                 .expect("new round, new decisions");
@@ -327,6 +333,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 &by(&boss),
                 org,
                 exception.id,
+                boss.id,
                 today + time::Duration::days(200),
             )
             .await
@@ -340,6 +347,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 &by(&boss),
                 org,
                 exception.id,
+                boss.id,
                 today + time::Duration::days(400),
             )
             .await;
@@ -354,6 +362,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
             id: None,
             fields: fields("Access control", PolicyKind::Topic, Some(top.id)),
             body: "# Access control".into(),
+            exported_from: None,
         };
         let first = store
             .import_policies(&by(&author), org, author.id, std::slice::from_ref(&topic))
@@ -406,5 +415,229 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 .expect("readable")
                 .expect("untampered after restore");
         }
+    }
+}
+
+#[tokio::test]
+async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
+    for db in TestDb::all().await {
+        let (store, _) = open(&db).await;
+        let new = NewOrganisation::new(Slug::parse("acme").expect("slug"), "Acme").expect("org");
+        let org = store
+            .create_organisation(&Actor::system("test"), &new, &[], &[])
+            .await
+            .expect("org")
+            .id;
+        let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
+        let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
+        let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
+        let by = |u: &User| Actor::user(u.id);
+        let (top, _) = store
+            .create_policy(
+                &by(&author),
+                org,
+                fields("Information security policy", PolicyKind::TopLevel, None),
+                Some((author.id, "# Policy".into(), "First".into())),
+            )
+            .await
+            .expect("created");
+
+        // The boss rewrites the author's draft: now neither may approve it.
+        let edited = store
+            .edit_draft(
+                &by(&boss),
+                org,
+                top.id,
+                1,
+                boss.id,
+                1,
+                "# Policy\n\nBoss's words.",
+                "First",
+            )
+            .await
+            .expect("edited");
+        assert_eq!(edited.contributors, vec![author.id, boss.id]);
+        store
+            .step_version(&by(&author), org, top.id, 1, Action::Submit)
+            .await
+            .expect("submitted");
+        let own = store
+            .decide_version(
+                &by(&boss),
+                org,
+                top.id,
+                1,
+                boss.id,
+                Verdict::Approve,
+                "",
+                "r",
+                None,
+            )
+            .await;
+        assert!(
+            matches!(own, Err(StoreError::Refused(_))),
+            "{}: {own:?}",
+            db.backend
+        );
+
+        // Nobody changes who approves while a version is in review.
+        let mut f = top.fields.clone();
+        f.approval_rule = ApprovalRule::AnyOf { count: 2 };
+        let changed = store
+            .update_policy(&by(&author), org, top.id, 1, f.clone())
+            .await;
+        assert!(
+            matches!(changed, Err(StoreError::Conflict(_))),
+            "{changed:?}"
+        );
+        f.approval_rule = ApprovalRule::AllOf {
+            approvers: vec![mandate_core::UserId::new()],
+        };
+        let stranger = store.update_policy(&by(&author), org, top.id, 1, f).await;
+        assert!(matches!(
+            stranger,
+            Err(StoreError::Invalid(_)) | Err(StoreError::Conflict(_))
+        ));
+
+        // A decision on a revision the approver did not read is refused.
+        let stale = store
+            .decide_version(
+                &by(&cfo),
+                org,
+                top.id,
+                1,
+                cfo.id,
+                Verdict::Approve,
+                "",
+                "r",
+                Some(1),
+            )
+            .await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+        let current = store
+            .policy_version(org, top.id, 1)
+            .await
+            .expect("read")
+            .expect("there");
+        store
+            .decide_version(
+                &by(&cfo),
+                org,
+                top.id,
+                1,
+                cfo.id,
+                Verdict::Approve,
+                "",
+                "r",
+                Some(current.version),
+            )
+            .await
+            .expect("approved by someone who wrote none of it");
+
+        // Whoever asks for an extension does not approve it, and asks once.
+        let today = now().date();
+        let request = ExceptionRequest {
+            clause: "4.2".into(),
+            justification: "legacy".into(),
+            risk: "medium".into(),
+            compensating_controls: "isolated".into(),
+            expires_on: today + time::Duration::days(30),
+        };
+        let e = store
+            .request_exception(&by(&author), org, top.id, author.id, request, today)
+            .await
+            .expect("requested");
+        store
+            .decide_exception(&by(&boss), org, e.id, boss.id, Verdict::Approve, "", "r")
+            .await
+            .expect("approved");
+        store
+            .extend_exception(
+                &by(&boss),
+                org,
+                e.id,
+                boss.id,
+                today + time::Duration::days(60),
+            )
+            .await
+            .expect("extension asked");
+        let own = store
+            .decide_exception(&by(&boss), org, e.id, boss.id, Verdict::Approve, "", "r")
+            .await;
+        assert!(matches!(own, Err(StoreError::Refused(_))), "{own:?}");
+        let twice = store
+            .extend_exception(
+                &by(&author),
+                org,
+                e.id,
+                author.id,
+                today + time::Duration::days(90),
+            )
+            .await;
+        assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+
+        // Imports: new policies may sit under new policies, in any file order;
+        // one id in two files is refused; a stale file never undoes an edit.
+        let parent_id = PolicyId::new();
+        let child = PolicyImport {
+            source: "a-child.md".into(),
+            id: None,
+            fields: fields("Child", PolicyKind::Topic, Some(parent_id)),
+            body: "# Child".into(),
+            exported_from: None,
+        };
+        let parent = PolicyImport {
+            source: "b-parent.md".into(),
+            id: Some(parent_id),
+            fields: fields("Parent", PolicyKind::Topic, Some(top.id)),
+            body: "# Parent".into(),
+            exported_from: None,
+        };
+        let summary = store
+            .import_policies(&by(&author), org, author.id, &[child, parent.clone()])
+            .await
+            .expect("nested new policies import");
+        assert_eq!(summary.created, 2);
+        let twin = PolicyImport {
+            source: "c-twin.md".into(),
+            ..parent.clone()
+        };
+        let dup = store
+            .import_policies(&by(&author), org, author.id, &[parent.clone(), twin])
+            .await;
+        assert!(matches!(dup, Err(StoreError::Invalid(m)) if m.contains("both hold")));
+        let draft = store
+            .policy_version(org, parent_id, 1)
+            .await
+            .expect("read")
+            .expect("there");
+        store
+            .edit_draft(
+                &by(&author),
+                org,
+                parent_id,
+                1,
+                author.id,
+                draft.version,
+                "# Parent\n\nEdited in Mandate.",
+                "x",
+            )
+            .await
+            .expect("edited in the web");
+        let stale_file = PolicyImport {
+            body: "# Parent, as exported".into(),
+            exported_from: Some((1, draft.version)),
+            ..parent
+        };
+        let refused = store
+            .import_policies(&by(&author), org, author.id, &[stale_file])
+            .await;
+        assert!(matches!(refused, Err(StoreError::Conflict(m)) if m.contains("export again")));
+        let kept = store
+            .policy_version(org, parent_id, 1)
+            .await
+            .expect("read")
+            .expect("there");
+        assert!(kept.body.contains("Edited in Mandate"), "{}", db.backend);
     }
 }

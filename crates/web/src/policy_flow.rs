@@ -122,6 +122,7 @@ pub async fn decide(
     number: i32,
     verdict: Verdict,
     comment: &str,
+    expected_version: Option<i64>,
 ) -> Result<(PolicyVersion, ApprovalStatus), Problem> {
     let p = load_policy(state, viewer, policy).await?;
     let needed = authority_for(&p);
@@ -137,6 +138,7 @@ pub async fn decide(
             verdict,
             comment,
             &held,
+            expected_version,
         )
         .await?)
 }
@@ -168,4 +170,58 @@ pub async fn decide_exception(
 /// "in review" for "in_review".
 pub fn state_label(state: VersionState) -> String {
     state.as_str().replace('_', " ")
+}
+
+/// Loads an exception the viewer may change: their own request, or any
+/// for those who edit policies.
+async fn own_exception(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ExceptionId,
+) -> Result<PolicyException, Problem> {
+    let e = state
+        .store
+        .exception(viewer.user.org_id, id)
+        .await?
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such exception"))?;
+    if e.requested_by != viewer.user.id && !viewer.may(Permission::EditPolicies) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "only the requester, or someone who edits policies, changes an exception",
+        ));
+    }
+    Ok(e)
+}
+
+/// Asks for a later expiry; someone else approves it.
+pub async fn extend_exception(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ExceptionId,
+    expires_on: time::Date,
+) -> Result<PolicyException, Problem> {
+    own_exception(state, viewer, id).await?;
+    Ok(state
+        .store
+        .extend_exception(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            expires_on,
+        )
+        .await?)
+}
+
+/// Ends an exception early.
+pub async fn close_exception(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ExceptionId,
+) -> Result<PolicyException, Problem> {
+    own_exception(state, viewer, id).await?;
+    Ok(state
+        .store
+        .close_exception(&viewer.actor(), viewer.user.org_id, id)
+        .await?)
 }

@@ -484,5 +484,48 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}: staff do not see drafts");
+        let (_, list) = call(&app, Method::GET, "/api/v1/policies", &staff, None).await;
+        let seen = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|p| p["id"] == top.as_str())
+            .expect("top");
+        assert_eq!(
+            (
+                seen["latest_version"].as_i64(),
+                seen["latest_state"].as_str()
+            ),
+            (Some(1), Some("published")),
+            "{b}: no hint of the draft"
+        );
+
+        // An approval names the revision read; a text changed since is refused.
+        let v2 = format!("/api/v1/policies/{top}/versions/2");
+        let (s, submitted) = call(&app, Method::POST, &format!("{v2}/submit"), &editor, None).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {submitted}");
+        let read = submitted["version"].as_i64().expect("revision");
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("{v2}/decisions"),
+            &boss,
+            Some(json!({"verdict": "approve", "version": read - 1})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}");
+        let (s, d) = call(
+            &app,
+            Method::POST,
+            &format!("{v2}/decisions"),
+            &boss,
+            Some(json!({"verdict": "approve", "version": read})),
+        )
+        .await;
+        assert_eq!(
+            (s, d["approval"].as_str()),
+            (StatusCode::OK, Some("approved")),
+            "{b}: {d}"
+        );
     }
 }

@@ -356,6 +356,7 @@ async fn approve_and_publish(
             Verdict::Approve,
             "Approved for publication.",
             authority,
+            None,
         )
         .await?;
     store

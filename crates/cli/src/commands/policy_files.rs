@@ -41,6 +41,7 @@ async fn export_policies(ctx: &Context, args: ExportPoliciesArgs) -> Result<Exit
             approval: policy.fields.approval_rule.clone(),
             version: newest.map(|v| v.number),
             state: newest.map(|v| v.state),
+            revision: newest.map(|v| v.version),
         };
         let text = policy_file::write(&front, newest.map_or("", |v| v.body.as_str()))
             .map_err(|e| anyhow::anyhow!("{}: {e}", policy.fields.title))?;
@@ -95,6 +96,7 @@ pub async fn import(ctx: &Context, args: ImportPoliciesArgs) -> Result<ExitCode>
                 id: front.id,
                 fields: front.fields(),
                 body,
+                exported_from: front.exported_from(),
             }),
             Err(e) => errors.push(e),
         }

@@ -70,6 +70,8 @@ pub struct PolicyException {
     pub expires_on: Option<Date>,
     /// The expiry asked for and not yet decided: a new request or an extension.
     pub pending_expires_on: Option<Date>,
+    /// Who asked for the pending expiry: they never decide on it.
+    pub pending_requested_by: Option<UserId>,
     pub approved_by: Option<UserId>,
     /// By which authority the last decision was taken.
     pub authority: Option<String>,
@@ -234,6 +236,7 @@ mod tests {
             state: ExceptionState::Requested,
             expires_on: None,
             pending_expires_on: Some(date!(2027 - 01 - 31)),
+            pending_requested_by: None,
             approved_by: None,
             authority: None,
             decision_comment: None,

@@ -234,6 +234,9 @@ pub struct PolicyVersion {
     pub body: String,
     pub change_summary: String,
     pub author_id: UserId,
+    /// Everyone who wrote part of the text, the author first: none of them
+    /// may approve it.
+    pub contributors: Vec<UserId>,
     pub state: VersionState,
     /// Each submission opens a new round of decisions.
     pub review_round: i32,
@@ -249,6 +252,11 @@ pub struct PolicyVersion {
 }
 
 impl PolicyVersion {
+    /// Whether `user` wrote any part of this version.
+    pub fn written_by(&self, user: UserId) -> bool {
+        self.author_id == user || self.contributors.contains(&user)
+    }
+
     /// The record as the audit log keeps it: the body by its digest, so a
     /// 200 KB policy does not bloat every event, yet any change shows.
     pub fn audit_json(&self) -> serde_json::Value {

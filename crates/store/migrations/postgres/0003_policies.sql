@@ -31,6 +31,9 @@ CREATE TABLE policy_versions (
     body TEXT NOT NULL,
     change_summary TEXT NOT NULL,
     author_id UUID NOT NULL,
+    -- Everyone who wrote part of the text (the author first), as a JSON array:
+    -- none of them may approve it.
+    contributors TEXT NOT NULL DEFAULT '[]',
     state TEXT NOT NULL CHECK (state IN ('draft', 'in_review', 'approved', 'published', 'superseded', 'retired')),
     review_round INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMPTZ NOT NULL,
@@ -89,6 +92,8 @@ CREATE TABLE policy_exceptions (
     state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'closed')),
     expires_on DATE,
     pending_expires_on DATE,
+    -- Who asked for the pending expiry (the requester, or whoever asked to extend).
+    pending_requested_by UUID,
     approved_by UUID,
     authority TEXT,
     decision_comment TEXT,

@@ -54,6 +54,9 @@ pub struct PolicyImport {
     pub id: Option<PolicyId>,
     pub fields: PolicyFields,
     pub body: String,
+    /// The version number and revision the file was exported from, if it
+    /// was: an import refuses to overwrite what changed in Mandate since.
+    pub exported_from: Option<(i32, i64)>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::{Db, Repo};
 use crate::backend::{PolicySummary, VersionMeta};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
-use mandate_core::policy::{Policy, PolicyFields, PolicyVersion, VersionState};
+use mandate_core::policy::{ApprovalRule, Policy, PolicyFields, PolicyVersion, VersionState};
 use mandate_core::{OrgId, Organisation, PolicyId, Slug, UserId};
 use sqlx::Transaction;
 use std::collections::HashMap;
@@ -79,6 +79,31 @@ async fn check_parent(
     Ok(())
 }
 
+/// Named approvers must be logins of this organisation, or the version
+/// could never be approved.
+async fn check_approvers(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    fields: &PolicyFields,
+) -> Result<()> {
+    if let ApprovalRule::AllOf { approvers } = &fields.approval_rule {
+        for approver in approvers {
+            let found: Option<(uuid::Uuid,)> =
+                sqlx::query_as("SELECT user_id FROM users WHERE org_id = $1 AND user_id = $2")
+                    .bind(org.0)
+                    .bind(approver.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            if found.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "approval_rule: {approver} is not a login of this organisation"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn one_top_level(e: StoreError) -> StoreError {
     StoreError::on_unique(
         "kind: the organisation already has a top-level policy; make this one a topic-specific policy",
@@ -98,6 +123,7 @@ impl Repo {
             .validated()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         check_parent(tx, org, id, &fields).await?;
+        check_approvers(tx, org, &fields).await?;
         let policy = Policy {
             id,
             org_id: org,
@@ -124,6 +150,23 @@ impl Repo {
             .validated()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         check_parent(tx, before.org_id, before.id, &fields).await?;
+        check_approvers(tx, before.org_id, &fields).await?;
+        if fields.approval_rule != before.fields.approval_rule {
+            // Approvers decide under the rule the version was submitted under.
+            let in_review: Option<(i32,)> = sqlx::query_as(
+                "SELECT number FROM policy_versions WHERE org_id = $1 AND policy_id = $2 AND state = 'in_review'",
+            )
+            .bind(before.org_id.0)
+            .bind(before.id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some((number,)) = in_review {
+                return Err(StoreError::Conflict(format!(
+                    "approval_rule: version {number} is in review under the current rule; \
+                     withdraw it before changing who approves"
+                )));
+            }
+        }
         let after = Policy {
             fields,
             updated_at: chain.at(),

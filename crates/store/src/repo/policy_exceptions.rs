@@ -42,8 +42,8 @@ async fn save_exception(
 ) -> Result<()> {
     let changed = sqlx::query(
         "UPDATE policy_exceptions SET state = $4, expires_on = $5, pending_expires_on = $6, approved_by = $7, \
-         authority = $8, decision_comment = $9, decided_at = $10, updated_at = $11, version = $12 \
-         WHERE org_id = $1 AND exception_id = $2 AND version = $3",
+         authority = $8, decision_comment = $9, decided_at = $10, updated_at = $11, version = $12, \
+         pending_requested_by = $13 WHERE org_id = $1 AND exception_id = $2 AND version = $3",
     )
     .bind(before.org_id.0)
     .bind(before.id.0)
@@ -57,6 +57,7 @@ async fn save_exception(
     .bind(after.decided_at)
     .bind(after.updated_at)
     .bind(after.version)
+    .bind(after.pending_requested_by.map(|u| u.0))
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -95,6 +96,7 @@ impl Repo {
             state: ExceptionState::Requested,
             expires_on: None,
             pending_expires_on: Some(request.expires_on),
+            pending_requested_by: Some(requester),
             approved_by: None,
             authority: None,
             decision_comment: None,
@@ -135,6 +137,11 @@ impl Repo {
                 "the requester of an exception can never approve it".into(),
             ));
         }
+        if before.pending_requested_by == Some(approver) {
+            return Err(StoreError::Refused(
+                "you asked for this extension, so someone else approves it".into(),
+            ));
+        }
         let Some(pending) = before.pending_expires_on else {
             return Err(StoreError::Conflict(format!(
                 "the exception is {} with nothing awaiting a decision",
@@ -144,6 +151,7 @@ impl Repo {
         let today = chain.at().date();
         let mut after = PolicyException {
             pending_expires_on: None,
+            pending_requested_by: None,
             decision_comment: Some(comment.trim().to_string()).filter(|c| !c.is_empty()),
             decided_at: Some(chain.at()),
             updated_at: chain.at(),
@@ -194,6 +202,7 @@ impl Repo {
         actor: &Actor,
         org: OrgId,
         id: ExceptionId,
+        requester: UserId,
         expires_on: Date,
     ) -> Result<PolicyException> {
         let mut tx = self.begin_write().await?;
@@ -203,6 +212,11 @@ impl Repo {
             return Err(StoreError::Conflict(format!(
                 "only an approved exception can be extended; this one is {}",
                 before.state.as_str()
+            )));
+        }
+        if let Some(pending) = before.pending_expires_on {
+            return Err(StoreError::Conflict(format!(
+                "an extension to {pending} is already awaiting a decision"
             )));
         }
         check_expiry(chain.at().date(), expires_on).map_err(StoreError::Invalid)?;
@@ -216,6 +230,7 @@ impl Repo {
         }
         let after = PolicyException {
             pending_expires_on: Some(expires_on),
+            pending_requested_by: Some(requester),
             updated_at: chain.at(),
             version: before.version + 1,
             ..before.clone()
@@ -255,6 +270,7 @@ impl Repo {
         let after = PolicyException {
             state: ExceptionState::Closed,
             pending_expires_on: None,
+            pending_requested_by: None,
             updated_at: chain.at(),
             version: before.version + 1,
             ..before.clone()

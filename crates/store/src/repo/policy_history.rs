@@ -129,6 +129,7 @@ impl Repo {
             state: ExceptionState::Approved,
             expires_on: Some(expires_on),
             pending_expires_on: None,
+            pending_requested_by: None,
             approved_by: Some(approver),
             authority: Some(authority.to_string()),
             decision_comment: None,

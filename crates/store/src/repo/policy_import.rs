@@ -9,7 +9,8 @@ use crate::backend::{PolicyImport, PolicyImportSummary};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::Actor;
 use mandate_core::policy::{PolicyKind, VersionState};
-use mandate_core::{OrgId, UserId};
+use mandate_core::{OrgId, PolicyId, UserId};
+use std::collections::HashMap;
 
 impl Repo {
     /// Applies `items` as written by `author`: all of them, or none.
@@ -23,9 +24,7 @@ impl Repo {
         let mut summary = PolicyImportSummary::default();
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        // Parents before children: the top-level policy first, then the rest.
-        let mut ordered: Vec<&PolicyImport> = items.iter().collect();
-        ordered.sort_by_key(|i| i.fields.kind != PolicyKind::TopLevel);
+        let ordered = parents_first(items)?;
         for item in ordered {
             let in_file = |e: StoreError| match e {
                 StoreError::Invalid(m) | StoreError::Conflict(m) => {
@@ -68,6 +67,18 @@ impl Repo {
             };
             let versions = load_versions(&mut tx, org, policy.id).await?;
             let newest = versions.first();
+            if let (Some((number, revision)), Some(v)) = (item.exported_from, newest)
+                && v.body != item.body
+                && (v.number != number || v.version != revision)
+            {
+                return Err(StoreError::Conflict(format!(
+                    "{}: written from version {number}, which has changed in Mandate since \
+                     (now version {} {}): export again and reapply the change",
+                    item.source,
+                    v.number,
+                    v.state.as_str().replace('_', " ")
+                )));
+            }
             match newest {
                 Some(v) if v.body == item.body => {}
                 // A policy exported before it had any text.
@@ -77,6 +88,7 @@ impl Repo {
                         &mut tx,
                         &mut chain,
                         v,
+                        author,
                         &item.body,
                         &v.change_summary.clone(),
                     )
@@ -106,4 +118,43 @@ impl Repo {
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// The items in an order where every parent comes before its children, so
+/// new policies can sit under other new policies. Refuses two files with
+/// one id, and parents that form a loop.
+fn parents_first(items: &[PolicyImport]) -> Result<Vec<&PolicyImport>> {
+    let mut seen: HashMap<PolicyId, &str> = HashMap::new();
+    for item in items {
+        if let Some(id) = item.id
+            && let Some(other) = seen.insert(id, &item.source)
+        {
+            return Err(StoreError::Invalid(format!(
+                "{} and {other} both hold the policy {id}: keep one",
+                item.source
+            )));
+        }
+    }
+    let mut pending: Vec<&PolicyImport> = items.iter().collect();
+    let mut ordered = Vec::with_capacity(items.len());
+    while !pending.is_empty() {
+        let waiting: Vec<PolicyId> = pending.iter().filter_map(|i| i.id).collect();
+        let (ready, rest): (Vec<&PolicyImport>, Vec<&PolicyImport>) =
+            pending.into_iter().partition(|i| {
+                i.fields
+                    .parent_id
+                    .is_none_or(|p| !waiting.contains(&p) || Some(p) == i.id)
+            });
+        if ready.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "{}: its parent is one of the policies under it",
+                rest[0].source
+            )));
+        }
+        ordered.extend(ready);
+        pending = rest;
+    }
+    // The top-level policy first: a second one is then named where it is.
+    ordered.sort_by_key(|i| i.fields.kind != PolicyKind::TopLevel);
+    Ok(ordered)
 }

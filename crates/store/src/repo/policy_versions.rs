@@ -100,7 +100,7 @@ async fn save_version(
 ) -> Result<()> {
     let changed = sqlx::query(
         "UPDATE policy_versions SET body = $4, change_summary = $5, state = $6, review_round = $7, \
-         updated_at = $8, approved_at = $9, published_at = $10, version = $11 \
+         updated_at = $8, approved_at = $9, published_at = $10, version = $11, contributors = $12 \
          WHERE org_id = $1 AND version_id = $2 AND version = $3",
     )
     .bind(before.org_id.0)
@@ -114,6 +114,7 @@ async fn save_version(
     .bind(after.approved_at)
     .bind(after.published_at)
     .bind(after.version)
+    .bind(serde_json::to_string(&after.contributors).map_err(StoreError::corrupt)?)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -182,6 +183,7 @@ impl Repo {
             body: body.to_string(),
             change_summary: change_summary.trim().to_string(),
             author_id: author,
+            contributors: vec![author],
             state: VersionState::Draft,
             review_round: 0,
             created_at: chain.at(),
@@ -225,11 +227,16 @@ impl Repo {
         tx: &mut Transaction<'_, Db>,
         chain: &mut Appender<'_>,
         before: &PolicyVersion,
+        editor: UserId,
         body: &str,
         change_summary: &str,
     ) -> Result<PolicyVersion> {
         check_version_text(body, change_summary).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut after = stepped(before, Action::Edit, chain)?;
+        // Whoever changes the text shares in writing it, so cannot approve it.
+        if body != before.body && !after.contributors.contains(&editor) {
+            after.contributors.push(editor);
+        }
         after.body = body.to_string();
         after.change_summary = change_summary.trim().to_string();
         save_version(tx, chain, before, &after, "edit").await?;
@@ -244,6 +251,7 @@ impl Repo {
         org: OrgId,
         policy: PolicyId,
         number: i32,
+        editor: UserId,
         expected_version: i64,
         body: &str,
         change_summary: &str,
@@ -255,7 +263,7 @@ impl Repo {
             return Err(stale(&before, expected_version));
         }
         let after = self
-            .rewrite_draft(&mut tx, &mut chain, &before, body, change_summary)
+            .rewrite_draft(&mut tx, &mut chain, &before, editor, body, change_summary)
             .await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
@@ -322,6 +330,7 @@ impl Repo {
         verdict: Verdict,
         comment: &str,
         authority: &str,
+        expected_version: Option<i64>,
     ) -> Result<(PolicyVersion, ApprovalStatus)> {
         let comment = comment.trim();
         if verdict == Verdict::Reject && comment.is_empty() {
@@ -338,6 +347,17 @@ impl Repo {
                 "version {number} is {}, not in review: there is nothing to decide",
                 before.state.as_str().replace('_', " ")
             )));
+        }
+        // The decision is on the text the approver read, not on a later one.
+        if let Some(expected) = expected_version
+            && expected != before.version
+        {
+            return Err(stale(&before, expected));
+        }
+        if before.written_by(approver) {
+            return Err(StoreError::Refused(
+                "you are an author of this version (you wrote part of it), so someone else approves it".into(),
+            ));
         }
         let round: Vec<DecisionRecord> = load_decisions(&mut tx, org, before.id)
             .await?

@@ -133,15 +133,8 @@ pub async fn extend(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ExtensionIn>,
 ) -> ApiResult<Json<ExceptionOut>> {
-    let e = state
-        .store
-        .extend_exception(
-            &viewer.actor(),
-            viewer.user.org_id,
-            ExceptionId(id),
-            input.expires_on,
-        )
-        .await?;
+    let e =
+        policy_flow::extend_exception(&state, &viewer, ExceptionId(id), input.expires_on).await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }
 
@@ -152,9 +145,6 @@ pub async fn close(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ExceptionOut>> {
-    let e = state
-        .store
-        .close_exception(&viewer.actor(), viewer.user.org_id, ExceptionId(id))
-        .await?;
+    let e = policy_flow::close_exception(&state, &viewer, ExceptionId(id)).await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }

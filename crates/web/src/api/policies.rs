@@ -40,7 +40,14 @@ pub async fn visible_policies(
     Ok(if viewer.may(Permission::ReadPolicyWork) {
         all
     } else {
-        all.into_iter().filter(|s| s.published.is_some()).collect()
+        // Work in progress stays out of sight, even as a version number.
+        all.into_iter()
+            .filter(|s| s.published.is_some())
+            .map(|s| mandate_store::PolicySummary {
+                latest: s.published.clone(),
+                ..s
+            })
+            .collect()
     })
 }
 

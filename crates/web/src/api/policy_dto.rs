@@ -256,6 +256,10 @@ pub struct DecisionIn {
     /// Required when rejecting.
     #[serde(default)]
     pub comment: String,
+    /// For a version: its revision as read; refused with 409 if the text
+    /// changed since (exceptions ignore it).
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

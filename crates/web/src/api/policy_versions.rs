@@ -105,6 +105,7 @@ pub async fn update(
             viewer.user.org_id,
             PolicyId(id),
             number,
+            viewer.user.id,
             input.version,
             &input.body,
             &input.change_summary,
@@ -230,6 +231,7 @@ pub async fn decide(
         number,
         verdict,
         &input.comment,
+        input.version,
     )
     .await?;
     Ok(Json(DecisionResult::new(

@@ -255,9 +255,11 @@ pub async fn show(
             .unwrap_or_default(),
         can_decide: e.pending_expires_on.is_some()
             && !is_requester
+            && e.pending_requested_by != Some(viewer.user.id)
             && viewer.may(Permission::Approve)
             && authority::holds(&viewer.user, Authority::ApproveException).is_some(),
-        can_change: viewer.may(Permission::RequestExceptions),
+        can_change: viewer.may(Permission::RequestExceptions)
+            && (is_requester || viewer.may(Permission::EditPolicies)),
         in_force: status.in_force() || status == ExceptionStatus::Expired,
         is_requester,
         latest: add_months(now().date(), MAX_EXCEPTION_MONTHS).to_string(),
@@ -298,10 +300,7 @@ pub async fn change(
             let date = form_date("expires on", &f.expires_on)
                 .map_err(invalid)?
                 .ok_or_else(|| invalid("expires on: required".into()))?;
-            state
-                .store
-                .extend_exception(&viewer.actor(), org, id, date)
-                .await?;
+            policy_flow::extend_exception(&state, &viewer, id, date).await?;
             "extension"
         }
         "close" => {

@@ -174,6 +174,8 @@ pub fn plain_page(status: StatusCode, title: &str, message: &str) -> Response {
 pub enum PageError {
     NotFound(&'static str),
     Store(StoreError),
+    /// A refusal from the shared workflow code, with its status.
+    Problem(crate::problem::Problem),
 }
 
 impl From<StoreError> for PageError {
@@ -187,7 +189,7 @@ impl From<StoreError> for PageError {
 
 impl From<crate::problem::Problem> for PageError {
     fn from(p: crate::problem::Problem) -> Self {
-        PageError::Store(StoreError::Invalid(p.detail))
+        PageError::Problem(p)
     }
 }
 
@@ -204,6 +206,16 @@ impl IntoResponse for PageError {
             }
             PageError::Store(StoreError::Refused(m)) => {
                 plain_page(StatusCode::FORBIDDEN, "Not allowed", &m)
+            }
+            PageError::Problem(p) => {
+                let title = match p.status() {
+                    StatusCode::FORBIDDEN => "Not allowed",
+                    StatusCode::NOT_FOUND => "Not found",
+                    StatusCode::CONFLICT => "Changed meanwhile",
+                    s if s.is_server_error() => "Something went wrong",
+                    _ => "That did not work",
+                };
+                plain_page(p.status(), title, &p.detail)
             }
             PageError::Store(e) => {
                 tracing::error!(error = %e, "page failed");
@@ -223,6 +235,9 @@ pub struct DecisionForm {
     pub verdict: String,
     #[serde(default)]
     pub comment: String,
+    /// The revision the approver read (versions only).
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// Percent-encodes a value for a URL query.

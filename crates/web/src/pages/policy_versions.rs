@@ -55,6 +55,7 @@ struct VersionPage {
     missing: bool,
     decisions: Vec<(String, String, &'static str, String, String, i32)>,
     round: i32,
+    revision: i64,
     previous: Option<i32>,
     can_edit: bool,
     can_decide: bool,
@@ -119,12 +120,13 @@ pub async fn show(
             })
             .collect(),
         round: version.review_round,
+        revision: version.version,
         previous: (version.number > 1).then_some(version.number - 1),
         can_edit: viewer.may(Permission::EditPolicies),
         can_decide: viewer.may(Permission::Approve)
             && authority::holds(&viewer.user, needed).is_some()
-            && version.author_id != viewer.user.id,
-        is_author: version.author_id == viewer.user.id,
+            && !version.written_by(viewer.user.id),
+        is_author: version.written_by(viewer.user.id),
     }))
 }
 
@@ -189,6 +191,7 @@ pub async fn save(
             viewer.user.org_id,
             id,
             number,
+            viewer.user.id,
             f.version,
             &f.body,
             &f.change_summary,
@@ -315,7 +318,7 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e: String| PageError::Store(StoreError::Invalid(e)))?;
-    policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment).await?;
+    policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment, f.version).await?;
     Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice=decided")).into_response())
 }
 
@@ -360,7 +363,7 @@ pub async fn diff(
     let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
     let newest = versions.first().map_or(1, |v| v.number);
     let to = params.to.unwrap_or(newest);
-    let from = params.from.unwrap_or((to - 1).max(1));
+    let from = params.from.unwrap_or(to.saturating_sub(1).max(1));
     let (_, _, d) = crate::api::policies::version_diff(&state, &viewer, id, from, to).await?;
     let layout = Layout::new(
         &state,
