@@ -15,6 +15,7 @@ pub mod password;
 pub mod permission;
 pub mod person;
 pub mod policy;
+pub mod roles;
 pub mod timefmt;
 pub mod token;
 pub mod user;

@@ -1,0 +1,13 @@
+//! ISMS roles (5.3): the vocabulary of authorities, segregation of duties
+//! between incompatible roles, and the RACI matrix's rules. The roles
+//! register, assignments and pages build on these.
+
+pub mod raci;
+pub mod segregation;
+pub mod vocabulary;
+
+pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, check_row};
+pub use segregation::{
+    Conflict, Holding, Incompatibilities, RoleId, Waiver, check_assignment, conflicts_on,
+};
+pub use vocabulary::Decision;

@@ -1,0 +1,133 @@
+//! The RACI matrix: for each ISMS activity, which roles are Responsible,
+//! Accountable, Consulted or Informed, and what is wrong with it, shown where
+//! it is wrong: exactly one Accountable and at least one Responsible per
+//! activity, and every role named held by somebody.
+
+use super::segregation::RoleId;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Raci {
+    #[serde(rename = "R")]
+    Responsible,
+    #[serde(rename = "A")]
+    Accountable,
+    #[serde(rename = "C")]
+    Consulted,
+    #[serde(rename = "I")]
+    Informed,
+}
+
+impl Raci {
+    pub fn letter(self) -> &'static str {
+        match self {
+            Raci::Responsible => "R",
+            Raci::Accountable => "A",
+            Raci::Consulted => "C",
+            Raci::Informed => "I",
+        }
+    }
+}
+
+/// The activities every organisation starts with; the list is editable.
+pub const STARTER_ACTIVITIES: [&str; 10] = [
+    "Risk assessment",
+    "Risk treatment approval",
+    "Incident review",
+    "Policy maintenance",
+    "Internal audit",
+    "Corrective action",
+    "Performance reporting",
+    "Access review",
+    "Supplier security",
+    "Awareness",
+];
+
+/// What is wrong with one activity's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowProblem {
+    NoAccountable,
+    SeveralAccountable(usize),
+    NoResponsible,
+    /// A role named in the row that nobody holds.
+    Unheld(RoleId),
+}
+
+impl RowProblem {
+    pub fn describe(&self, role_name: impl Fn(RoleId) -> String) -> String {
+        match self {
+            RowProblem::NoAccountable => "no role is Accountable (exactly one must be)".into(),
+            RowProblem::SeveralAccountable(n) => {
+                format!("{n} roles are Accountable (exactly one must be)")
+            }
+            RowProblem::NoResponsible => "no role is Responsible (at least one must be)".into(),
+            RowProblem::Unheld(role) => format!("{} is held by nobody", role_name(*role)),
+        }
+    }
+}
+
+/// The problems of one row: its cells as (role, letter), and the roles held today.
+pub fn check_row(cells: &[(RoleId, Raci)], held: &HashSet<RoleId>) -> Vec<RowProblem> {
+    let mut problems = Vec::new();
+    let accountable = cells
+        .iter()
+        .filter(|(_, r)| *r == Raci::Accountable)
+        .count();
+    match accountable {
+        0 => problems.push(RowProblem::NoAccountable),
+        1 => {}
+        n => problems.push(RowProblem::SeveralAccountable(n)),
+    }
+    if !cells.iter().any(|(_, r)| *r == Raci::Responsible) {
+        problems.push(RowProblem::NoResponsible);
+    }
+    let mut named: Vec<RoleId> = Vec::new();
+    // Consulted and Informed roles matter too: somebody must be asked or told.
+    for (role, _) in cells {
+        if !held.contains(role) && !named.contains(role) {
+            named.push(*role);
+            problems.push(RowProblem::Unheld(*role));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn role(n: u8) -> RoleId {
+        Uuid::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn a_row_needs_one_accountable_a_responsible_and_holders() {
+        let held: HashSet<RoleId> = [role(1), role(2)].into_iter().collect();
+        let good = [(role(1), Raci::Accountable), (role(2), Raci::Responsible)];
+        assert!(check_row(&good, &held).is_empty());
+        // One role may be both: A and R are separate cells only in the display.
+        assert_eq!(
+            check_row(&[(role(1), Raci::Responsible)], &held),
+            vec![RowProblem::NoAccountable]
+        );
+        let two = [
+            (role(1), Raci::Accountable),
+            (role(2), Raci::Accountable),
+            (role(3), Raci::Informed),
+        ];
+        assert_eq!(
+            check_row(&two, &held),
+            vec![
+                RowProblem::SeveralAccountable(2),
+                RowProblem::NoResponsible,
+                RowProblem::Unheld(role(3))
+            ]
+        );
+        assert_eq!(
+            RowProblem::Unheld(role(3)).describe(|_| "Risk owner".into()),
+            "Risk owner is held by nobody"
+        );
+    }
+}
