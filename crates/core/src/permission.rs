@@ -27,10 +27,13 @@ pub enum Permission {
     Approve,
     /// Ask for an exception to a policy.
     RequestExceptions,
+    /// The role catalogue.
+    ReadRoles,
+    EditRoles,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -43,6 +46,8 @@ impl Permission {
         Permission::EditPolicies,
         Permission::Approve,
         Permission::RequestExceptions,
+        Permission::ReadRoles,
+        Permission::EditRoles,
     ];
 }
 
@@ -66,6 +71,9 @@ impl AccessRole {
             EditPolicies => matches!(self, Admin | IsmsManager | TopManagement),
             Approve => crate::policy::authority::access_role_may_approve(self),
             RequestExceptions => matches!(self, Admin | IsmsManager | TopManagement | Manager),
+            // Everyone sees what the roles are; staff see their own among them.
+            ReadRoles => true,
+            EditRoles => matches!(self, Admin | IsmsManager | TopManagement),
         }
     }
 
@@ -78,6 +86,7 @@ impl AccessRole {
             Permission::EditPolicies,
             Permission::Approve,
             Permission::RequestExceptions,
+            Permission::EditRoles,
         ]
         .into_iter()
         .all(|p| !self.may(p))

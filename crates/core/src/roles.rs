@@ -2,10 +2,12 @@
 //! between incompatible roles, and the RACI matrix's rules. The roles
 //! register, assignments and pages build on these.
 
+pub mod catalogue;
 pub mod raci;
 pub mod segregation;
 pub mod vocabulary;
 
+pub use catalogue::{Role, RoleFields, STARTER_ROLES, starter_catalogue};
 pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, check_row};
 pub use segregation::{
     Conflict, Holding, Incompatibilities, RoleId, Waiver, check_assignment, conflicts_on,

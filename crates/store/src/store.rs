@@ -17,6 +17,7 @@ use mandate_core::policy::{
     Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
     PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
 };
+use mandate_core::roles::{Role, RoleFields, RoleId};
 use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
@@ -342,6 +343,19 @@ impl Store {
             author: UserId,
             items: &[PolicyImport]
         ) -> Result<PolicyImportSummary>;
+
+        pub async fn create_role(&self, actor: &Actor, org: OrgId, fields: RoleFields) -> Result<Role>;
+        pub async fn update_role(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            id: RoleId,
+            expected_version: i64,
+            fields: RoleFields
+        ) -> Result<Role>;
+        pub async fn roles(&self, org: OrgId) -> Result<Vec<Role>>;
+        /// Adds the starter role catalogue to an organisation without roles.
+        pub async fn install_starter_roles(&self, actor: &Actor, org: OrgId) -> Result<usize>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

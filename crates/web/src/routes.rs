@@ -560,6 +560,66 @@ pub fn table() -> Vec<RouteSpec> {
             Needs(RequestExceptions),
             post(api::exceptions::close),
         ),
+        route(
+            Method::GET,
+            "/api/v1/roles",
+            Needs(ReadRoles),
+            get(api::roles::list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/roles",
+            Needs(EditRoles),
+            post(api::roles::create),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/roles/{id}",
+            Needs(ReadRoles),
+            get(api::roles::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/roles/{id}",
+            Needs(EditRoles),
+            put(api::roles::update),
+        ),
+        route(
+            Method::GET,
+            "/roles",
+            Needs(ReadRoles),
+            get(pages::roles::list),
+        ),
+        route(
+            Method::POST,
+            "/roles",
+            Needs(EditRoles),
+            post(pages::roles::create),
+        ),
+        route(
+            Method::GET,
+            "/roles/new",
+            Needs(EditRoles),
+            get(pages::roles::new_form),
+        ),
+        route(
+            Method::GET,
+            "/roles/{id}",
+            Needs(ReadRoles),
+            get(pages::roles::show),
+        ),
+        route(
+            Method::POST,
+            "/roles/{id}",
+            Needs(EditRoles),
+            post(pages::roles::update),
+        ),
+        route(
+            Method::GET,
+            "/roles/{id}/edit",
+            Needs(EditRoles),
+            get(pages::roles::edit_form),
+        ),
     ]
 }
 

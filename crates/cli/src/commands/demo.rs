@@ -92,6 +92,9 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
     let org = store
         .create_organisation(&Actor::system("demo"), &new_org, &plan.inserts, &users)
         .await?;
+    store
+        .install_starter_roles(&Actor::system("demo"), org.id)
+        .await?;
     let policies = super::demo_policies::create(store, org.id).await?;
     println!(
         "Created the demo organisation {:?} with {} people and {policies} policies.",

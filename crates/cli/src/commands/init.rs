@@ -56,11 +56,16 @@ pub async fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
     let org = store
         .create_organisation(&Actor::system("init"), &new_org, &plan.inserts, &[admin])
         .await?;
+    // A starter role catalogue the organisation then edits (5.3).
+    let roles = store
+        .install_starter_roles(&Actor::system("init"), org.id)
+        .await?;
     println!(
         "Created the organisation {:?} ({}) in {}",
         org.name, org.slug, ctx.url
     );
     println!("Admin login: {email}");
+    println!("Starter role catalogue: {roles} ISMS roles, to edit under Roles.");
     println!(
         "Audit signing key: {} (keep it safe and private; auditors need only the public key)",
         ctx.key_path.display()

@@ -20,6 +20,7 @@ pub const TABLES: &[&str] = &[
     "people",
     "users",
     "api_tokens",
+    "roles",
     "policies",
     "policy_versions",
     "policy_decisions",

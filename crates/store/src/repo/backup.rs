@@ -6,6 +6,7 @@ use super::batch::{Insertable, insert_rows};
 use super::policy_rows::{
     DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
 };
+use super::roles::RoleRow;
 use super::rows::{CheckpointRow, EventRow, HeadRow, OrgRow, PersonRow, TokenRow, UserRow};
 use super::{Db, Repo, dialect};
 use crate::backend::{BACKUP_FORMAT, BackupSummary, EPHEMERAL_TABLES, RestoreSummary, TABLES};
@@ -78,6 +79,7 @@ backed_up! {
     Person(PersonRow) = "people", people;
     User(UserRow) = "users", users;
     Token(TokenRow) = "api_tokens", tokens;
+    Role(RoleRow) = "roles", roles;
     Policy(PolicyRow) = "policies", policies;
     Version(VersionRow) = "policy_versions", versions;
     Decision(DecisionRow) = "policy_decisions", decisions;

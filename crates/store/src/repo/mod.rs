@@ -15,6 +15,8 @@ mod policy_import;
 mod policy_rows;
 mod policy_trail;
 mod policy_versions;
+mod roles;
+mod row_type;
 mod rows;
 mod sessions;
 mod tokens;

@@ -2,39 +2,16 @@
 //! columns once: the macro derives the struct, its multi-row insert and its
 //! backup form from that one list.
 
-use super::Db;
-use super::batch::Insertable;
+use super::row_type::row_type;
 use crate::error::{Result, StoreError};
 use mandate_core::policy::{
     DecisionRecord, Distribution, Policy, PolicyException, PolicyFields, PolicyVersion,
     ReviewRecord,
 };
 use mandate_core::{ExceptionId, OrgId, PolicyId, UserId, VersionId};
-use serde::{Deserialize, Serialize};
-use sqlx::query_builder::Separated;
+use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-macro_rules! row_type {
-    ($(#[$doc:meta])* $name:ident in $table:literal { $($field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(sqlx::FromRow, Serialize, Deserialize, Clone, Debug)]
-        pub struct $name { $(pub $field: $ty),* }
-
-        impl $name {
-            /// The columns, comma-separated, for SELECT lists.
-            pub const SELECT: &'static str = concat!($(stringify!($field), ", "),*);
-        }
-
-        impl Insertable for $name {
-            const TABLE: &'static str = $table;
-            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
-            fn bind_into(&self, row: &mut Separated<'_, Db, &'static str>) {
-                $( row.push_bind(self.$field.clone()); )*
-            }
-        }
-    };
-}
 
 /// The SELECT list of a row type, without the trailing comma.
 pub fn columns(select: &'static str) -> &'static str {

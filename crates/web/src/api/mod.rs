@@ -14,6 +14,7 @@ pub mod people;
 pub mod policies;
 pub mod policy_dto;
 pub mod policy_versions;
+pub mod roles;
 pub mod users;
 
 use axum::Json;
@@ -66,6 +67,10 @@ use utoipa::{Modify, OpenApi};
         exceptions::decide,
         exceptions::extend,
         exceptions::close,
+        roles::list,
+        roles::show,
+        roles::create,
+        roles::update,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),

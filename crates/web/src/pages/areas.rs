@@ -10,12 +10,6 @@ use axum::response::{IntoResponse, Response};
 /// (slug, menu label, what it will hold, listed among the records).
 pub const AREAS: &[(&str, &str, &str, bool)] = &[
     (
-        "roles",
-        "Roles and RACI",
-        "ISMS roles with responsibilities and authorities, assignments, the RACI matrix and segregation of duties (5.3).",
-        true,
-    ),
-    (
         "objectives",
         "Objectives and KPIs",
         "Information security objectives linked to strategic goals, with KPIs and measurements (5.1 a, e).",

@@ -11,6 +11,7 @@ pub mod people;
 pub mod policies;
 pub mod policy_versions;
 pub mod public;
+pub mod roles;
 pub mod settings;
 pub mod signin;
 pub mod users;
@@ -119,6 +120,7 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         items.push(link("People", "/people", false));
     }
     items.push(link("Policies", "/policies", false));
+    items.push(link("Roles", "/roles", false));
     for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }

@@ -166,3 +166,25 @@ pub fn api(method: Method, uri: &str, token: &str, body: Option<Value>) -> Reque
         None => b.body(Body::empty()).expect("req"),
     }
 }
+
+pub fn form(fields: &[(&str, &str)]) -> Body {
+    let encoded: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                mandate_web::pages::url_encode(v).replace('/', "%2F")
+            )
+        })
+        .collect();
+    Body::from(encoded.join("&"))
+}
+
+pub fn form_request(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut b = request(Method::POST, uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(form(fields)).expect("request")
+}

@@ -1,0 +1,25 @@
+-- ISMS roles (5.3): the organisation's role catalogue. Lists (responsibilities,
+-- authorities, required training, incompatible roles) are JSON arrays.
+
+CREATE TABLE roles (
+    org_id UUID NOT NULL REFERENCES organisations (org_id),
+    role_id UUID NOT NULL,
+    name TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT '',
+    responsibilities TEXT NOT NULL DEFAULT '[]',
+    authorities TEXT NOT NULL DEFAULT '[]',
+    reports_to UUID,
+    top_management BOOLEAN NOT NULL DEFAULT FALSE,
+    conformance_owner BOOLEAN NOT NULL DEFAULT FALSE,
+    performance_reporter BOOLEAN NOT NULL DEFAULT FALSE,
+    required_training TEXT NOT NULL DEFAULT '[]',
+    incompatible_with TEXT NOT NULL DEFAULT '[]',
+    critical BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    PRIMARY KEY (org_id, role_id),
+    UNIQUE (org_id, name),
+    -- Deferred: a restore or the starter catalogue may write a role before the one it reports to.
+    FOREIGN KEY (org_id, reports_to) REFERENCES roles (org_id, role_id) DEFERRABLE INITIALLY DEFERRED
+);

@@ -1,0 +1,25 @@
+-- ISMS roles (5.3): the organisation's role catalogue. Lists (responsibilities,
+-- authorities, required training, incompatible roles) are JSON arrays.
+
+CREATE TABLE roles (
+    org_id BLOB NOT NULL REFERENCES organisations (org_id),
+    role_id BLOB NOT NULL,
+    name TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT '',
+    responsibilities TEXT NOT NULL DEFAULT '[]',
+    authorities TEXT NOT NULL DEFAULT '[]',
+    reports_to BLOB,
+    top_management INTEGER NOT NULL DEFAULT 0,
+    conformance_owner INTEGER NOT NULL DEFAULT 0,
+    performance_reporter INTEGER NOT NULL DEFAULT 0,
+    required_training TEXT NOT NULL DEFAULT '[]',
+    incompatible_with TEXT NOT NULL DEFAULT '[]',
+    critical INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (org_id, role_id),
+    UNIQUE (org_id, name),
+    -- Deferred: a restore or the starter catalogue may write a role before the one it reports to.
+    FOREIGN KEY (org_id, reports_to) REFERENCES roles (org_id, role_id) DEFERRABLE INITIALLY DEFERRED
+);

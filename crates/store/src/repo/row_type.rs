@@ -1,0 +1,26 @@
+//! Row types declared once: the macro derives the struct, its column list,
+//! its multi-row insert and its backup form from one list of fields. Used
+//! from modules beside `batch` in `repo/`, whose `super` it names.
+
+macro_rules! row_type {
+    ($(#[$doc:meta])* $name:ident in $table:literal { $($field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(sqlx::FromRow, serde::Serialize, serde::Deserialize, Clone, Debug)]
+        pub struct $name { $(pub $field: $ty),* }
+
+        impl $name {
+            /// The columns, comma-separated, for SELECT lists.
+            pub const SELECT: &'static str = concat!($(stringify!($field), ", "),*);
+        }
+
+        impl super::batch::Insertable for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+            fn bind_into(&self, row: &mut sqlx::query_builder::Separated<'_, super::Db, &'static str>) {
+                $( row.push_bind(self.$field.clone()); )*
+            }
+        }
+    };
+}
+
+pub(crate) use row_type;

@@ -1,0 +1,375 @@
+//! The role catalogue pages: the list with the 5.3 duties at a glance, a
+//! role's page, and the form to create or edit one.
+
+use super::{Layout, PageError, render};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::Permission;
+use mandate_core::roles::{Decision, Role, RoleFields, RoleId};
+use mandate_store::StoreError;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// A role as the pages show it.
+pub struct RoleView {
+    pub id: String,
+    pub name: String,
+    pub purpose: String,
+    pub responsibilities: Vec<String>,
+    pub authorities: Vec<&'static str>,
+    pub reports_to: Option<(String, String)>,
+    pub top_management: bool,
+    pub conformance_owner: bool,
+    pub performance_reporter: bool,
+    pub required_training: Vec<String>,
+    pub incompatible_with: Vec<(String, String)>,
+    pub critical: bool,
+    pub version: i64,
+}
+
+fn name_of(roles: &[Role], id: RoleId) -> (String, String) {
+    let name = roles
+        .iter()
+        .find(|r| r.id == id)
+        .map_or_else(|| "a removed role".into(), |r| r.fields.name.clone());
+    (id.to_string(), name)
+}
+
+impl RoleView {
+    fn new(role: &Role, roles: &[Role]) -> Self {
+        let f = &role.fields;
+        // Incompatibility holds both ways, wherever it was declared.
+        let mut incompatible: Vec<(String, String)> = f
+            .incompatible_with
+            .iter()
+            .map(|id| name_of(roles, *id))
+            .collect();
+        for other in roles {
+            if other.fields.incompatible_with.contains(&role.id)
+                && !f.incompatible_with.contains(&other.id)
+            {
+                incompatible.push(name_of(roles, other.id));
+            }
+        }
+        Self {
+            id: role.id.to_string(),
+            name: f.name.clone(),
+            purpose: f.purpose.clone(),
+            responsibilities: f.responsibilities.clone(),
+            authorities: f.authorities.iter().map(|a| a.describe()).collect(),
+            reports_to: f.reports_to.map(|id| name_of(roles, id)),
+            top_management: f.top_management,
+            conformance_owner: f.conformance_owner,
+            performance_reporter: f.performance_reporter,
+            required_training: f.required_training.clone(),
+            incompatible_with: incompatible,
+            critical: f.critical,
+            version: role.version,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "roles.html")]
+struct ListPage {
+    layout: Layout,
+    roles: Vec<RoleView>,
+    can_edit: bool,
+    conformance_owned: bool,
+    performance_reported: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &viewer, "Roles", "/roles")
+        .await?
+        .with_notice(params.notice.as_deref());
+    let roles = state.store.roles(viewer.user.org_id).await?;
+    Ok(render(&ListPage {
+        layout,
+        conformance_owned: roles.iter().any(|r| r.fields.conformance_owner),
+        performance_reported: roles.iter().any(|r| r.fields.performance_reporter),
+        roles: roles.iter().map(|r| RoleView::new(r, &roles)).collect(),
+        can_edit: viewer.may(Permission::EditRoles),
+    }))
+}
+
+fn parse_id(id: &str) -> Result<RoleId, PageError> {
+    Uuid::parse_str(id).map_err(|_| PageError::NotFound("role"))
+}
+
+#[derive(Template)]
+#[template(path = "role.html")]
+struct DetailPage {
+    layout: Layout,
+    r: RoleView,
+    can_edit: bool,
+    can_audit: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let roles = state.store.roles(viewer.user.org_id).await?;
+    let role = roles
+        .iter()
+        .find(|r| r.id == id)
+        .ok_or(PageError::NotFound("role"))?;
+    let layout = Layout::new(&state, &viewer, &role.fields.name, "/roles")
+        .await?
+        .with_notice(params.notice.as_deref());
+    Ok(render(&DetailPage {
+        layout,
+        r: RoleView::new(role, &roles),
+        can_edit: viewer.may(Permission::EditRoles),
+        can_audit: viewer.may(Permission::ReadAuditLog),
+    }))
+}
+
+/// The form as typed. Checkboxes arrive as repeated keys, so the form is
+/// read as pairs.
+#[derive(Default)]
+struct RoleForm {
+    name: String,
+    purpose: String,
+    responsibilities: String,
+    authorities: Vec<Decision>,
+    reports_to: String,
+    top_management: bool,
+    conformance_owner: bool,
+    performance_reporter: bool,
+    required_training: String,
+    incompatible_with: Vec<String>,
+    critical: bool,
+    version: i64,
+}
+
+impl RoleForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Result<Self, String> {
+        let mut f = RoleForm::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "name" => f.name = value,
+                "purpose" => f.purpose = value,
+                "responsibilities" => f.responsibilities = value,
+                "authority" => f
+                    .authorities
+                    .push(value.parse().map_err(|e| format!("authorities: {e}"))?),
+                "reports_to" => f.reports_to = value,
+                "top_management" => f.top_management = true,
+                "conformance_owner" => f.conformance_owner = true,
+                "performance_reporter" => f.performance_reporter = true,
+                "required_training" => f.required_training = value,
+                "incompatible_with" => f.incompatible_with.push(value),
+                "critical" => f.critical = true,
+                "version" => f.version = value.parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
+    fn from_role(role: &Role) -> Self {
+        let f = &role.fields;
+        Self {
+            name: f.name.clone(),
+            purpose: f.purpose.clone(),
+            responsibilities: f.responsibilities.join("\n"),
+            authorities: f.authorities.clone(),
+            reports_to: f.reports_to.map(|r| r.to_string()).unwrap_or_default(),
+            top_management: f.top_management,
+            conformance_owner: f.conformance_owner,
+            performance_reporter: f.performance_reporter,
+            required_training: f.required_training.join("\n"),
+            incompatible_with: f.incompatible_with.iter().map(|r| r.to_string()).collect(),
+            critical: f.critical,
+            version: role.version,
+        }
+    }
+
+    fn fields(&self) -> Result<RoleFields, String> {
+        let lines = |text: &str| text.lines().map(str::to_string).collect();
+        let role_id = |field: &str, text: &str| {
+            Uuid::parse_str(text).map_err(|_| format!("{field}: choose a role from the list"))
+        };
+        Ok(RoleFields {
+            name: self.name.clone(),
+            purpose: self.purpose.clone(),
+            responsibilities: lines(&self.responsibilities),
+            authorities: self.authorities.clone(),
+            reports_to: match self.reports_to.trim() {
+                "" => None,
+                id => Some(role_id("reports to", id)?),
+            },
+            top_management: self.top_management,
+            conformance_owner: self.conformance_owner,
+            performance_reporter: self.performance_reporter,
+            required_training: lines(&self.required_training),
+            incompatible_with: self
+                .incompatible_with
+                .iter()
+                .map(|id| role_id("incompatible with", id))
+                .collect::<Result<_, _>>()?,
+            critical: self.critical,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "role_form.html")]
+struct FormPage {
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel: String,
+    f: RoleForm,
+    /// (value, label, checked) for every authority of the vocabulary.
+    authorities: Vec<(&'static str, &'static str, bool)>,
+    /// (id, name) of the other roles.
+    others: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    viewer: &Viewer,
+    editing: Option<&Role>,
+    f: RoleForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let heading = editing.map_or("New role".to_string(), |r| {
+        format!("Edit {}", r.fields.name)
+    });
+    let layout = Layout::new(state, viewer, &heading, "/roles").await?;
+    let roles = state.store.roles(viewer.user.org_id).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(super::render_with(
+        status,
+        &FormPage {
+            layout,
+            action: editing.map_or("/roles".into(), |r| format!("/roles/{}", r.id)),
+            cancel: editing.map_or("/roles".into(), |r| format!("/roles/{}", r.id)),
+            heading,
+            authorities: Decision::ALL
+                .iter()
+                .map(|d| (d.as_str(), d.describe(), f.authorities.contains(d)))
+                .collect(),
+            others: roles
+                .iter()
+                .filter(|r| editing.is_none_or(|e| e.id != r.id))
+                .map(|r| (r.id.to_string(), r.fields.name.clone()))
+                .collect(),
+            f,
+            error,
+        },
+    ))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, PageError> {
+    form_page(&state, &viewer, None, RoleForm::default(), None).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let f = RoleForm::from_pairs(pairs).map_err(|e| PageError::Store(StoreError::Invalid(e)))?;
+    let fields = match f.fields() {
+        Ok(fields) => fields,
+        Err(e) => return form_page(&state, &viewer, None, f, Some(e)).await,
+    };
+    match state
+        .store
+        .create_role(&viewer.actor(), viewer.user.org_id, fields)
+        .await
+    {
+        Ok(role) => Ok(Redirect::to(&format!("/roles/{}?notice=created", role.id)).into_response()),
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+            form_page(&state, &viewer, None, f, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn load(state: &AppState, viewer: &Viewer, id: &str) -> Result<Role, PageError> {
+    let id = parse_id(id)?;
+    state
+        .store
+        .roles(viewer.user.org_id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(PageError::NotFound("role"))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let role = load(&state, &viewer, &id).await?;
+    form_page(
+        &state,
+        &viewer,
+        Some(&role),
+        RoleForm::from_role(&role),
+        None,
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let role = load(&state, &viewer, &id).await?;
+    let f = RoleForm::from_pairs(pairs).map_err(|e| PageError::Store(StoreError::Invalid(e)))?;
+    let fields = match f.fields() {
+        Ok(fields) => fields,
+        Err(e) => return form_page(&state, &viewer, Some(&role), f, Some(e)).await,
+    };
+    match state
+        .store
+        .update_role(
+            &viewer.actor(),
+            viewer.user.org_id,
+            role.id,
+            f.version,
+            fields,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/roles/{}?notice=saved", role.id)).into_response()),
+        Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
+            form_page(&state, &viewer, Some(&role), f, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

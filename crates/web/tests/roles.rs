@@ -1,0 +1,229 @@
+//! The role catalogue through the API and the pages, on every backend.
+
+use axum::http::{Method, StatusCode, header};
+use mandate_core::AccessRole;
+use mandate_core::audit::Actor;
+use mandate_core::roles::STARTER_ROLES;
+use mandate_testkit::TestDb;
+use serde_json::{Value, json};
+
+mod support;
+use support::*;
+
+async fn call(
+    app: &App,
+    method: Method,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let r = app.send(api(method, uri, token, body)).await;
+    let status = r.status();
+    let text = body_text(r).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_role_catalogue_is_kept_checked_and_audited() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let installed = app
+            .store
+            .install_starter_roles(&Actor::system("test"), app.org)
+            .await
+            .expect("installed");
+        assert_eq!(installed, STARTER_ROLES.len());
+        let again = app
+            .store
+            .install_starter_roles(&Actor::system("test"), app.org)
+            .await
+            .expect("idempotent");
+        assert_eq!(again, 0, "{b}: a catalogue is installed once");
+
+        let editor = token_for(&app, AccessRole::IsmsManager).await;
+        let staff = token_for(&app, AccessRole::Staff).await;
+        let (s, roles) = call(&app, Method::GET, "/api/v1/roles", &staff, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let roles = roles.as_array().expect("list").clone();
+        assert_eq!(roles.len(), STARTER_ROLES.len(), "{b}");
+        let id_of = |name: &str| {
+            roles.iter().find(|r| r["name"] == name).expect(name)["id"]
+                .as_str()
+                .expect("id")
+                .to_string()
+        };
+        let auditor = id_of("Internal auditor");
+        assert!(
+            roles
+                .iter()
+                .any(|r| r["conformance_owner"] == true && r["performance_reporter"] == true),
+            "{b}"
+        );
+
+        let new_role = json!({
+            "name": "Cloud security lead", "purpose": "Owns cloud controls",
+            "responsibilities": ["Guard the landing zone", " ", "Guard the landing zone"],
+            "authorities": ["accept_risk"], "reports_to": id_of("ISMS manager"),
+            "incompatible_with": [auditor], "critical": true
+        });
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/roles",
+            &staff,
+            Some(new_role.clone()),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "{b}: staff do not edit the catalogue"
+        );
+        let (s, created) = call(
+            &app,
+            Method::POST,
+            "/api/v1/roles",
+            &editor,
+            Some(new_role.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {created}");
+        assert_eq!(
+            created["responsibilities"],
+            json!(["Guard the landing zone"]),
+            "{b}: tidied"
+        );
+        let (s, p) = call(&app, Method::POST, "/api/v1/roles", &editor, Some(new_role)).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: one name, one role: {p}");
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            "/api/v1/roles",
+            &editor,
+            Some(json!({"name": "X", "authorities": ["rule the world"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {p}");
+        let id = created["id"].as_str().expect("id");
+        let (s, p) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/roles/{id}"),
+            &editor,
+            Some(json!({
+                "name": "Cloud security lead", "reports_to": id, "version": created["version"]
+            })),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: never its own superior: {p}"
+        );
+        // A loop through another role is refused too.
+        let isms = id_of("ISMS manager");
+        let (_, isms_role) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/roles/{isms}"),
+            &editor,
+            None,
+        )
+        .await;
+        let mut looped = isms_role.clone();
+        let looped = looped.as_object_mut().expect("object");
+        for key in ["id", "updated_at"] {
+            looped.remove(key);
+        }
+        looped.insert("reports_to".into(), json!(id));
+        let (s, p) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/roles/{isms}"),
+            &editor,
+            Some(Value::Object(looped.clone())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {p}");
+        assert!(
+            p["detail"].as_str().expect("detail").contains("come back"),
+            "{p}"
+        );
+        let (s, _) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/roles/{id}"),
+            &editor,
+            Some(json!({"name": "Cloud lead", "version": 99})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: stale");
+
+        // The form sends repeated checkboxes; the role page shows both ways of an incompatibility.
+        let (cookie, csrf) = app.session(AccessRole::IsmsManager).await;
+        let r = app
+            .send(form_request(
+                "/roles",
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", "Payments owner"),
+                    ("purpose", "Owns card data"),
+                    ("responsibilities", "Approve access\nReview logs"),
+                    ("authority", "accept_risk"),
+                    ("authority", "approve_budget"),
+                    ("incompatible_with", &auditor),
+                    ("critical", "on"),
+                    ("version", "0"),
+                ],
+            ))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        let location = r.headers()[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_string();
+        let page = app
+            .send(
+                request(Method::GET, &location)
+                    .header(header::COOKIE, &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        let html = body_text(page).await;
+        assert!(
+            html.contains("accept risk")
+                && html.contains("approve budget")
+                && html.contains("Internal auditor"),
+            "{b}"
+        );
+        let auditor_page = app
+            .send(
+                request(Method::GET, &format!("/roles/{auditor}"))
+                    .header(header::COOKIE, &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(
+            body_text(auditor_page).await.contains("Payments owner"),
+            "{b}: incompatibility holds both ways"
+        );
+
+        let (_, events) = call(
+            &app,
+            Method::GET,
+            "/api/v1/audit-events?entity_type=role",
+            &token_for(&app, AccessRole::Admin).await,
+            None,
+        )
+        .await;
+        assert_eq!(
+            events["items"].as_array().expect("items").len(),
+            STARTER_ROLES.len() + 2,
+            "{b}"
+        );
+    }
+}
