@@ -11,8 +11,10 @@ const PASSWORD: &str = "correct horse battery staple";
 /// through the workflow.
 fn demo_events(people: u64) -> u64 {
     const POLICY_SET_EVENTS: u64 = 89;
+    // Five assignments, four of them acknowledged.
+    const ASSIGNMENT_EVENTS: u64 = 9;
     let roles = mandate_core::roles::STARTER_ROLES.len() as u64;
-    1 + people + 6 + roles + POLICY_SET_EVENTS
+    1 + people + 6 + roles + ASSIGNMENT_EVENTS + POLICY_SET_EVENTS
 }
 
 /// The audit events of `mandate init`: the organisation, the admin's person

@@ -2,11 +2,13 @@
 //! between incompatible roles, and the RACI matrix's rules. The roles
 //! register, assignments and pages build on these.
 
+pub mod assignment;
 pub mod catalogue;
 pub mod raci;
 pub mod segregation;
 pub mod vocabulary;
 
+pub use assignment::{Assignment, AssignmentTerms};
 pub use catalogue::{Role, RoleFields, STARTER_ROLES, starter_catalogue};
 pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, check_row};
 pub use segregation::{

@@ -17,7 +17,7 @@ use mandate_core::policy::{
     Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
     PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
 };
-use mandate_core::roles::{Role, RoleFields, RoleId};
+use mandate_core::roles::{Assignment, AssignmentTerms, Role, RoleFields, RoleId};
 use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
@@ -356,6 +356,12 @@ impl Store {
         pub async fn roles(&self, org: OrgId) -> Result<Vec<Role>>;
         /// Adds the starter role catalogue to an organisation without roles.
         pub async fn install_starter_roles(&self, actor: &Actor, org: OrgId) -> Result<usize>;
+
+        /// Assigns a role on behalf of `assigner` (never the holder), refusing conflicts.
+        pub async fn assign_role(&self, actor: &Actor, org: OrgId, assigner: UserId, terms: AssignmentTerms) -> Result<Assignment>;
+        pub async fn acknowledge_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, holder: PersonId) -> Result<Assignment>;
+        pub async fn end_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, ends_on: Date) -> Result<Assignment>;
+        pub async fn assignments(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<Assignment>>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

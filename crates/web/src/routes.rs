@@ -620,6 +620,48 @@ pub fn table() -> Vec<RouteSpec> {
             Needs(EditRoles),
             get(pages::roles::edit_form),
         ),
+        route(
+            Method::GET,
+            "/api/v1/assignments",
+            Needs(ReadRoles),
+            get(api::assignments::list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/assignments",
+            Needs(EditRoles),
+            post(api::assignments::create),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/assignments/{id}/acknowledge",
+            SignedIn,
+            post(api::assignments::acknowledge),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/assignments/{id}/end",
+            Needs(EditRoles),
+            post(api::assignments::end),
+        ),
+        route(
+            Method::POST,
+            "/roles/{id}/assignments",
+            Needs(EditRoles),
+            post(pages::roles::assign),
+        ),
+        route(
+            Method::POST,
+            "/assignments/{id}/acknowledge",
+            SignedIn,
+            post(pages::roles::acknowledge),
+        ),
+        route(
+            Method::POST,
+            "/assignments/{id}/end",
+            Needs(EditRoles),
+            post(pages::roles::end_assignment),
+        ),
     ]
 }
 

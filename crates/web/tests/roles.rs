@@ -212,6 +212,179 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             "{b}: incompatibility holds both ways"
         );
 
+        // Assignments: never to oneself, never two incompatible roles, acknowledged by the holder only.
+        let today = mandate_core::timefmt::now().date();
+        // People without a login, so no token of the test acts as them.
+        let plain: Vec<&mandate_core::Person> = app
+            .people
+            .iter()
+            .filter(|p| app.users.iter().all(|u| u.person_id != p.id) && p.end_date.is_none())
+            .collect();
+        let holder = plain[0];
+        let editor_person = app.user(AccessRole::IsmsManager).person_id;
+        let assign = |role: &str, person: String| json!({"role_id": role, "person_id": person, "starts_on": today.to_string(), "capacity_percent": 20});
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(assign(&isms, editor_person.to_string())),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "{b}: nobody assigns themselves: {p}"
+        );
+        let (s, a) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(assign(&auditor, holder.id.to_string())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {a}");
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(assign(&isms, holder.id.to_string())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {p}");
+        assert!(
+            p["detail"]
+                .as_str()
+                .expect("detail")
+                .contains("incompatible"),
+            "{p}"
+        );
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &staff,
+            Some(assign(&isms, holder.id.to_string())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: staff do not assign");
+        let assignment = a["id"].as_str().expect("id");
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/assignments/{assignment}/acknowledge"),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "{b}: only the holder acknowledges"
+        );
+        // Ending the first assignment frees the person for the other role.
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/assignments/{assignment}/end"),
+            &editor,
+            Some(json!({"ends_on": today.to_string()})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let tomorrow = today.next_day().expect("a tomorrow");
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(
+                json!({"role_id": isms, "person_id": holder.id, "starts_on": tomorrow.to_string()}),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
+
+        // The staff login acknowledges its own role; a holder who left is flagged.
+        let staff_person = app.user(AccessRole::Staff).person_id;
+        let (_, mine) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(assign(&id_of("All personnel"), staff_person.to_string())),
+        )
+        .await;
+        let (s, acked) = call(
+            &app,
+            Method::POST,
+            &format!(
+                "/api/v1/assignments/{}/acknowledge",
+                mine["id"].as_str().expect("id")
+            ),
+            &staff,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {acked}");
+        assert!(acked["acknowledged_at"].is_string());
+        let leaver = plain[1];
+        let (s, p) = call(&app, Method::POST, "/api/v1/assignments", &editor, Some(json!({"role_id": id_of("Risk owner"), "person_id": leaver.id, "starts_on": "2020-01-01"}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
+        let ended = mandate_core::NewPerson {
+            name: leaver.name.clone(),
+            email: leaver.email.clone(),
+            department: leaver.department.clone(),
+            manager_id: leaver.manager_id,
+            kind: leaver.kind,
+            start_date: leaver.start_date,
+            end_date: Some(today - time::Duration::days(3)),
+        };
+        app.store
+            .update_person(
+                &Actor::system("test"),
+                app.org,
+                leaver.id,
+                leaver.version,
+                &ended,
+                "end_employment",
+            )
+            .await
+            .expect("left");
+        let page = app
+            .send(
+                request(Method::GET, &format!("/roles/{}", id_of("Risk owner")))
+                    .header(header::COOKIE, &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(
+            body_text(page).await.contains("has left"),
+            "{b}: the leaver is flagged"
+        );
+        let (_, events) = call(
+            &app,
+            Method::GET,
+            "/api/v1/audit-events?entity_type=role_assignment",
+            &token_for(&app, AccessRole::Admin).await,
+            None,
+        )
+        .await;
+        let actions: Vec<&str> = events["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|e| e["action"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            actions.len(),
+            6,
+            "{b}: four assignments, one ended, one acknowledged: {actions:?}"
+        );
+
         let (_, events) = call(
             &app,
             Method::GET,

@@ -95,6 +95,7 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
     store
         .install_starter_roles(&Actor::system("demo"), org.id)
         .await?;
+    super::demo_policies::assign_roles(store, org.id).await?;
     let policies = super::demo_policies::create(store, org.id).await?;
     println!(
         "Created the demo organisation {:?} with {} people and {policies} policies.",

@@ -621,3 +621,65 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
     }
     Ok(count)
 }
+
+/// Gives the demo's logins their ISMS roles, with realistic gaps: the
+/// internal auditor role has no holder, and one holder has not acknowledged.
+pub async fn assign_roles(store: &Store, org: OrgId) -> Result<()> {
+    let users = store.users(org).await?;
+    let roles = store.roles(org).await?;
+    let role = |name: &str| {
+        roles
+            .iter()
+            .find(|r| r.fields.name == name)
+            .map(|r| r.id)
+            .with_context(|| format!("the starter catalogue has no {name}"))
+    };
+    let boss = login(&users, AccessRole::TopManagement)?;
+    let editor = login(&users, AccessRole::IsmsManager)?;
+    let started = now().date() - Duration::days(400);
+    let plan = [
+        (TOP, AccessRole::TopManagement, editor, Some(40), true),
+        (
+            "ISMS manager",
+            AccessRole::IsmsManager,
+            boss,
+            Some(60),
+            true,
+        ),
+        ("Security officer", AccessRole::Admin, boss, Some(50), true),
+        ("Line manager", AccessRole::Manager, boss, None, true),
+        ("All personnel", AccessRole::Staff, boss, None, false),
+    ];
+    for (name, holder_role, assigner, capacity, acknowledged) in plan {
+        let holder = login(&users, holder_role)?;
+        let assignment = store
+            .assign_role(
+                &Actor::user(assigner.id),
+                org,
+                assigner.id,
+                mandate_core::roles::AssignmentTerms {
+                    role_id: role(name)?,
+                    person_id: holder.person_id,
+                    starts_on: started,
+                    ends_on: None,
+                    deputy_id: None,
+                    capacity_percent: capacity,
+                },
+            )
+            .await?;
+        if acknowledged {
+            store
+                .acknowledge_assignment(
+                    &Actor::user(holder.id),
+                    org,
+                    assignment.id,
+                    holder.person_id,
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The starter catalogue's top-management role.
+const TOP: &str = "Top management";

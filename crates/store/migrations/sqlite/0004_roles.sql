@@ -23,3 +23,27 @@ CREATE TABLE roles (
     -- Deferred: a restore or the starter catalogue may write a role before the one it reports to.
     FOREIGN KEY (org_id, reports_to) REFERENCES roles (org_id, role_id) DEFERRABLE INITIALLY DEFERRED
 );
+
+-- Who holds which role, from when to when.
+CREATE TABLE role_assignments (
+    org_id BLOB NOT NULL,
+    assignment_id BLOB NOT NULL,
+    role_id BLOB NOT NULL,
+    person_id BLOB NOT NULL,
+    starts_on TEXT NOT NULL,
+    ends_on TEXT,
+    deputy_id BLOB,
+    capacity_percent INTEGER CHECK (capacity_percent BETWEEN 1 AND 100),
+    assigned_by BLOB NOT NULL,
+    acknowledged_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (org_id, assignment_id),
+    FOREIGN KEY (org_id, role_id) REFERENCES roles (org_id, role_id),
+    FOREIGN KEY (org_id, person_id) REFERENCES people (org_id, person_id),
+    FOREIGN KEY (org_id, deputy_id) REFERENCES people (org_id, person_id),
+    FOREIGN KEY (org_id, assigned_by) REFERENCES users (org_id, user_id)
+);
+CREATE INDEX role_assignments_by_person ON role_assignments (org_id, person_id);
+CREATE INDEX role_assignments_by_role ON role_assignments (org_id, role_id);

@@ -21,6 +21,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "api_tokens",
     "roles",
+    "role_assignments",
     "policies",
     "policy_versions",
     "policy_decisions",

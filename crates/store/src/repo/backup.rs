@@ -2,6 +2,7 @@
 //! while the server runs. The format is the same for both backends, so a
 //! backup of an SQLite deployment restores into PostgreSQL and back.
 
+use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
 use super::policy_rows::{
     DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
@@ -80,6 +81,7 @@ backed_up! {
     User(UserRow) = "users", users;
     Token(TokenRow) = "api_tokens", tokens;
     Role(RoleRow) = "roles", roles;
+    Assignment(AssignmentRow) = "role_assignments", assignments;
     Policy(PolicyRow) = "policies", policies;
     Version(VersionRow) = "policy_versions", versions;
     Decision(DecisionRow) = "policy_decisions", decisions;

@@ -89,7 +89,7 @@ impl TryFrom<RoleRow> for Role {
     }
 }
 
-async fn load_roles(tx: &mut Transaction<'_, Db>, org: OrgId) -> Result<Vec<Role>> {
+pub(super) async fn load_roles(tx: &mut Transaction<'_, Db>, org: OrgId) -> Result<Vec<Role>> {
     let sql = format!(
         "SELECT {} FROM roles WHERE org_id = $1 ORDER BY name, role_id",
         columns(RoleRow::SELECT)

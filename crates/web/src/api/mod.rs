@@ -4,6 +4,7 @@
 //! error is an RFC 9457 problem document. The OpenAPI document is generated
 //! from the handlers' annotations; a test checks it lists every API route.
 
+pub mod assignments;
 pub mod audit;
 pub mod dto;
 pub mod exceptions;
@@ -71,6 +72,10 @@ use utoipa::{Modify, OpenApi};
         roles::show,
         roles::create,
         roles::update,
+        assignments::list,
+        assignments::create,
+        assignments::acknowledge,
+        assignments::end,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),

@@ -24,6 +24,8 @@ pub struct TokenView {
 #[template(path = "me.html")]
 struct MePage {
     layout: Layout,
+    /// The ISMS roles the viewer holds, to read and acknowledge.
+    roles: Vec<super::roles::HeldRole>,
     tokens: Vec<TokenView>,
     new_secret: Option<String>,
     error: Option<String>,
@@ -59,6 +61,7 @@ async fn page(
             revoked: t.revoked_at.is_some(),
         })
         .collect();
+    let roles = super::roles::held_roles(state, viewer).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -68,6 +71,7 @@ async fn page(
         status,
         &MePage {
             layout,
+            roles,
             tokens,
             new_secret,
             error,

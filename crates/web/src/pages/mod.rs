@@ -91,6 +91,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "requested" => "The exception was asked for; an approver decides.",
         "extension" => "The extension was asked for; it needs a new approval.",
         "closed" => "The exception was closed.",
+        "assigned" => "The role was assigned; its holder is asked to acknowledge it.",
+        "acknowledged" => "Thank you: your acknowledgement was recorded.",
+        "assignment-ended" => "The assignment was ended.",
         _ => return None,
     })
 }

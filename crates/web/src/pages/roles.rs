@@ -1,7 +1,7 @@
 //! The role catalogue pages: the list with the 5.3 duties at a glance, a
 //! role's page, and the form to create or edit one.
 
-use super::{Layout, PageError, render};
+use super::{Layout, PageError, date_text, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -9,8 +9,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mandate_core::Permission;
 use mandate_core::roles::{Decision, Role, RoleFields, RoleId};
+use mandate_core::timefmt::now;
+use mandate_core::{Email, Permission, PersonId};
 use mandate_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -111,11 +112,28 @@ fn parse_id(id: &str) -> Result<RoleId, PageError> {
     Uuid::parse_str(id).map_err(|_| PageError::NotFound("role"))
 }
 
+/// One holder of a role, as the role's page lists them.
+pub struct HolderView {
+    pub assignment_id: String,
+    pub person_id: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub deputy: String,
+    pub capacity: String,
+    pub acknowledged: bool,
+    pub current: bool,
+    /// The holder's last working day has passed while they still hold the role.
+    pub left: bool,
+}
+
 #[derive(Template)]
 #[template(path = "role.html")]
 struct DetailPage {
     layout: Layout,
     r: RoleView,
+    holders: Vec<HolderView>,
+    today: String,
     can_edit: bool,
     can_audit: bool,
 }
@@ -135,8 +153,46 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, &role.fields.name, "/roles")
         .await?
         .with_notice(params.notice.as_deref());
+    let org = viewer.user.org_id;
+    let today = now().date();
+    let mut holders = Vec::new();
+    for a in state
+        .store
+        .assignments(org, None)
+        .await?
+        .into_iter()
+        .filter(|a| a.terms.role_id == role.id)
+    {
+        let person = state.store.person(org, a.terms.person_id).await?;
+        let deputy = match a.terms.deputy_id {
+            Some(d) => state.store.person(org, d).await?.map(|p| p.name),
+            None => None,
+        };
+        let current = a.current_on(today);
+        holders.push(HolderView {
+            assignment_id: a.id.to_string(),
+            person_id: a.terms.person_id.to_string(),
+            left: current
+                && person
+                    .as_ref()
+                    .is_some_and(|p| p.end_date.is_some_and(|end| end < today)),
+            name: person.map(|p| p.name).unwrap_or_default(),
+            starts_on: a.terms.starts_on.to_string(),
+            ends_on: date_text(a.terms.ends_on),
+            deputy: deputy.unwrap_or_default(),
+            capacity: a
+                .terms
+                .capacity_percent
+                .map(|c| format!("{c} %"))
+                .unwrap_or_default(),
+            acknowledged: a.acknowledged_at.is_some(),
+            current,
+        });
+    }
     Ok(render(&DetailPage {
         layout,
+        holders,
+        today: today.to_string(),
         r: RoleView::new(role, &roles),
         can_edit: viewer.may(Permission::EditRoles),
         can_audit: viewer.may(Permission::ReadAuditLog),
@@ -372,4 +428,162 @@ pub async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A role the viewer holds, with what it asks of them.
+pub struct HeldRole {
+    pub assignment_id: String,
+    pub role_id: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub responsibilities: Vec<String>,
+    pub authorities: Vec<&'static str>,
+    pub acknowledged: bool,
+}
+
+/// The roles the viewer holds now or will hold.
+pub async fn held_roles(state: &AppState, viewer: &Viewer) -> Result<Vec<HeldRole>, PageError> {
+    let org = viewer.user.org_id;
+    let today = now().date();
+    let roles = state.store.roles(org).await?;
+    Ok(state
+        .store
+        .assignments(org, Some(viewer.user.person_id))
+        .await?
+        .into_iter()
+        .filter(|a| a.terms.ends_on.is_none_or(|end| end >= today))
+        .filter_map(|a| {
+            let role = roles.iter().find(|r| r.id == a.terms.role_id)?;
+            Some(HeldRole {
+                assignment_id: a.id.to_string(),
+                role_id: role.id.to_string(),
+                name: role.fields.name.clone(),
+                starts_on: a.terms.starts_on.to_string(),
+                ends_on: date_text(a.terms.ends_on),
+                responsibilities: role.fields.responsibilities.clone(),
+                authorities: role
+                    .fields
+                    .authorities
+                    .iter()
+                    .map(|d| d.describe())
+                    .collect(),
+                acknowledged: a.acknowledged_at.is_some(),
+            })
+        })
+        .collect())
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    email: String,
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    deputy_email: String,
+    #[serde(default)]
+    capacity_percent: String,
+}
+
+fn invalid(message: String) -> PageError {
+    PageError::Store(StoreError::Invalid(message))
+}
+
+async fn person_by_email(
+    state: &AppState,
+    viewer: &Viewer,
+    field: &str,
+    email: &str,
+) -> Result<PersonId, PageError> {
+    let parsed = Email::parse(email).map_err(|e| invalid(format!("{field}: {e}")))?;
+    state
+        .store
+        .person_by_email(viewer.user.org_id, &parsed)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| {
+            invalid(format!(
+                "{field}: nobody in the register has the email {parsed}"
+            ))
+        })
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let role = load(&state, &viewer, &id).await?;
+    let person_id = person_by_email(&state, &viewer, "holder", &f.email).await?;
+    let deputy_id = match f.deputy_email.trim() {
+        "" => None,
+        email => Some(person_by_email(&state, &viewer, "deputy", email).await?),
+    };
+    let starts_on = form_date("starts on", &f.starts_on)
+        .map_err(invalid)?
+        .ok_or_else(|| invalid("starts on: required".into()))?;
+    let capacity_percent = match f.capacity_percent.trim() {
+        "" => None,
+        n => Some(
+            n.parse()
+                .map_err(|_| invalid("capacity: a whole number of per cent".into()))?,
+        ),
+    };
+    let terms = mandate_core::roles::AssignmentTerms {
+        role_id: role.id,
+        person_id,
+        starts_on,
+        ends_on: form_date("ends on", &f.ends_on).map_err(invalid)?,
+        deputy_id,
+        capacity_percent,
+    };
+    state
+        .store
+        .assign_role(&viewer.actor(), viewer.user.org_id, viewer.user.id, terms)
+        .await?;
+    Ok(Redirect::to(&format!("/roles/{}?notice=assigned", role.id)).into_response())
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("assignment"))?;
+    state
+        .store
+        .acknowledge_assignment(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.person_id,
+        )
+        .await?;
+    Ok(Redirect::to("/me?notice=acknowledged").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EndForm {
+    ends_on: String,
+    role_id: String,
+}
+
+pub async fn end_assignment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<EndForm>,
+) -> Result<Response, PageError> {
+    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("assignment"))?;
+    let role = parse_id(&f.role_id)?;
+    let ends_on = form_date("ends on", &f.ends_on)
+        .map_err(invalid)?
+        .ok_or_else(|| invalid("ends on: required".into()))?;
+    state
+        .store
+        .end_assignment(&viewer.actor(), viewer.user.org_id, id, ends_on)
+        .await?;
+    Ok(Redirect::to(&format!("/roles/{role}?notice=assignment-ended")).into_response())
 }

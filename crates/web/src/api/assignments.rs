@@ -1,0 +1,152 @@
+//! `/api/v1/assignments`: who holds which ISMS role, and their acknowledgements.
+
+use super::extract::{ApiJson, ApiPath};
+use crate::auth::Viewer;
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use mandate_core::PersonId;
+use mandate_core::roles::{Assignment, AssignmentTerms};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentIn {
+    pub role_id: Uuid,
+    pub person_id: Uuid,
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: Date,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ends_on: Option<Date>,
+    #[serde(default)]
+    pub deputy_id: Option<Uuid>,
+    /// Share of the holder's time, 1 to 100 per cent.
+    #[serde(default)]
+    pub capacity_percent: Option<u8>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndIn {
+    /// The assignment's last day.
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: Date,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssignmentOut {
+    pub id: Uuid,
+    pub role_id: Uuid,
+    pub person_id: Uuid,
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ends_on: Option<Date>,
+    pub deputy_id: Option<Uuid>,
+    pub capacity_percent: Option<u8>,
+    pub assigned_by: Uuid,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub version: i64,
+}
+
+impl From<Assignment> for AssignmentOut {
+    fn from(a: Assignment) -> Self {
+        Self {
+            id: a.id,
+            role_id: a.terms.role_id,
+            person_id: a.terms.person_id.0,
+            starts_on: a.terms.starts_on,
+            ends_on: a.terms.ends_on,
+            deputy_id: a.terms.deputy_id.map(|d| d.0),
+            capacity_percent: a.terms.capacity_percent,
+            assigned_by: a.assigned_by.0,
+            acknowledged_at: a.acknowledged_at,
+            version: a.version,
+        }
+    }
+}
+
+#[utoipa::path(get, operation_id = "assignments_list", path = "/api/v1/assignments", tag = "roles",
+    responses((status = 200, body = Vec<AssignmentOut>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> ApiResult<Json<Vec<AssignmentOut>>> {
+    let all = state.store.assignments(viewer.user.org_id, None).await?;
+    Ok(Json(all.into_iter().map(AssignmentOut::from).collect()))
+}
+
+#[utoipa::path(post, operation_id = "assignments_create", path = "/api/v1/assignments", request_body = AssignmentIn, tag = "roles",
+    responses((status = 201, body = AssignmentOut),
+        (status = 403, description = "Segregation of duties, or assigning oneself", body = crate::problem::Problem),
+        (status = 422, body = crate::problem::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<AssignmentIn>,
+) -> ApiResult<impl IntoResponse> {
+    let terms = AssignmentTerms {
+        role_id: input.role_id,
+        person_id: PersonId(input.person_id),
+        starts_on: input.starts_on,
+        ends_on: input.ends_on,
+        deputy_id: input.deputy_id.map(PersonId),
+        capacity_percent: input.capacity_percent,
+    };
+    let a = state
+        .store
+        .assign_role(&viewer.actor(), viewer.user.org_id, viewer.user.id, terms)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/assignments/{}", a.id))],
+        Json(AssignmentOut::from(a)),
+    ))
+}
+
+#[utoipa::path(post, operation_id = "assignments_acknowledge", path = "/api/v1/assignments/{id}/acknowledge",
+    params(("id" = Uuid, Path)), tag = "roles",
+    responses((status = 200, body = AssignmentOut), (status = 403, description = "Not the holder", body = crate::problem::Problem),
+        (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<AssignmentOut>> {
+    let a = state
+        .store
+        .acknowledge_assignment(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.person_id,
+        )
+        .await?;
+    Ok(Json(AssignmentOut::from(a)))
+}
+
+#[utoipa::path(post, operation_id = "assignments_end", path = "/api/v1/assignments/{id}/end", params(("id" = Uuid, Path)),
+    request_body = EndIn, tag = "roles",
+    responses((status = 200, body = AssignmentOut), (status = 404, body = crate::problem::Problem),
+        (status = 422, body = crate::problem::Problem)))]
+pub async fn end(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<EndIn>,
+) -> ApiResult<Json<AssignmentOut>> {
+    let a = state
+        .store
+        .end_assignment(&viewer.actor(), viewer.user.org_id, id, input.ends_on)
+        .await?;
+    Ok(Json(AssignmentOut::from(a)))
+}
