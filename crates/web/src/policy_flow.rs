@@ -11,6 +11,7 @@ use mandate_core::policy::{
     Action, ApprovalStatus, Policy, PolicyException, PolicyKind, PolicyVersion, Verdict,
     VersionState,
 };
+use mandate_core::roles::Role;
 use mandate_core::{ExceptionId, Permission, PolicyId};
 use mandate_report::markdown::{Element, elements_present};
 
@@ -26,10 +27,44 @@ fn lacks(authority: Authority) -> Problem {
     Problem::new(
         StatusCode::FORBIDDEN,
         format!(
-            "deciding this needs the authority to {}, which you do not hold",
+            "deciding this needs the authority to {}, given by an ISMS role you hold today; you hold none that gives it",
             authority.describe()
         ),
     )
+}
+
+/// The ISMS roles the viewer holds today.
+pub async fn roles_held(state: &AppState, viewer: &Viewer) -> Result<Vec<Role>, Problem> {
+    let org = viewer.user.org_id;
+    let today = mandate_core::timefmt::now().date();
+    let held: Vec<_> = state
+        .store
+        .assignments(org, Some(viewer.user.person_id))
+        .await?
+        .into_iter()
+        .filter(|a| a.current_on(today))
+        .map(|a| a.terms.role_id)
+        .collect();
+    Ok(state
+        .store
+        .roles(org)
+        .await?
+        .into_iter()
+        .filter(|r| held.contains(&r.id))
+        .collect())
+}
+
+/// The role that gives the viewer `authority` right now, if any.
+pub async fn authority_held(
+    state: &AppState,
+    viewer: &Viewer,
+    authority: Authority,
+) -> Result<Option<String>, Problem> {
+    if !authority::access_role_may_approve(viewer.user.access_role) {
+        return Ok(None);
+    }
+    let roles = roles_held(state, viewer).await?;
+    Ok(authority::holds(&viewer.user, &roles, authority))
 }
 
 /// The 5.2 a-d elements a text lacks.
@@ -126,7 +161,9 @@ pub async fn decide(
 ) -> Result<(PolicyVersion, ApprovalStatus), Problem> {
     let p = load_policy(state, viewer, policy).await?;
     let needed = authority_for(&p);
-    let held = authority::holds(&viewer.user, needed).ok_or_else(|| lacks(needed))?;
+    let held = authority_held(state, viewer, needed)
+        .await?
+        .ok_or_else(|| lacks(needed))?;
     Ok(state
         .store
         .decide_version(
@@ -152,7 +189,9 @@ pub async fn decide_exception(
     comment: &str,
 ) -> Result<PolicyException, Problem> {
     let needed = Authority::ApproveException;
-    let held = authority::holds(&viewer.user, needed).ok_or_else(|| lacks(needed))?;
+    let held = authority_held(state, viewer, needed)
+        .await?
+        .ok_or_else(|| lacks(needed))?;
     Ok(state
         .store
         .decide_exception(

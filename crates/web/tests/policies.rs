@@ -63,6 +63,37 @@ async fn second_top_manager(app: &App) -> String {
     secret
 }
 
+/// Gives `person` the starter catalogue's Top management role from today.
+async fn grant_top_management(app: &App, person: mandate_core::PersonId) {
+    let system = Actor::system("test");
+    app.store
+        .install_starter_roles(&system, app.org)
+        .await
+        .expect("catalogue");
+    let roles = app.store.roles(app.org).await.expect("roles");
+    let top = roles
+        .iter()
+        .find(|r| r.fields.top_management)
+        .expect("a top-management role");
+    let assigner = app.user(AccessRole::Admin).id;
+    app.store
+        .assign_role(
+            &system,
+            app.org,
+            assigner,
+            mandate_core::roles::AssignmentTerms {
+                role_id: top.id,
+                person_id: person,
+                starts_on: now().date(),
+                ends_on: None,
+                deputy_id: None,
+                capacity_percent: None,
+            },
+        )
+        .await
+        .expect("assigned");
+}
+
 #[tokio::test]
 async fn policies_are_approved_by_authority_never_by_their_author() {
     for db in TestDb::all().await {
@@ -74,6 +105,9 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
         let staff = token_for(&app, AccessRole::Staff).await;
         let manager = token_for(&app, AccessRole::Manager).await;
         let second = second_top_manager(&app).await;
+        // Authority comes from an ISMS role held now: the boss holds Top management.
+        let boss_person = app.user(AccessRole::TopManagement).person_id;
+        grant_top_management(&app, boss_person).await;
 
         // A top-level policy whose first draft lacks the 5.2 elements.
         let (s, created) = call(
@@ -248,6 +282,21 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
             p["detail"].as_str().expect("detail").contains("author"),
             "{p}"
         );
+        // A top manager with no ISMS role giving the authority cannot decide.
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            &format!("{t1}/decisions"),
+            &second,
+            Some(json!({"verdict": "reject", "comment": "no"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {p}");
+        assert!(
+            p["detail"].as_str().expect("detail").contains("ISMS role"),
+            "{p}"
+        );
+        grant_top_management(&app, app.people[20].id).await;
         let (s, p) = call(
             &app,
             Method::POST,
@@ -433,7 +482,7 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
         assert!(
             events
                 .iter()
-                .all(|e| e["after"]["authority"] == "access role top_management"),
+                .all(|e| e["after"]["authority"] == "ISMS role Top management"),
             "{b}"
         );
 

@@ -390,8 +390,21 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
     let editor = login(&users, AccessRole::IsmsManager)?;
     let boss = login(&users, AccessRole::TopManagement)?;
     let manager = login(&users, AccessRole::Manager)?;
-    let authority = authority::holds(boss, Authority::ApproveTopLevelPolicy)
-        .context("the demo's top manager holds no authority")?;
+    // The top manager decides by the ISMS role they hold (assigned before this runs).
+    let held: Vec<_> = store
+        .assignments(org, Some(boss.person_id))
+        .await?
+        .into_iter()
+        .map(|a| a.terms.role_id)
+        .collect();
+    let boss_roles: Vec<_> = store
+        .roles(org)
+        .await?
+        .into_iter()
+        .filter(|r| held.contains(&r.id))
+        .collect();
+    let authority = authority::holds(boss, &boss_roles, Authority::ApproveTopLevelPolicy)
+        .context("the demo's top manager holds no ISMS role with the authority")?;
     let as_editor = Actor::user(editor.id);
     let days_ago = |days: i64| now() - Duration::days(days);
 

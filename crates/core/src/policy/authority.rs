@@ -1,8 +1,10 @@
-//! Authorities: the decisions someone may take. CLAUSE5 gives them to ISMS
-//! roles; until the roles register exists, they are read from the access
-//! role here, and only here, so the roles issue replaces this one function.
+//! Authorities: who may take a decision. CLAUSE5: "Approvals need both: an
+//! access role that may approve and an ISMS role holding the authority." The
+//! ISMS roles a person holds at the moment of the decision are what count;
+//! the decision records which role gave the authority.
 
 use crate::access::AccessRole;
+use crate::roles::{Decision, Role};
 use crate::user::User;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,6 +25,18 @@ impl Authority {
             Authority::ApproveException => "approve exception",
         }
     }
+
+    /// Whether holding `role` gives this authority.
+    pub fn granted_by(self, role: &Role) -> bool {
+        let f = &role.fields;
+        match self {
+            Authority::ApprovePolicy => f.authorities.contains(&Decision::ApprovePolicy),
+            Authority::ApproveTopLevelPolicy => {
+                f.top_management && f.authorities.contains(&Decision::ApprovePolicy)
+            }
+            Authority::ApproveException => f.authorities.contains(&Decision::ApproveException),
+        }
+    }
 }
 
 /// Whether the access role may approve anything at all (CLAUSE5: top
@@ -31,20 +45,22 @@ pub fn access_role_may_approve(role: AccessRole) -> bool {
     role == AccessRole::TopManagement
 }
 
-/// Whether `user` holds `authority`, with the name of what grants it (kept
-/// with each decision, so the audit log says by which authority).
-pub fn holds(user: &User, authority: Authority) -> Option<String> {
+/// Whether `user`, holding `roles` right now, may take `authority`'s
+/// decision: the name of the role that grants it, kept with the decision.
+pub fn holds(user: &User, roles: &[Role], authority: Authority) -> Option<String> {
     if user.disabled_at.is_some() || !access_role_may_approve(user.access_role) {
         return None;
     }
-    // Interim rule: every top-management login holds every authority.
-    let _ = authority;
-    Some(format!("access role {}", user.access_role))
+    roles
+        .iter()
+        .find(|r| authority.granted_by(r))
+        .map(|r| format!("ISMS role {}", r.fields.name))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::roles::{RoleFields, starter_catalogue};
     use crate::{Email, OrgId, PersonId, UserId};
 
     fn user(role: AccessRole) -> User {
@@ -59,14 +75,85 @@ mod tests {
         }
     }
 
-    #[test]
-    fn only_top_management_holds_authorities_until_roles_exist() {
-        for role in AccessRole::ALL {
-            let holds_it = holds(&user(role), Authority::ApproveTopLevelPolicy).is_some();
-            assert_eq!(holds_it, role == AccessRole::TopManagement, "{role}");
+    fn role(fields: RoleFields) -> Role {
+        Role {
+            id: uuid::Uuid::now_v7(),
+            org_id: OrgId::new(),
+            fields,
+            created_at: crate::timefmt::now(),
+            updated_at: crate::timefmt::now(),
+            version: 1,
         }
-        let mut gone = user(AccessRole::TopManagement);
+    }
+
+    fn starter(name: &str) -> Role {
+        let (_, fields) = starter_catalogue()
+            .into_iter()
+            .find(|(_, f)| f.name == name)
+            .expect("a starter role");
+        role(fields)
+    }
+
+    #[test]
+    fn approval_needs_the_access_role_and_an_isms_role_with_the_authority() {
+        let top = starter("Top management");
+        let risk_owner = starter("Risk owner");
+        for access in AccessRole::ALL {
+            let held = holds(
+                &user(access),
+                std::slice::from_ref(&top),
+                Authority::ApproveTopLevelPolicy,
+            );
+            assert_eq!(
+                held.is_some(),
+                access == AccessRole::TopManagement,
+                "{access}"
+            );
+        }
+        let boss = user(AccessRole::TopManagement);
+        assert_eq!(
+            holds(
+                &boss,
+                std::slice::from_ref(&top),
+                Authority::ApproveException
+            )
+            .as_deref(),
+            Some("ISMS role Top management")
+        );
+        assert!(
+            holds(&boss, &[], Authority::ApprovePolicy).is_none(),
+            "no ISMS role, no authority"
+        );
+        assert!(
+            holds(
+                &boss,
+                std::slice::from_ref(&risk_owner),
+                Authority::ApprovePolicy
+            )
+            .is_none()
+        );
+        // Approving policies is not enough for the top-level one: it takes top management.
+        let mut approver = starter("ISMS manager").fields;
+        approver.authorities.push(Decision::ApprovePolicy);
+        let approver = role(approver);
+        assert!(
+            holds(
+                &boss,
+                std::slice::from_ref(&approver),
+                Authority::ApprovePolicy
+            )
+            .is_some()
+        );
+        assert!(
+            holds(
+                &boss,
+                std::slice::from_ref(&approver),
+                Authority::ApproveTopLevelPolicy
+            )
+            .is_none()
+        );
+        let mut gone = boss.clone();
         gone.disabled_at = Some(crate::timefmt::now());
-        assert!(holds(&gone, Authority::ApproveException).is_none());
+        assert!(holds(&gone, &[top], Authority::ApproveException).is_none());
     }
 }

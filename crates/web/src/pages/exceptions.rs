@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mandate_core::policy::authority::{self, Authority};
+use mandate_core::policy::authority::Authority;
 use mandate_core::policy::exception::MAX_EXCEPTION_MONTHS;
 use mandate_core::policy::review::add_months;
 use mandate_core::policy::{ExceptionRequest, ExceptionStatus, Verdict};
@@ -257,7 +257,9 @@ pub async fn show(
             && !is_requester
             && e.pending_requested_by != Some(viewer.user.id)
             && viewer.may(Permission::Approve)
-            && authority::holds(&viewer.user, Authority::ApproveException).is_some(),
+            && policy_flow::authority_held(&state, &viewer, Authority::ApproveException)
+                .await?
+                .is_some(),
         can_change: viewer.may(Permission::RequestExceptions)
             && (is_requester || viewer.may(Permission::EditPolicies)),
         in_force: status.in_force() || status == ExceptionStatus::Expired,

@@ -10,7 +10,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mandate_core::policy::authority;
 use mandate_core::policy::{Action, PolicyKind, Verdict, VersionState};
 use mandate_core::{Permission, PolicyId};
 use mandate_report::diff::LineKind;
@@ -124,7 +123,9 @@ pub async fn show(
         previous: (version.number > 1).then_some(version.number - 1),
         can_edit: viewer.may(Permission::EditPolicies),
         can_decide: viewer.may(Permission::Approve)
-            && authority::holds(&viewer.user, needed).is_some()
+            && policy_flow::authority_held(&state, &viewer, needed)
+                .await?
+                .is_some()
             && !version.written_by(viewer.user.id),
         is_author: version.written_by(viewer.user.id),
     }))
