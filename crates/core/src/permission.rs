@@ -30,10 +30,12 @@ pub enum Permission {
     /// The role catalogue.
     ReadRoles,
     EditRoles,
+    /// Who holds what: the gaps and conflicts views.
+    ReviewRoles,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -48,6 +50,7 @@ impl Permission {
         Permission::RequestExceptions,
         Permission::ReadRoles,
         Permission::EditRoles,
+        Permission::ReviewRoles,
     ];
 }
 
@@ -74,6 +77,7 @@ impl AccessRole {
             // Everyone sees what the roles are; staff see their own among them.
             ReadRoles => true,
             EditRoles => matches!(self, Admin | IsmsManager | TopManagement),
+            ReviewRoles => !matches!(self, Staff),
         }
     }
 

@@ -4,12 +4,14 @@
 
 pub mod assignment;
 pub mod catalogue;
+pub mod gaps;
 pub mod raci;
 pub mod segregation;
 pub mod vocabulary;
 
 pub use assignment::{Assignment, AssignmentTerms};
 pub use catalogue::{Role, RoleFields, STARTER_ROLES, starter_catalogue};
+pub use gaps::{Gap, gaps_on};
 pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, check_row};
 pub use segregation::{
     Conflict, Holding, Incompatibilities, RoleId, Waiver, check_assignment, conflicts_on,

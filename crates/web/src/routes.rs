@@ -662,6 +662,18 @@ pub fn table() -> Vec<RouteSpec> {
             Needs(EditRoles),
             post(pages::roles::end_assignment),
         ),
+        route(
+            Method::GET,
+            "/api/v1/role-gaps",
+            Needs(ReviewRoles),
+            get(api::roles::gaps),
+        ),
+        route(
+            Method::GET,
+            "/role-gaps",
+            Needs(ReviewRoles),
+            get(pages::roles::gaps),
+        ),
     ]
 }
 

@@ -365,6 +365,61 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             body_text(page).await.contains("has left"),
             "{b}: the leaver is flagged"
         );
+        // Gaps: unheld roles, leavers, unacknowledged holders, and a conflict
+        // that appears when two held roles are later declared incompatible.
+        let dpo = id_of("Data protection officer");
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &editor,
+            Some(assign(&dpo, staff_person.to_string())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
+        let (_, dpo_role) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/roles/{dpo}"),
+            &editor,
+            None,
+        )
+        .await;
+        let (s, p) = call(&app, Method::PUT, &format!("/api/v1/roles/{dpo}"), &editor, Some(json!({
+            "name": "Data protection officer", "incompatible_with": [id_of("All personnel")], "version": dpo_role["version"]
+        }))).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {p}");
+        let (s, _) = call(&app, Method::GET, "/api/v1/role-gaps", &staff, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (s, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let gaps = gaps.as_array().expect("list");
+        let kinds = |kind: &str| gaps.iter().filter(|g| g["kind"] == kind).count();
+        assert_eq!(kinds("conflict"), 1, "{b}: {gaps:?}");
+        assert_eq!(kinds("holder_left"), 1, "{b}");
+        assert!(
+            kinds("no_holder") > 5 && kinds("unacknowledged") >= 2,
+            "{b}"
+        );
+        assert!(
+            gaps.iter()
+                .any(|g| g["kind"] == "no_holder" && g["role"] == "Incident manager"),
+            "{b}"
+        );
+        let page = app
+            .send(
+                request(Method::GET, "/role-gaps")
+                    .header(header::COOKIE, &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        let html = body_text(page).await;
+        assert!(
+            html.contains("which are incompatible") && html.contains("1 conflicts"),
+            "{b}"
+        );
+
         let (_, events) = call(
             &app,
             Method::GET,
@@ -381,8 +436,8 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             .collect();
         assert_eq!(
             actions.len(),
-            6,
-            "{b}: four assignments, one ended, one acknowledged: {actions:?}"
+            7,
+            "{b}: five assignments, one ended, one acknowledged: {actions:?}"
         );
 
         let (_, events) = call(
@@ -395,8 +450,8 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         .await;
         assert_eq!(
             events["items"].as_array().expect("items").len(),
-            STARTER_ROLES.len() + 2,
-            "{b}"
+            STARTER_ROLES.len() + 3,
+            "{b}: the catalogue, two new roles and one change"
         );
     }
 }

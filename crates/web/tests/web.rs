@@ -68,6 +68,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/api/v1/users", Needs(ManageUsers)),
         ("PUT", "/api/v1/users/{id}", Needs(ManageUsers)),
         ("GET", "/api/v1/audit-events", Needs(ReadAuditLog)),
+        ("GET", "/api/v1/role-gaps", Needs(ReviewRoles)),
+        ("GET", "/role-gaps", Needs(ReviewRoles)),
         ("GET", "/api/v1/assignments", Needs(ReadRoles)),
         ("POST", "/api/v1/assignments", Needs(EditRoles)),
         ("POST", "/api/v1/assignments/{id}/acknowledge", SignedIn),

@@ -72,6 +72,7 @@ use utoipa::{Modify, OpenApi};
         roles::show,
         roles::create,
         roles::update,
+        roles::gaps,
         assignments::list,
         assignments::create,
         assignments::acknowledge,

@@ -200,3 +200,13 @@ pub async fn update(
         .await?;
     Ok(Json(RoleOut::from(role)))
 }
+
+#[utoipa::path(get, operation_id = "roles_gaps", path = "/api/v1/role-gaps", tag = "roles",
+    responses((status = 200, body = Vec<crate::role_gaps::GapOut>)))]
+pub async fn gaps(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> ApiResult<Json<Vec<crate::role_gaps::GapOut>>> {
+    let today = mandate_core::timefmt::now().date();
+    Ok(Json(crate::role_gaps::gaps(&state, &viewer, today).await?))
+}

@@ -81,6 +81,7 @@ struct ListPage {
     layout: Layout,
     roles: Vec<RoleView>,
     can_edit: bool,
+    can_review: bool,
     conformance_owned: bool,
     performance_reported: bool,
 }
@@ -105,6 +106,7 @@ pub async fn list(
         performance_reported: roles.iter().any(|r| r.fields.performance_reporter),
         roles: roles.iter().map(|r| RoleView::new(r, &roles)).collect(),
         can_edit: viewer.may(Permission::EditRoles),
+        can_review: viewer.may(Permission::ReviewRoles),
     }))
 }
 
@@ -586,4 +588,30 @@ pub async fn end_assignment(
         .end_assignment(&viewer.actor(), viewer.user.org_id, id, ends_on)
         .await?;
     Ok(Redirect::to(&format!("/roles/{role}?notice=assignment-ended")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "role_gaps.html")]
+struct GapsPage {
+    layout: Layout,
+    gaps: Vec<crate::role_gaps::GapOut>,
+    counts: Vec<(&'static str, usize)>,
+}
+
+pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &viewer, "Gaps in the roles", "/roles").await?;
+    let gaps = crate::role_gaps::gaps(&state, &viewer, now().date()).await?;
+    let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();
+    let counts = vec![
+        ("conflicts", count("conflict")),
+        ("roles with no holder", count("no_holder")),
+        ("critical roles without a deputy", count("no_deputy")),
+        ("holders who have left", count("holder_left")),
+        ("assignments not acknowledged", count("unacknowledged")),
+    ];
+    Ok(render(&GapsPage {
+        layout,
+        gaps,
+        counts,
+    }))
 }

@@ -1,0 +1,187 @@
+//! Gaps at a glance: what 5.3 needs that the role register does not show
+//! on a given day.
+
+use super::assignment::Assignment;
+use super::catalogue::Role;
+use super::segregation::{Conflict, Incompatibilities, RoleId, Waiver, conflicts_on};
+use crate::ids::PersonId;
+use time::Date;
+use uuid::Uuid;
+
+/// One thing missing or wrong in the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// Nobody holds the role today.
+    NoHolder { role: RoleId },
+    /// A critical role held without a deputy.
+    NoDeputy { role: RoleId, assignment: Uuid },
+    /// The holder's last working day has passed; the assignment runs on.
+    HolderLeft {
+        role: RoleId,
+        assignment: Uuid,
+        person: PersonId,
+    },
+    /// The holder has not acknowledged the role.
+    Unacknowledged {
+        role: RoleId,
+        assignment: Uuid,
+        person: PersonId,
+    },
+    /// One person holds two incompatible roles.
+    Conflict(Conflict),
+}
+
+/// The gaps on `day`. `left_on` gives a person's last working day, if any.
+pub fn gaps_on(
+    day: Date,
+    roles: &[Role],
+    assignments: &[Assignment],
+    left_on: impl Fn(PersonId) -> Option<Date>,
+    waivers: &[Waiver],
+) -> Vec<Gap> {
+    let current: Vec<&Assignment> = assignments.iter().filter(|a| a.current_on(day)).collect();
+    let mut gaps = Vec::new();
+    for role in roles {
+        let held: Vec<&&Assignment> = current
+            .iter()
+            .filter(|a| a.terms.role_id == role.id)
+            .collect();
+        if held.is_empty() {
+            gaps.push(Gap::NoHolder { role: role.id });
+        }
+        for a in held {
+            if role.fields.critical && a.terms.deputy_id.is_none() {
+                gaps.push(Gap::NoDeputy {
+                    role: role.id,
+                    assignment: a.id,
+                });
+            }
+            if left_on(a.terms.person_id).is_some_and(|last| last < day) {
+                gaps.push(Gap::HolderLeft {
+                    role: role.id,
+                    assignment: a.id,
+                    person: a.terms.person_id,
+                });
+            }
+            if a.acknowledged_at.is_none() {
+                gaps.push(Gap::Unacknowledged {
+                    role: role.id,
+                    assignment: a.id,
+                    person: a.terms.person_id,
+                });
+            }
+        }
+    }
+    let rules = Incompatibilities::from_declarations(
+        roles
+            .iter()
+            .map(|r| (r.id, r.fields.incompatible_with.as_slice())),
+    );
+    let holdings: Vec<_> = assignments.iter().map(|a| a.terms.holding()).collect();
+    gaps.extend(
+        conflicts_on(day, &holdings, &rules, waivers)
+            .into_iter()
+            .map(Gap::Conflict),
+    );
+    gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roles::{AssignmentTerms, starter_catalogue};
+    use crate::{OrgId, UserId};
+    use time::macros::date;
+
+    fn roles() -> Vec<Role> {
+        starter_catalogue()
+            .into_iter()
+            .map(|(id, fields)| Role {
+                id,
+                org_id: OrgId::new(),
+                fields,
+                created_at: crate::timefmt::now(),
+                updated_at: crate::timefmt::now(),
+                version: 1,
+            })
+            .collect()
+    }
+
+    fn assign(
+        role: &Role,
+        person: PersonId,
+        deputy: Option<PersonId>,
+        acknowledged: bool,
+    ) -> Assignment {
+        Assignment {
+            id: Uuid::now_v7(),
+            org_id: role.org_id,
+            terms: AssignmentTerms {
+                role_id: role.id,
+                person_id: person,
+                starts_on: date!(2026 - 01 - 01),
+                ends_on: None,
+                deputy_id: deputy,
+                capacity_percent: None,
+            },
+            assigned_by: UserId::new(),
+            acknowledged_at: acknowledged.then(crate::timefmt::now),
+            created_at: crate::timefmt::now(),
+            updated_at: crate::timefmt::now(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn each_kind_of_gap_is_found() {
+        let roles = roles();
+        let by_name = |n: &str| roles.iter().find(|r| r.fields.name == n).expect(n);
+        let (ana, bo, cy) = (PersonId::new(), PersonId::new(), PersonId::new());
+        let assignments = vec![
+            // Critical, with a deputy, acknowledged: no gap.
+            assign(by_name("Top management"), ana, Some(bo), true),
+            // Critical without a deputy, not acknowledged.
+            assign(by_name("ISMS manager"), bo, None, false),
+            // Incompatible with the ISMS manager role bo holds.
+            assign(by_name("Internal auditor"), bo, Some(ana), true),
+            // Held by someone who has left.
+            assign(by_name("Risk owner"), cy, None, true),
+        ];
+        let day = date!(2026 - 06 - 01);
+        let gaps = gaps_on(
+            day,
+            &roles,
+            &assignments,
+            |p| (p == cy).then_some(date!(2026 - 05 - 31)),
+            &[],
+        );
+        let no_holder = gaps
+            .iter()
+            .filter(|g| matches!(g, Gap::NoHolder { .. }))
+            .count();
+        assert_eq!(no_holder, roles.len() - 4);
+        assert!(gaps.contains(&Gap::NoDeputy {
+            role: by_name("ISMS manager").id,
+            assignment: assignments[1].id
+        }));
+        assert!(gaps.contains(&Gap::Unacknowledged {
+            role: by_name("ISMS manager").id,
+            assignment: assignments[1].id,
+            person: bo
+        }));
+        assert!(gaps.contains(&Gap::HolderLeft {
+            role: by_name("Risk owner").id,
+            assignment: assignments[3].id,
+            person: cy
+        }));
+        assert_eq!(
+            gaps.iter()
+                .filter(|g| matches!(g, Gap::Conflict(_)))
+                .count(),
+            1
+        );
+        assert!(!gaps.iter().any(
+            |g| matches!(g, Gap::NoDeputy { role, .. } if *role == by_name("Top management").id)
+        ));
+    }
+}

@@ -1,0 +1,132 @@
+//! The gaps of the role register on a day, with names, for the API and the page.
+
+use crate::auth::Viewer;
+use crate::problem::Problem;
+use crate::state::AppState;
+use mandate_core::roles::{Gap, gaps_on};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct GapOut {
+    /// `no_holder`, `no_deputy`, `holder_left`, `unacknowledged` or `conflict`.
+    pub kind: String,
+    pub role_id: Uuid,
+    pub role: String,
+    /// The other role of a conflict.
+    pub other_role: Option<String>,
+    pub person_id: Option<Uuid>,
+    pub person: Option<String>,
+    pub assignment_id: Option<Uuid>,
+    /// What is wrong, in words.
+    pub detail: String,
+}
+
+pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<GapOut>, Problem> {
+    let org = viewer.user.org_id;
+    let roles = state.store.roles(org).await?;
+    let assignments = state.store.assignments(org, None).await?;
+    // Only the people who hold roles matter here.
+    let mut people = HashMap::new();
+    for a in &assignments {
+        if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(a.terms.person_id)
+            && let Some(p) = state.store.person(org, a.terms.person_id).await?
+        {
+            slot.insert(p);
+        }
+    }
+    let role_name = |id: Uuid| {
+        roles
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| "a removed role".to_string(), |r| r.fields.name.clone())
+    };
+    let person_name = |id: mandate_core::PersonId| people.get(&id).map(|p| p.name.clone());
+    let found = gaps_on(
+        day,
+        &roles,
+        &assignments,
+        |p| people.get(&p).and_then(|p| p.end_date),
+        &[],
+    );
+    Ok(found
+        .into_iter()
+        .map(|gap| match gap {
+            Gap::NoHolder { role } => GapOut {
+                kind: "no_holder".into(),
+                role_id: role,
+                role: role_name(role),
+                other_role: None,
+                person_id: None,
+                person: None,
+                assignment_id: None,
+                detail: "nobody holds this role".into(),
+            },
+            Gap::NoDeputy { role, assignment } => GapOut {
+                kind: "no_deputy".into(),
+                role_id: role,
+                role: role_name(role),
+                other_role: None,
+                person_id: None,
+                person: None,
+                assignment_id: Some(assignment),
+                detail: "a critical role held without a deputy".into(),
+            },
+            Gap::HolderLeft {
+                role,
+                assignment,
+                person,
+            } => GapOut {
+                kind: "holder_left".into(),
+                role_id: role,
+                role: role_name(role),
+                other_role: None,
+                person_id: Some(person.0),
+                detail: format!(
+                    "{} has left but still holds the role",
+                    person_name(person).unwrap_or_default()
+                ),
+                person: person_name(person),
+                assignment_id: Some(assignment),
+            },
+            Gap::Unacknowledged {
+                role,
+                assignment,
+                person,
+            } => GapOut {
+                kind: "unacknowledged".into(),
+                role_id: role,
+                role: role_name(role),
+                other_role: None,
+                person_id: Some(person.0),
+                detail: format!(
+                    "{} has not acknowledged the role",
+                    person_name(person).unwrap_or_default()
+                ),
+                person: person_name(person),
+                assignment_id: Some(assignment),
+            },
+            Gap::Conflict(c) => GapOut {
+                kind: "conflict".into(),
+                role_id: c.roles.0,
+                role: role_name(c.roles.0),
+                other_role: Some(role_name(c.roles.1)),
+                person_id: Some(c.person.0),
+                detail: format!(
+                    "{} holds both {} and {}, which are incompatible{}",
+                    person_name(c.person).unwrap_or_default(),
+                    role_name(c.roles.0),
+                    role_name(c.roles.1),
+                    c.waived_until
+                        .map(|d| format!(" (an exception allows it until {d})"))
+                        .unwrap_or_default()
+                ),
+                person: person_name(c.person),
+                assignment_id: None,
+            },
+        })
+        .collect())
+}
