@@ -13,14 +13,20 @@ fn demo_events(people: u64) -> u64 {
     const POLICY_SET_EVENTS: u64 = 89;
     // Five assignments, four of them acknowledged.
     const ASSIGNMENT_EVENTS: u64 = 9;
-    let roles = mandate_core::roles::STARTER_ROLES.len() as u64;
-    1 + people + 6 + roles + ASSIGNMENT_EVENTS + POLICY_SET_EVENTS
+    1 + people + 6 + starter_catalogue_events() + ASSIGNMENT_EVENTS + POLICY_SET_EVENTS
 }
 
 /// The audit events of `mandate init`: the organisation, the admin's person
 /// and login, and the starter role catalogue.
 fn init_events() -> u64 {
-    3 + mandate_core::roles::STARTER_ROLES.len() as u64
+    3 + starter_catalogue_events()
+}
+
+/// The starter roles, the RACI activities and each cell of the starter matrix.
+fn starter_catalogue_events() -> u64 {
+    let matrix = mandate_core::roles::STARTER_MATRIX;
+    let cells: usize = matrix.iter().map(|(_, cells)| cells.len()).sum();
+    (mandate_core::roles::STARTER_ROLES.len() + matrix.len() + cells) as u64
 }
 
 /// "N events and", as `audit verify` reports a chain of N events.

@@ -12,7 +12,7 @@ pub mod vocabulary;
 pub use assignment::{Assignment, AssignmentTerms};
 pub use catalogue::{Role, RoleFields, STARTER_ROLES, starter_catalogue};
 pub use gaps::{Gap, gaps_on};
-pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, check_row};
+pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, STARTER_MATRIX, check_row};
 pub use segregation::{
     Conflict, Holding, Incompatibilities, RoleId, Waiver, check_assignment, conflicts_on,
 };

@@ -19,8 +19,8 @@ mod store;
 
 pub use backend::{
     AuditPage, AuditQuery, BackupSummary, EPHEMERAL_TABLES, ImportSummary, OrganisationChanges,
-    PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RestoreSummary,
-    SessionRecord, TABLES as BACKUP_TABLES, VersionMeta,
+    PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix,
+    RestoreSummary, SessionRecord, TABLES as BACKUP_TABLES, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

@@ -3,8 +3,8 @@
 
 use crate::backend::{
     AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
-    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RestoreSummary, SessionRecord,
-    postgres, sqlite,
+    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, RestoreSummary,
+    SessionRecord, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -17,7 +17,7 @@ use mandate_core::policy::{
     Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
     PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
 };
-use mandate_core::roles::{Assignment, AssignmentTerms, Role, RoleFields, RoleId};
+use mandate_core::roles::{Assignment, AssignmentTerms, Raci, Role, RoleFields, RoleId};
 use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
@@ -362,6 +362,11 @@ impl Store {
         pub async fn acknowledge_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, holder: PersonId) -> Result<Assignment>;
         pub async fn end_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, ends_on: Date) -> Result<Assignment>;
         pub async fn assignments(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<Assignment>>;
+
+        pub async fn raci(&self, org: OrgId) -> Result<RaciMatrix>;
+        pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
+        /// Sets or clears cells of the RACI matrix in one transaction.
+        pub async fn set_raci_cells(&self, actor: &Actor, org: OrgId, changes: &[(Uuid, RoleId, Option<Raci>)]) -> Result<usize>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

@@ -13,6 +13,7 @@ mod ops;
 pub mod pages;
 pub mod policy_flow;
 pub mod problem;
+pub mod raci_view;
 pub mod role_gaps;
 pub mod routes;
 pub mod state;

@@ -674,6 +674,42 @@ pub fn table() -> Vec<RouteSpec> {
             Needs(ReviewRoles),
             get(pages::roles::gaps),
         ),
+        route(
+            Method::GET,
+            "/api/v1/raci",
+            Needs(ReadRoles),
+            get(api::raci::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/raci/cells",
+            Needs(EditRoles),
+            put(api::raci::set_cells),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/raci/activities",
+            Needs(EditRoles),
+            post(api::raci::add_activity),
+        ),
+        route(
+            Method::GET,
+            "/raci",
+            Needs(ReadRoles),
+            get(pages::raci::show),
+        ),
+        route(
+            Method::POST,
+            "/raci",
+            Needs(EditRoles),
+            post(pages::raci::save),
+        ),
+        route(
+            Method::POST,
+            "/raci/activities",
+            Needs(EditRoles),
+            post(pages::raci::add_activity),
+        ),
     ]
 }
 

@@ -365,6 +365,134 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             body_text(page).await.contains("has left"),
             "{b}: the leaver is flagged"
         );
+        // The RACI matrix: the starter rows, problems shown per row, edits audited.
+        let (s, m) = call(&app, Method::GET, "/api/v1/raci", &staff, None).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let rows = m["rows"].as_array().expect("rows").clone();
+        assert_eq!(
+            rows.len(),
+            mandate_core::roles::STARTER_ACTIVITIES.len(),
+            "{b}"
+        );
+        let awareness = rows
+            .iter()
+            .find(|r| r["activity"] == "Awareness")
+            .expect("awareness");
+        let awareness_id = awareness["activity_id"].as_str().expect("id").to_string();
+        let (s, _) = call(
+            &app,
+            Method::PUT,
+            "/api/v1/raci/cells",
+            &staff,
+            Some(json!([])),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (s, m) = call(
+            &app,
+            Method::PUT,
+            "/api/v1/raci/cells",
+            &editor,
+            Some(json!([
+                {"activity_id": awareness_id, "role_id": id_of("Top management"), "letter": "A"}
+            ])),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {m}");
+        let row = m["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["activity"] == "Awareness")
+            .expect("row")
+            .clone();
+        assert!(
+            row["problems"]
+                .as_array()
+                .expect("problems")
+                .iter()
+                .any(|p| p
+                    .as_str()
+                    .is_some_and(|p| p.contains("2 roles are Accountable"))),
+            "{b}: {row}"
+        );
+        let (s, _) = call(
+            &app,
+            Method::PUT,
+            "/api/v1/raci/cells",
+            &editor,
+            Some(json!([
+                {"activity_id": awareness_id, "role_id": id_of("Top management"), "letter": "X"}
+            ])),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, m) = call(
+            &app,
+            Method::POST,
+            "/api/v1/raci/activities",
+            &editor,
+            Some(json!({"name": "Business continuity tests"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let added = m["rows"]
+            .as_array()
+            .expect("rows")
+            .last()
+            .expect("a row")
+            .clone();
+        assert_eq!(added["activity"], "Business continuity tests");
+        assert_eq!(
+            added["problems"].as_array().expect("problems").len(),
+            2,
+            "{b}: no A, no R: {added}"
+        );
+        // The page form sets a whole row at once.
+        let cell = |role: &str| {
+            format!(
+                "cell:{}:{}",
+                added["activity_id"].as_str().expect("id"),
+                id_of(role)
+            )
+        };
+        let (a, r) = (cell("ISMS manager"), cell("Security officer"));
+        let saved = app
+            .send(form_request(
+                "/raci",
+                Some(&cookie),
+                &[("csrf_token", &csrf), (&a, "A"), (&r, "R")],
+            ))
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{b}");
+        let (_, m) = call(&app, Method::GET, "/api/v1/raci", &editor, None).await;
+        let added = m["rows"]
+            .as_array()
+            .expect("rows")
+            .last()
+            .expect("a row")
+            .clone();
+        assert!(
+            added["problems"]
+                .as_array()
+                .expect("problems")
+                .iter()
+                .all(|p| p.as_str().is_some_and(|p| p.contains("held by nobody"))),
+            "{b}: {added}"
+        );
+        let page = app
+            .send(
+                request(Method::GET, "/raci")
+                    .header(header::COOKIE, &cookie)
+                    .body(axum::body::Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(
+            body_text(page).await.contains("Business continuity tests"),
+            "{b}"
+        );
+
         // Gaps: unheld roles, leavers, unacknowledged holders, and a conflict
         // that appears when two held roles are later declared incompatible.
         let dpo = id_of("Data protection officer");

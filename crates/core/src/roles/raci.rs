@@ -19,7 +19,27 @@ pub enum Raci {
     Informed,
 }
 
+impl std::str::FromStr for Raci {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "R" | "r" => Ok(Raci::Responsible),
+            "A" | "a" => Ok(Raci::Accountable),
+            "C" | "c" => Ok(Raci::Consulted),
+            "I" | "i" => Ok(Raci::Informed),
+            other => Err(format!("{other:?} is not R, A, C or I")),
+        }
+    }
+}
+
 impl Raci {
+    pub const ALL: [Raci; 4] = [
+        Raci::Responsible,
+        Raci::Accountable,
+        Raci::Consulted,
+        Raci::Informed,
+    ];
+
     pub fn letter(self) -> &'static str {
         match self {
             Raci::Responsible => "R",
@@ -43,6 +63,96 @@ pub const STARTER_ACTIVITIES: [&str; 10] = [
     "Supplier security",
     "Awareness",
 ];
+
+/// The starter matrix, by starter role name: (activity, [(role, letter)]).
+pub const STARTER_MATRIX: [(&str, &[(&str, Raci)]); 10] = {
+    use Raci::*;
+    [
+        (
+            "Risk assessment",
+            &[
+                ("ISMS manager", Accountable),
+                ("Risk manager", Responsible),
+                ("Risk owner", Consulted),
+                ("Top management", Informed),
+            ],
+        ),
+        (
+            "Risk treatment approval",
+            &[
+                ("Top management", Accountable),
+                ("Risk owner", Responsible),
+                ("Risk manager", Consulted),
+            ],
+        ),
+        (
+            "Incident review",
+            &[
+                ("ISMS manager", Accountable),
+                ("Incident manager", Responsible),
+                ("Security officer", Consulted),
+                ("Top management", Informed),
+            ],
+        ),
+        (
+            "Policy maintenance",
+            &[
+                ("ISMS manager", Accountable),
+                ("Security officer", Responsible),
+                ("Data protection officer", Consulted),
+                ("All personnel", Informed),
+            ],
+        ),
+        (
+            "Internal audit",
+            &[
+                ("Top management", Accountable),
+                ("Internal auditor", Responsible),
+                ("ISMS manager", Informed),
+            ],
+        ),
+        (
+            "Corrective action",
+            &[
+                ("ISMS manager", Accountable),
+                ("Line manager", Responsible),
+                ("Top management", Informed),
+            ],
+        ),
+        (
+            "Performance reporting",
+            &[
+                ("ISMS manager", Accountable),
+                ("Security officer", Responsible),
+                ("Top management", Informed),
+            ],
+        ),
+        (
+            "Access review",
+            &[
+                ("Security officer", Accountable),
+                ("Line manager", Responsible),
+                ("ISMS manager", Informed),
+            ],
+        ),
+        (
+            "Supplier security",
+            &[
+                ("ISMS manager", Accountable),
+                ("Security officer", Responsible),
+                ("Third-party contact", Consulted),
+            ],
+        ),
+        (
+            "Awareness",
+            &[
+                ("ISMS manager", Accountable),
+                ("Line manager", Responsible),
+                ("All personnel", Informed),
+            ],
+        ),
+    ]
+};
 
 /// What is wrong with one activity's row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,6 +210,24 @@ mod tests {
 
     fn role(n: u8) -> RoleId {
         Uuid::from_bytes([n; 16])
+    }
+
+    #[test]
+    fn the_starter_matrix_names_starter_roles_and_every_row_is_well_formed() {
+        let names: Vec<&str> = crate::roles::STARTER_ROLES.iter().map(|r| r.name).collect();
+        assert_eq!(STARTER_MATRIX.len(), STARTER_ACTIVITIES.len());
+        for ((activity, cells), expected) in STARTER_MATRIX.iter().zip(STARTER_ACTIVITIES) {
+            assert_eq!(*activity, expected);
+            let ids: Vec<(RoleId, Raci)> = cells
+                .iter()
+                .map(|(name, letter)| {
+                    let i = names.iter().position(|n| n == name).expect(name);
+                    (role(i as u8), *letter)
+                })
+                .collect();
+            let held: HashSet<RoleId> = ids.iter().map(|(r, _)| *r).collect();
+            assert!(check_row(&ids, &held).is_empty(), "{activity}");
+        }
     }
 
     #[test]

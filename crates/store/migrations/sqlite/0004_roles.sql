@@ -47,3 +47,24 @@ CREATE TABLE role_assignments (
 );
 CREATE INDEX role_assignments_by_person ON role_assignments (org_id, person_id);
 CREATE INDEX role_assignments_by_role ON role_assignments (org_id, role_id);
+
+-- The RACI matrix: ISMS activities (editable) against roles.
+CREATE TABLE raci_activities (
+    org_id BLOB NOT NULL REFERENCES organisations (org_id),
+    activity_id BLOB NOT NULL,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (org_id, activity_id),
+    UNIQUE (org_id, name)
+);
+
+CREATE TABLE raci_cells (
+    org_id BLOB NOT NULL,
+    activity_id BLOB NOT NULL,
+    role_id BLOB NOT NULL,
+    letter TEXT NOT NULL CHECK (letter IN ('R', 'A', 'C', 'I')),
+    PRIMARY KEY (org_id, activity_id, role_id),
+    FOREIGN KEY (org_id, activity_id) REFERENCES raci_activities (org_id, activity_id),
+    FOREIGN KEY (org_id, role_id) REFERENCES roles (org_id, role_id)
+);

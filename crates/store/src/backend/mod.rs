@@ -6,7 +6,7 @@ pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
-pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, VersionMeta};
+pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
 pub use summaries::{
     AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
@@ -22,6 +22,8 @@ pub const TABLES: &[&str] = &[
     "api_tokens",
     "roles",
     "role_assignments",
+    "raci_activities",
+    "raci_cells",
     "policies",
     "policy_versions",
     "policy_decisions",

@@ -66,3 +66,14 @@ pub struct PolicyImportSummary {
     pub new_drafts: usize,
     pub unchanged: usize,
 }
+
+/// The RACI matrix: activities in order, and the letters set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RaciMatrix {
+    pub activities: Vec<(uuid::Uuid, String)>,
+    pub cells: Vec<(
+        uuid::Uuid,
+        mandate_core::roles::RoleId,
+        mandate_core::roles::Raci,
+    )>,
+}

@@ -7,6 +7,7 @@ use super::batch::{Insertable, insert_rows};
 use super::policy_rows::{
     DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
 };
+use super::raci::{ActivityRow, CellRow};
 use super::roles::RoleRow;
 use super::rows::{CheckpointRow, EventRow, HeadRow, OrgRow, PersonRow, TokenRow, UserRow};
 use super::{Db, Repo, dialect};
@@ -82,6 +83,8 @@ backed_up! {
     Token(TokenRow) = "api_tokens", tokens;
     Role(RoleRow) = "roles", roles;
     Assignment(AssignmentRow) = "role_assignments", assignments;
+    Activity(ActivityRow) = "raci_activities", activities;
+    Cell(CellRow) = "raci_cells", cells;
     Policy(PolicyRow) = "policies", policies;
     Version(VersionRow) = "policy_versions", versions;
     Decision(DecisionRow) = "policy_decisions", decisions;

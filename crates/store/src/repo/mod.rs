@@ -16,6 +16,7 @@ mod policy_import;
 mod policy_rows;
 mod policy_trail;
 mod policy_versions;
+mod raci;
 mod roles;
 mod row_type;
 mod rows;

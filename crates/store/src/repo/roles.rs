@@ -256,8 +256,9 @@ impl Repo {
         load_roles(&mut tx, org).await
     }
 
-    /// Installs the starter catalogue in an organisation that has no roles
-    /// yet; returns how many were added (none if it already had roles).
+    /// Installs the starter catalogue, with the starter RACI matrix, in an
+    /// organisation that has no roles yet; returns how many roles were added
+    /// (none if it already had roles).
     pub async fn install_starter_roles(&self, actor: &Actor, org: OrgId) -> Result<usize> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
@@ -281,6 +282,14 @@ impl Repo {
             self.insert_role(&mut tx, &mut chain, org, *id, fields.clone(), &known)
                 .await?;
         }
+        let role_named = |name: &str| {
+            catalogue
+                .iter()
+                .find(|(_, f)| f.name == name)
+                .map(|(id, _)| *id)
+        };
+        self.install_starter_matrix(&mut tx, &mut chain, org, role_named)
+            .await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(catalogue.len())

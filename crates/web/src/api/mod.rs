@@ -15,6 +15,7 @@ pub mod people;
 pub mod policies;
 pub mod policy_dto;
 pub mod policy_versions;
+pub mod raci;
 pub mod roles;
 pub mod users;
 
@@ -73,6 +74,9 @@ use utoipa::{Modify, OpenApi};
         roles::create,
         roles::update,
         roles::gaps,
+        raci::show,
+        raci::set_cells,
+        raci::add_activity,
         assignments::list,
         assignments::create,
         assignments::acknowledge,

@@ -11,6 +11,7 @@ pub mod people;
 pub mod policies;
 pub mod policy_versions;
 pub mod public;
+pub mod raci;
 pub mod roles;
 pub mod settings;
 pub mod signin;
@@ -124,6 +125,7 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     }
     items.push(link("Policies", "/policies", false));
     items.push(link("Roles", "/roles", false));
+    items.push(link("RACI matrix", "/raci", false));
     for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }

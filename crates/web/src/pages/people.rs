@@ -96,12 +96,24 @@ pub async fn list(
     }))
 }
 
+/// A role the person holds, now or from a future day.
+pub struct HeldView {
+    pub role_id: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub acknowledged: bool,
+    pub responsibilities: Vec<String>,
+    pub authorities: Vec<&'static str>,
+}
+
 #[derive(Template)]
 #[template(path = "person.html")]
 struct DetailPage {
     layout: Layout,
     p: PersonView,
     manager: Option<(String, String)>,
+    roles: Vec<HeldView>,
     can_edit: bool,
     can_audit: bool,
 }
@@ -135,10 +147,37 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, &person.name, "/people")
         .await?
         .with_notice(params.notice.as_deref());
+    let catalogue = state.store.roles(org).await?;
+    let today = mandate_core::timefmt::now().date();
+    let roles = state
+        .store
+        .assignments(org, Some(person.id))
+        .await?
+        .into_iter()
+        .filter(|a| a.terms.ends_on.is_none_or(|end| end >= today))
+        .filter_map(|a| {
+            let role = catalogue.iter().find(|r| r.id == a.terms.role_id)?;
+            Some(HeldView {
+                role_id: role.id.to_string(),
+                name: role.fields.name.clone(),
+                starts_on: a.terms.starts_on.to_string(),
+                ends_on: date_text(a.terms.ends_on),
+                acknowledged: a.acknowledged_at.is_some(),
+                responsibilities: role.fields.responsibilities.clone(),
+                authorities: role
+                    .fields
+                    .authorities
+                    .iter()
+                    .map(|d| d.describe())
+                    .collect(),
+            })
+        })
+        .collect();
     Ok(render(&DetailPage {
         layout,
         p: PersonView::from(&person),
         manager,
+        roles,
         can_edit: viewer.may(Permission::EditPeople),
         can_audit: viewer.may(Permission::ReadAuditLog),
     }))
