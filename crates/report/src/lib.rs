@@ -4,5 +4,6 @@
 
 pub mod diff;
 pub mod markdown;
+pub mod org_chart;
 pub mod people_csv;
 pub mod policy_file;

@@ -363,6 +363,8 @@ impl Store {
         pub async fn end_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, ends_on: Date) -> Result<Assignment>;
         pub async fn assignments(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<Assignment>>;
 
+        /// The people who hold or deputise a role.
+        pub async fn role_people(&self, org: OrgId) -> Result<Vec<Person>>;
         pub async fn raci(&self, org: OrgId) -> Result<RaciMatrix>;
         pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
         /// Sets or clears cells of the RACI matrix in one transaction.

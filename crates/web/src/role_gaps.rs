@@ -29,15 +29,14 @@ pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<Ga
     let org = viewer.user.org_id;
     let roles = state.store.roles(org).await?;
     let assignments = state.store.assignments(org, None).await?;
-    // Only the people who hold roles matter here.
-    let mut people = HashMap::new();
-    for a in &assignments {
-        if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(a.terms.person_id)
-            && let Some(p) = state.store.person(org, a.terms.person_id).await?
-        {
-            slot.insert(p);
-        }
-    }
+    // Only the people who hold roles matter here, loaded in one query.
+    let people: HashMap<mandate_core::PersonId, mandate_core::Person> = state
+        .store
+        .role_people(org)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let role_name = |id: Uuid| {
         roles
             .iter()

@@ -343,3 +343,24 @@ impl Repo {
         super::roles::load_roles(tx, org).await
     }
 }
+
+impl Repo {
+    /// The people who hold or deputise a role (any day), for views that
+    /// name them without loading the whole register.
+    pub async fn role_people(&self, org: OrgId) -> Result<Vec<mandate_core::Person>> {
+        use super::batch::Insertable;
+        let columns = super::rows::PersonRow::COLUMNS.join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM people WHERE org_id = $1 AND person_id IN \
+             (SELECT person_id FROM role_assignments WHERE org_id = $1 \
+              UNION SELECT deputy_id FROM role_assignments WHERE org_id = $1 AND deputy_id IS NOT NULL)"
+        );
+        let rows: Vec<super::rows::PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(mandate_core::Person::try_from)
+            .collect()
+    }
+}

@@ -80,6 +80,8 @@ impl RoleView {
 struct ListPage {
     layout: Layout,
     roles: Vec<RoleView>,
+    /// The organisation chart of the roles, as SVG built from escaped text.
+    chart: String,
     can_edit: bool,
     can_review: bool,
     conformance_owned: bool,
@@ -100,8 +102,28 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let roles = state.store.roles(viewer.user.org_id).await?;
+    let today = now().date();
+    let held: Vec<RoleId> = state
+        .store
+        .assignments(viewer.user.org_id, None)
+        .await?
+        .into_iter()
+        .filter(|a| a.current_on(today))
+        .map(|a| a.terms.role_id)
+        .collect();
+    let nodes: Vec<mandate_report::org_chart::Node<'_>> = roles
+        .iter()
+        .map(|r| mandate_report::org_chart::Node {
+            id: r.id,
+            label: &r.fields.name,
+            parent: r.fields.reports_to,
+            marked: !held.contains(&r.id),
+        })
+        .collect();
+    let chart = mandate_report::org_chart::svg(&nodes, |id| format!("/roles/{id}"));
     Ok(render(&ListPage {
         layout,
+        chart,
         conformance_owned: roles.iter().any(|r| r.fields.conformance_owner),
         performance_reported: roles.iter().any(|r| r.fields.performance_reporter),
         roles: roles.iter().map(|r| RoleView::new(r, &roles)).collect(),
