@@ -4,6 +4,7 @@
 
 pub mod assignment;
 pub mod catalogue;
+pub mod delegation;
 pub mod gaps;
 pub mod raci;
 pub mod segregation;
@@ -11,6 +12,7 @@ pub mod vocabulary;
 
 pub use assignment::{Assignment, AssignmentTerms};
 pub use catalogue::{Role, RoleFields, STARTER_ROLES, starter_catalogue};
+pub use delegation::{Delegation, DelegationTerms};
 pub use gaps::{Gap, gaps_on};
 pub use raci::{Raci, RowProblem, STARTER_ACTIVITIES, STARTER_MATRIX, check_row};
 pub use segregation::{

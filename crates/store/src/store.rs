@@ -17,7 +17,9 @@ use mandate_core::policy::{
     Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
     PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
 };
-use mandate_core::roles::{Assignment, AssignmentTerms, Raci, Role, RoleFields, RoleId};
+use mandate_core::roles::{
+    Assignment, AssignmentTerms, Delegation, DelegationTerms, Raci, Role, RoleFields, RoleId,
+};
 use mandate_core::token::ApiToken;
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
@@ -365,6 +367,9 @@ impl Store {
 
         /// The people who hold or deputise a role.
         pub async fn role_people(&self, org: OrgId) -> Result<Vec<Person>>;
+        /// Records a task of a role delegated from a holder's assignment.
+        pub async fn delegate(&self, actor: &Actor, org: OrgId, by: UserId, terms: DelegationTerms) -> Result<Delegation>;
+        pub async fn delegations(&self, org: OrgId) -> Result<Vec<Delegation>>;
         pub async fn raci(&self, org: OrgId) -> Result<RaciMatrix>;
         pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
         /// Sets or clears cells of the RACI matrix in one transaction.

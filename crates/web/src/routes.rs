@@ -710,6 +710,24 @@ pub fn table() -> Vec<RouteSpec> {
             Needs(EditRoles),
             post(pages::raci::add_activity),
         ),
+        route(
+            Method::GET,
+            "/api/v1/delegations",
+            Needs(ReadRoles),
+            get(api::delegations::list),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/delegations",
+            Needs(EditRoles),
+            post(api::delegations::create),
+        ),
+        route(
+            Method::POST,
+            "/roles/{id}/delegations",
+            Needs(EditRoles),
+            post(pages::roles::delegate),
+        ),
     ]
 }
 

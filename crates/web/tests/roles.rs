@@ -365,6 +365,78 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             body_text(page).await.contains("has left"),
             "{b}: the leaver is flagged"
         );
+        // Delegation: a task handed on; the holder stays accountable; both pages show it.
+        let from = mine["id"].as_str().expect("id");
+        let task = |to: Value| {
+            let mut body = json!({"assignment_id": from, "task": "Run the phishing drill", "starts_on": today.to_string()});
+            body.as_object_mut()
+                .expect("object")
+                .extend(to.as_object().expect("object").clone());
+            body
+        };
+        let (s, d) = call(
+            &app,
+            Method::POST,
+            "/api/v1/delegations",
+            &editor,
+            Some(task(json!({"delegate_id": holder.id}))),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {d}");
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/delegations",
+            &editor,
+            Some(task(json!({"delegate_id": holder.id, "supplier": "Acme"}))),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: one delegate only"
+        );
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/delegations",
+            &editor,
+            Some(task(json!({"delegate_id": staff_person}))),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: not to the holder"
+        );
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            "/api/v1/delegations",
+            &editor,
+            Some(task(json!({"supplier": "Northwind Hosting"}))),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        for (person, needle) in [
+            (holder.id, "Delegated to them"),
+            (staff_person, "They delegated"),
+        ] {
+            let page = app
+                .send(
+                    request(Method::GET, &format!("/people/{person}"))
+                        .header(header::COOKIE, &cookie)
+                        .body(axum::body::Body::empty())
+                        .expect("req"),
+                )
+                .await;
+            let html = body_text(page).await;
+            assert!(
+                html.contains(needle) && html.contains("Run the phishing drill"),
+                "{b}: {needle}"
+            );
+        }
+
         // The RACI matrix: the starter rows, problems shown per row, edits audited.
         let (s, m) = call(&app, Method::GET, "/api/v1/raci", &staff, None).await;
         assert_eq!(s, StatusCode::OK, "{b}");

@@ -68,3 +68,23 @@ CREATE TABLE raci_cells (
     FOREIGN KEY (org_id, activity_id) REFERENCES raci_activities (org_id, activity_id),
     FOREIGN KEY (org_id, role_id) REFERENCES roles (org_id, role_id)
 );
+
+-- Tasks of a role handed to a person or a supplier; the holder stays accountable.
+CREATE TABLE delegations (
+    org_id UUID NOT NULL,
+    delegation_id UUID NOT NULL,
+    assignment_id UUID NOT NULL,
+    task TEXT NOT NULL,
+    delegate_id UUID,
+    supplier TEXT,
+    starts_on DATE NOT NULL,
+    ends_on DATE,
+    created_by UUID NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (org_id, delegation_id),
+    CHECK ((delegate_id IS NULL) <> (supplier IS NULL)),
+    FOREIGN KEY (org_id, assignment_id) REFERENCES role_assignments (org_id, assignment_id),
+    FOREIGN KEY (org_id, delegate_id) REFERENCES people (org_id, person_id),
+    FOREIGN KEY (org_id, created_by) REFERENCES users (org_id, user_id)
+);
+CREATE INDEX delegations_by_assignment ON delegations (org_id, assignment_id);

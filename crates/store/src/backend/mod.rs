@@ -24,6 +24,7 @@ pub const TABLES: &[&str] = &[
     "role_assignments",
     "raci_activities",
     "raci_cells",
+    "delegations",
     "policies",
     "policy_versions",
     "policy_decisions",

@@ -4,6 +4,7 @@
 
 use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
+use super::delegations::DelegationRow;
 use super::policy_rows::{
     DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
 };
@@ -85,6 +86,7 @@ backed_up! {
     Assignment(AssignmentRow) = "role_assignments", assignments;
     Activity(ActivityRow) = "raci_activities", activities;
     Cell(CellRow) = "raci_cells", cells;
+    Delegation(DelegationRow) = "delegations", delegations;
     Policy(PolicyRow) = "policies", policies;
     Version(VersionRow) = "policy_versions", versions;
     Decision(DecisionRow) = "policy_decisions", decisions;

@@ -6,6 +6,7 @@ mod assignments;
 mod audit;
 mod backup;
 mod batch;
+mod delegations;
 mod organisations;
 mod people;
 mod people_edit;

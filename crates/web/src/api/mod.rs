@@ -6,6 +6,7 @@
 
 pub mod assignments;
 pub mod audit;
+pub mod delegations;
 pub mod dto;
 pub mod exceptions;
 pub mod extract;
@@ -75,6 +76,8 @@ use utoipa::{Modify, OpenApi};
         roles::update,
         roles::gaps,
         raci::show,
+        delegations::list,
+        delegations::create,
         raci::set_cells,
         raci::add_activity,
         assignments::list,

@@ -95,6 +95,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "assigned" => "The role was assigned; its holder is asked to acknowledge it.",
         "acknowledged" => "Thank you: your acknowledgement was recorded.",
         "assignment-ended" => "The assignment was ended.",
+        "delegated" => "The delegation was recorded; the holder stays accountable.",
         _ => return None,
     })
 }

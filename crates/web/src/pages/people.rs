@@ -114,6 +114,9 @@ struct DetailPage {
     p: PersonView,
     manager: Option<(String, String)>,
     roles: Vec<HeldView>,
+    /// (task, role, the other person or supplier) handed to or by this person.
+    delegated_to: Vec<(String, String, String)>,
+    delegated_by: Vec<(String, String, String)>,
     can_edit: bool,
     can_audit: bool,
 }
@@ -173,11 +176,56 @@ pub async fn show(
             })
         })
         .collect();
+    let all_assignments = state.store.assignments(org, None).await?;
+    let role_of = |assignment: uuid::Uuid| {
+        all_assignments
+            .iter()
+            .find(|a| a.id == assignment)
+            .and_then(|a| {
+                catalogue
+                    .iter()
+                    .find(|r| r.id == a.terms.role_id)
+                    .map(|r| (a, r))
+            })
+    };
+    let (mut delegated_to, mut delegated_by) = (Vec::new(), Vec::new());
+    for d in state.store.delegations(org).await? {
+        if !d.current_on(today) {
+            continue;
+        }
+        let Some((assignment, role)) = role_of(d.terms.assignment_id) else {
+            continue;
+        };
+        if d.terms.delegate_id == Some(person.id) {
+            let holder = state
+                .store
+                .person(org, assignment.terms.person_id)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            delegated_to.push((d.terms.task.clone(), role.fields.name.clone(), holder));
+        }
+        if assignment.terms.person_id == person.id {
+            let to = match (d.terms.delegate_id, &d.terms.supplier) {
+                (Some(p), _) => state
+                    .store
+                    .person(org, p)
+                    .await?
+                    .map(|p| p.name)
+                    .unwrap_or_default(),
+                (None, Some(s)) => format!("{s} (supplier)"),
+                (None, None) => String::new(),
+            };
+            delegated_by.push((d.terms.task.clone(), role.fields.name.clone(), to));
+        }
+    }
     Ok(render(&DetailPage {
         layout,
         p: PersonView::from(&person),
         manager,
         roles,
+        delegated_to,
+        delegated_by,
         can_edit: viewer.may(Permission::EditPeople),
         can_audit: viewer.may(Permission::ReadAuditLog),
     }))

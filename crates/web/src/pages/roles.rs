@@ -151,12 +151,23 @@ pub struct HolderView {
     pub left: bool,
 }
 
+/// A task of the role delegated by one of its holders.
+pub struct DelegationView {
+    pub holder: String,
+    pub task: String,
+    pub delegate: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "role.html")]
 struct DetailPage {
     layout: Layout,
     r: RoleView,
     holders: Vec<HolderView>,
+    delegations: Vec<DelegationView>,
     today: String,
     can_edit: bool,
     can_audit: bool,
@@ -213,9 +224,37 @@ pub async fn show(
             current,
         });
     }
+    let mut delegations = Vec::new();
+    for d in state.store.delegations(org).await? {
+        let Some(holder) = holders
+            .iter()
+            .find(|h| h.assignment_id == d.terms.assignment_id.to_string())
+        else {
+            continue;
+        };
+        let delegate = match (d.terms.delegate_id, &d.terms.supplier) {
+            (Some(p), _) => state
+                .store
+                .person(org, p)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default(),
+            (None, Some(supplier)) => format!("{supplier} (supplier)"),
+            (None, None) => String::new(),
+        };
+        delegations.push(DelegationView {
+            holder: holder.name.clone(),
+            task: d.terms.task.clone(),
+            delegate,
+            starts_on: d.terms.starts_on.to_string(),
+            ends_on: date_text(d.terms.ends_on),
+            current: d.current_on(today),
+        });
+    }
     Ok(render(&DetailPage {
         layout,
         holders,
+        delegations,
         today: today.to_string(),
         r: RoleView::new(role, &roles),
         can_edit: viewer.may(Permission::EditRoles),
@@ -636,4 +675,46 @@ pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         gaps,
         counts,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct DelegateForm {
+    assignment_id: String,
+    task: String,
+    #[serde(default)]
+    delegate_email: String,
+    #[serde(default)]
+    supplier: String,
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+}
+
+pub async fn delegate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<DelegateForm>,
+) -> Result<Response, PageError> {
+    let role = load(&state, &viewer, &id).await?;
+    let delegate_id = match f.delegate_email.trim() {
+        "" => None,
+        email => Some(person_by_email(&state, &viewer, "delegate", email).await?),
+    };
+    let terms = mandate_core::roles::DelegationTerms {
+        assignment_id: Uuid::parse_str(&f.assignment_id)
+            .map_err(|_| invalid("holder: choose one of the role's holders".into()))?,
+        task: f.task,
+        delegate_id,
+        supplier: Some(f.supplier),
+        starts_on: form_date("from", &f.starts_on)
+            .map_err(invalid)?
+            .ok_or_else(|| invalid("from: required".into()))?,
+        ends_on: form_date("to", &f.ends_on).map_err(invalid)?,
+    };
+    state
+        .store
+        .delegate(&viewer.actor(), viewer.user.org_id, viewer.user.id, terms)
+        .await?;
+    Ok(Redirect::to(&format!("/roles/{}?notice=delegated", role.id)).into_response())
 }
