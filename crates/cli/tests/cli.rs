@@ -11,8 +11,8 @@ const PASSWORD: &str = "correct horse battery staple";
 /// through the workflow.
 fn demo_events(people: u64) -> u64 {
     const POLICY_SET_EVENTS: u64 = 89;
-    // Five assignments, four of them acknowledged.
-    const ASSIGNMENT_EVENTS: u64 = 9;
+    // Five assignments, four of them acknowledged, and one delegation.
+    const ASSIGNMENT_EVENTS: u64 = 10;
     1 + people + 6 + starter_catalogue_events() + ASSIGNMENT_EVENTS + POLICY_SET_EVENTS
 }
 

@@ -12,7 +12,9 @@ pub mod trail;
 
 pub use approval::{ApprovalRule, ApprovalStatus, Decision, Refusal, Verdict};
 pub use authority::Authority;
-pub use exception::{ExceptionRequest, ExceptionState, ExceptionStatus, PolicyException};
+pub use exception::{
+    ExceptionRequest, ExceptionState, ExceptionStatus, PolicyException, RoleWaiver,
+};
 pub use lifecycle::{Action, LifecycleError, VersionState};
 pub use record::{
     Audience, DEFAULT_REVIEW_MONTHS, FieldError, Policy, PolicyFields, PolicyKind, PolicyVersion,

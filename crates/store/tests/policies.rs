@@ -298,6 +298,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
             risk: "medium".into(),
             compensating_controls: "isolated".into(),
             expires_on: today + time::Duration::days(90),
+            waiver: None,
         };
         let exception = store
             .request_exception(&by(&boss), org, top.id, boss.id, request.clone(), today)
@@ -542,6 +543,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
             risk: "medium".into(),
             compensating_controls: "isolated".into(),
             expires_on: today + time::Duration::days(30),
+            waiver: None,
         };
         let e = store
             .request_exception(&by(&author), org, top.id, author.id, request, today)

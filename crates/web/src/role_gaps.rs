@@ -44,12 +44,19 @@ pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<Ga
             .map_or_else(|| "a removed role".to_string(), |r| r.fields.name.clone())
     };
     let person_name = |id: mandate_core::PersonId| people.get(&id).map(|p| p.name.clone());
+    let waivers: Vec<_> = state
+        .store
+        .exceptions(org, None)
+        .await?
+        .iter()
+        .filter_map(|e| e.waiver_on(day))
+        .collect();
     let found = gaps_on(
         day,
         &roles,
         &assignments,
         |p| people.get(&p).and_then(|p| p.end_date),
-        &[],
+        &waivers,
     );
     Ok(found
         .into_iter()

@@ -563,6 +563,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
             risk: "Stolen scanner credentials could reach the inventory API.".into(),
             compensating_controls: "Scanners sit on an isolated VLAN; their accounts reach one read-only endpoint; logins are alerted on outside shifts.".into(),
             expires_on: today + Duration::days(120),
+            waiver: None,
         }, today)
         .await?;
     store
@@ -591,6 +592,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
                 compensating_controls:
                     "Paging app only, with its own PIN; alerts carry no customer data.".into(),
                 expires_on: today + Duration::days(180),
+                waiver: None,
             },
             today,
         )
@@ -609,6 +611,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
                 risk: "Downgrade attacks on order files in transit.".into(),
                 compensating_controls: "Files signed and encrypted with PGP before sending.".into(),
                 expires_on: today - Duration::days(54),
+                waiver: None,
             },
             days_ago(240),
         )
@@ -690,6 +693,31 @@ pub async fn assign_roles(store: &Store, org: OrgId) -> Result<()> {
                 )
                 .await?;
         }
+    }
+    // The security officer hands a recurring task to the hosting supplier.
+    let officer = login(&users, AccessRole::Admin)?;
+    let officer_role = role("Security officer")?;
+    if let Some(assignment) = store
+        .assignments(org, Some(officer.person_id))
+        .await?
+        .into_iter()
+        .find(|a| a.terms.role_id == officer_role)
+    {
+        store
+            .delegate(
+                &Actor::user(boss.id),
+                org,
+                boss.id,
+                mandate_core::roles::DelegationTerms {
+                    assignment_id: assignment.id,
+                    task: "Monthly review of firewall rules on the hosting platform".into(),
+                    delegate_id: None,
+                    supplier: Some("Northwind Hosting Ltd".into()),
+                    starts_on: started,
+                    ends_on: None,
+                },
+            )
+            .await?;
     }
     Ok(())
 }

@@ -3,9 +3,10 @@
 //! new approval; the requester never approves their own.
 
 use super::review::add_months;
-use crate::ids::{ExceptionId, OrgId, PolicyId, UserId};
+use crate::ids::{ExceptionId, OrgId, PersonId, PolicyId, UserId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
+use uuid::Uuid;
 
 /// The longest an exception may run from the day it is requested or extended.
 pub const MAX_EXCEPTION_MONTHS: u32 = 12;
@@ -44,6 +45,14 @@ impl std::str::FromStr for ExceptionState {
     }
 }
 
+/// An exception that lets one person hold two roles declared incompatible
+/// (segregation of duties), for as long as the exception is in force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleWaiver {
+    pub person_id: PersonId,
+    pub role_ids: (Uuid, Uuid),
+}
+
 /// What a requester writes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionRequest {
@@ -53,6 +62,9 @@ pub struct ExceptionRequest {
     pub risk: String,
     pub compensating_controls: String,
     pub expires_on: Date,
+    /// For an exception to segregation of duties: whom and which roles it covers.
+    #[serde(default)]
+    pub waiver: Option<RoleWaiver>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +77,8 @@ pub struct PolicyException {
     pub risk: String,
     pub compensating_controls: String,
     pub requested_by: UserId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<RoleWaiver>,
     pub state: ExceptionState,
     /// The expiry in force, once approved.
     pub expires_on: Option<Date>,
@@ -140,6 +154,19 @@ impl PolicyException {
     pub fn audit_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }
+    /// The segregation-of-duties waiver this exception grants while in
+    /// force on `day`, if it is one.
+    pub fn waiver_on(&self, day: Date) -> Option<crate::roles::Waiver> {
+        let w = self.waiver.as_ref()?;
+        let expires_on = self.expires_on?;
+        self.status_on(day)
+            .in_force()
+            .then_some(crate::roles::Waiver {
+                person: w.person_id,
+                roles: w.role_ids,
+                expires_on,
+            })
+    }
 }
 
 /// Checks a requested expiry: required, after today, at most 12 months ahead.
@@ -176,6 +203,11 @@ impl ExceptionRequest {
             }
         }
         check_expiry(today, self.expires_on)?;
+        if let Some(w) = &self.waiver
+            && w.role_ids.0 == w.role_ids.1
+        {
+            return Err("waiver: name two different roles".into());
+        }
         Ok(self)
     }
 }
@@ -192,6 +224,7 @@ mod tests {
             risk: "medium".into(),
             compensating_controls: "network isolation".into(),
             expires_on,
+            waiver: None,
         }
     }
 
@@ -233,6 +266,7 @@ mod tests {
             risk: "r".into(),
             compensating_controls: "c".into(),
             requested_by: UserId::new(),
+            waiver: None,
             state: ExceptionState::Requested,
             expires_on: None,
             pending_expires_on: Some(date!(2027 - 01 - 31)),

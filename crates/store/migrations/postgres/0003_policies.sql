@@ -89,6 +89,10 @@ CREATE TABLE policy_exceptions (
     risk TEXT NOT NULL,
     compensating_controls TEXT NOT NULL,
     requested_by UUID NOT NULL,
+    -- An exception to segregation of duties names the person and the two roles.
+    waiver_person_id UUID,
+    waiver_role_a UUID,
+    waiver_role_b UUID,
     state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'closed')),
     expires_on DATE,
     pending_expires_on DATE,

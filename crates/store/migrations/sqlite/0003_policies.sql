@@ -89,6 +89,10 @@ CREATE TABLE policy_exceptions (
     risk TEXT NOT NULL,
     compensating_controls TEXT NOT NULL,
     requested_by BLOB NOT NULL,
+    -- An exception to segregation of duties names the person and the two roles.
+    waiver_person_id BLOB,
+    waiver_role_a BLOB,
+    waiver_role_b BLOB,
     state TEXT NOT NULL CHECK (state IN ('requested', 'approved', 'rejected', 'closed')),
     expires_on TEXT,
     pending_expires_on TEXT,

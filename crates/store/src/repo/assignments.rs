@@ -214,7 +214,10 @@ impl Repo {
                 .iter()
                 .map(|r| (r.id, r.fields.incompatible_with.as_slice())),
         );
-        if let Err(conflict) = check_assignment(&terms.holding(), &holdings, &rules, &[]) {
+        let waivers =
+            super::policy_exceptions::waivers_for(&mut tx, org, terms.person_id, chain.at().date())
+                .await?;
+        if let Err(conflict) = check_assignment(&terms.holding(), &holdings, &rules, &waivers) {
             let other = if conflict.roles.0 == role.id {
                 conflict.roles.1
             } else {
@@ -225,7 +228,8 @@ impl Repo {
                 .find(|r| r.id == other)
                 .map_or("another role", |r| r.fields.name.as_str());
             return Err(StoreError::Refused(format!(
-                "segregation of duties: {name} holds {other_name}, which is incompatible with {}",
+                "segregation of duties: {name} holds {other_name}, which is incompatible with {}; \
+                 an approved exception covering both roles for the whole assignment would allow it",
                 role.fields.name
             )));
         }

@@ -84,6 +84,9 @@ impl Repo {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         load_policy(&mut tx, org, policy).await?;
+        if let Some(w) = &request.waiver {
+            check_waiver(&mut tx, org, w).await?;
+        }
         let exception = PolicyException {
             id: ExceptionId::new(),
             org_id: org,
@@ -93,6 +96,7 @@ impl Repo {
             risk: request.risk,
             compensating_controls: request.compensating_controls,
             requested_by: requester,
+            waiver: request.waiver,
             state: ExceptionState::Requested,
             expires_on: None,
             pending_expires_on: Some(request.expires_on),
@@ -319,4 +323,63 @@ impl Repo {
         let rows = query.fetch_all(&self.pool).await?;
         rows.into_iter().map(PolicyException::try_from).collect()
     }
+}
+
+/// A waiver names a person of the register and two roles of the catalogue.
+pub(super) async fn check_waiver(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    waiver: &mandate_core::policy::RoleWaiver,
+) -> Result<()> {
+    let person: Option<(uuid::Uuid,)> =
+        sqlx::query_as("SELECT person_id FROM people WHERE org_id = $1 AND person_id = $2")
+            .bind(org.0)
+            .bind(waiver.person_id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if person.is_none() {
+        return Err(StoreError::Invalid(format!(
+            "waiver: there is no person {} here",
+            waiver.person_id
+        )));
+    }
+    for role in [waiver.role_ids.0, waiver.role_ids.1] {
+        let found: Option<(uuid::Uuid,)> =
+            sqlx::query_as("SELECT role_id FROM roles WHERE org_id = $1 AND role_id = $2")
+                .bind(org.0)
+                .bind(role)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "waiver: there is no role {role} here"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The segregation-of-duties waivers in force on `day` for `person`.
+pub(super) async fn waivers_for(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    person: mandate_core::PersonId,
+    day: Date,
+) -> Result<Vec<mandate_core::roles::Waiver>> {
+    let sql = format!(
+        "SELECT {} FROM policy_exceptions WHERE org_id = $1 AND waiver_person_id = $2",
+        columns(ExceptionRow::SELECT)
+    );
+    let rows: Vec<ExceptionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(person.0)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut waivers = Vec::new();
+    for row in rows {
+        if let Some(w) = PolicyException::try_from(row)?.waiver_on(day) {
+            waivers.push(w);
+        }
+    }
+    Ok(waivers)
 }

@@ -126,6 +126,7 @@ impl Repo {
             risk: checked.risk,
             compensating_controls: checked.compensating_controls,
             requested_by: requester,
+            waiver: checked.waiver,
             state: ExceptionState::Approved,
             expires_on: Some(expires_on),
             pending_expires_on: None,

@@ -6,7 +6,7 @@ use super::row_type::row_type;
 use crate::error::{Result, StoreError};
 use mandate_core::policy::{
     DecisionRecord, Distribution, Policy, PolicyException, PolicyFields, PolicyVersion,
-    ReviewRecord,
+    ReviewRecord, RoleWaiver,
 };
 use mandate_core::{ExceptionId, OrgId, PolicyId, UserId, VersionId};
 use serde::Serialize;
@@ -84,6 +84,9 @@ row_type!(ExceptionRow in "policy_exceptions" {
     risk: String,
     compensating_controls: String,
     requested_by: Uuid,
+    waiver_person_id: Option<Uuid>,
+    waiver_role_a: Option<Uuid>,
+    waiver_role_b: Option<Uuid>,
     state: String,
     expires_on: Option<Date>,
     pending_expires_on: Option<Date>,
@@ -279,6 +282,9 @@ impl From<&PolicyException> for ExceptionRow {
             risk: e.risk.clone(),
             compensating_controls: e.compensating_controls.clone(),
             requested_by: e.requested_by.0,
+            waiver_person_id: e.waiver.as_ref().map(|w| w.person_id.0),
+            waiver_role_a: e.waiver.as_ref().map(|w| w.role_ids.0),
+            waiver_role_b: e.waiver.as_ref().map(|w| w.role_ids.1),
             state: e.state.as_str().into(),
             expires_on: e.expires_on,
             pending_expires_on: e.pending_expires_on,
@@ -306,6 +312,13 @@ impl TryFrom<ExceptionRow> for PolicyException {
             risk: r.risk,
             compensating_controls: r.compensating_controls,
             requested_by: UserId(r.requested_by),
+            waiver: match (r.waiver_person_id, r.waiver_role_a, r.waiver_role_b) {
+                (Some(person), Some(a), Some(b)) => Some(RoleWaiver {
+                    person_id: mandate_core::PersonId(person),
+                    role_ids: (a, b),
+                }),
+                _ => None,
+            },
             state: r.state.parse().map_err(StoreError::corrupt)?,
             expires_on: r.expires_on,
             pending_expires_on: r.pending_expires_on,

@@ -68,6 +68,10 @@ pub async fn create(
         risk: input.risk,
         compensating_controls: input.compensating_controls,
         expires_on: input.expires_on,
+        waiver: input.waiver.map(|w| mandate_core::policy::RoleWaiver {
+            person_id: mandate_core::PersonId(w.person_id),
+            role_ids: (w.role_ids[0], w.role_ids[1]),
+        }),
     };
     let e = state
         .store

@@ -380,6 +380,17 @@ pub struct ExceptionIn {
     /// Required; after today and at most 12 months ahead.
     #[schema(value_type = String, format = Date)]
     pub expires_on: Date,
+    /// For an exception to segregation of duties: the person allowed to hold
+    /// two incompatible roles while the exception is in force.
+    #[serde(default)]
+    pub waiver: Option<WaiverIn>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverIn {
+    pub person_id: Uuid,
+    pub role_ids: [Uuid; 2],
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -398,6 +409,8 @@ pub struct ExceptionOut {
     pub risk: String,
     pub compensating_controls: String,
     pub requested_by: Uuid,
+    /// The person and roles a segregation-of-duties exception covers.
+    pub waiver: Option<WaiverIn>,
     /// `awaiting approval`, `open`, `extension requested`, `expired`, `rejected` or `closed`.
     pub status: String,
     #[schema(value_type = Option<String>, format = Date)]
@@ -422,6 +435,10 @@ impl ExceptionOut {
             risk: e.risk,
             compensating_controls: e.compensating_controls,
             requested_by: e.requested_by.0,
+            waiver: e.waiver.map(|w| WaiverIn {
+                person_id: w.person_id.0,
+                role_ids: [w.role_ids.0, w.role_ids.1],
+            }),
             status: status.label().into(),
             expires_on: e.expires_on,
             pending_expires_on: e.pending_expires_on,

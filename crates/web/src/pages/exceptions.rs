@@ -172,6 +172,7 @@ pub async fn create(
         risk: f.risk.clone(),
         compensating_controls: f.compensating_controls.clone(),
         expires_on,
+        waiver: None,
     };
     match state
         .store
