@@ -61,7 +61,15 @@ async fn run(db: &TestDb) {
     // Spread over the register; roles chosen so none conflict, a few end.
     let compatible: Vec<_> = roles
         .iter()
-        .filter(|r| r.fields.incompatible_with.is_empty() && !r.fields.name.contains("auditor"))
+        // Roles that grant assigning would end the editor's bootstrap right to assign.
+        .filter(|r| {
+            r.fields.incompatible_with.is_empty()
+                && !r.fields.name.contains("auditor")
+                && !r
+                    .fields
+                    .authorities
+                    .contains(&mandate_core::roles::Decision::ApproveRoleAssignment)
+        })
         .collect();
     for i in 0..ASSIGNMENTS {
         let person = &plan.inserts[1 + i * (PEOPLE - 2) / ASSIGNMENTS];

@@ -75,7 +75,14 @@ async fn grant_top_management(app: &App, person: mandate_core::PersonId) {
         .iter()
         .find(|r| r.fields.top_management)
         .expect("a top-management role");
-    let assigner = app.user(AccessRole::Admin).id;
+    // The first assignment of an organisation is made by a role editor; after
+    // that, by someone holding the authority: the boss, once they hold it.
+    let boss = app.user(AccessRole::TopManagement);
+    let assigner = if person == boss.person_id {
+        app.user(AccessRole::Admin).id
+    } else {
+        boss.id
+    };
     app.store
         .assign_role(
             &system,

@@ -451,11 +451,29 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         )
         .await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
-        let (s, a) = call(
+        // Now that someone holds a role that grants assigning, a role editor
+        // without such a role may no longer assign.
+        let (s, p) = call(
             &app,
             Method::POST,
             "/api/v1/assignments",
             &editor,
+            Some(assign(&id_of("Risk manager"), second.id.to_string())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {p}");
+        assert!(
+            p["detail"]
+                .as_str()
+                .expect("detail")
+                .contains("approve role assignments"),
+            "{p}"
+        );
+        let (s, a) = call(
+            &app,
+            Method::POST,
+            "/api/v1/assignments",
+            &boss,
             Some(assign(&id_of("Risk manager"), second.id.to_string())),
         )
         .await;
@@ -465,7 +483,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             &app,
             Method::POST,
             "/api/v1/assignments",
-            &editor,
+            &boss,
             Some(auditor_for_second.clone()),
         )
         .await;
@@ -485,7 +503,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             &app,
             Method::POST,
             "/api/v1/assignments",
-            &editor,
+            &boss,
             Some(auditor_for_second.clone()),
         )
         .await;
@@ -510,7 +528,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             &app,
             Method::POST,
             "/api/v1/assignments",
-            &editor,
+            &boss,
             Some(auditor_for_second.clone()),
         )
         .await;
@@ -525,7 +543,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             &app,
             Method::POST,
             "/api/v1/assignments",
-            &editor,
+            &boss,
             Some(bounded),
         )
         .await;
@@ -677,7 +695,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             &app,
             Method::POST,
             "/api/v1/assignments",
-            &editor,
+            &boss,
             Some(assign(&dpo, staff_person.to_string())),
         )
         .await;

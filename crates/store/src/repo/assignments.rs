@@ -8,7 +8,9 @@ use super::row_type::row_type;
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
-use mandate_core::roles::{Assignment, AssignmentTerms, Incompatibilities, Role, check_assignment};
+use mandate_core::roles::{
+    Assignment, AssignmentTerms, Decision, Incompatibilities, Role, RoleId, check_assignment,
+};
 use mandate_core::{OrgId, PersonId, UserId};
 use sqlx::Transaction;
 use time::{Date, OffsetDateTime};
@@ -177,12 +179,47 @@ impl Repo {
                 .bind(assigner.0)
                 .fetch_optional(&mut *tx)
                 .await?;
+        if assigner_person.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "assigned_by: no login {assigner} here"
+            )));
+        }
         if assigner_person.map(|(p,)| PersonId(p)) == Some(terms.person_id) {
             return Err(StoreError::Refused(
                 "nobody assigns a role to themselves: someone else assigns it".into(),
             ));
         }
         let roles: Vec<Role> = self.roles_in(&mut tx, org).await?;
+        // Assigning takes the authority to approve role assignments, from an
+        // ISMS role the assigner holds today. Until anyone holds such a role
+        // (a new organisation), those allowed to edit roles make the first ones.
+        let today = chain.at().date();
+        let granting: Vec<RoleId> = roles
+            .iter()
+            .filter(|r| {
+                r.fields
+                    .authorities
+                    .contains(&Decision::ApproveRoleAssignment)
+            })
+            .map(|r| r.id)
+            .collect();
+        let current: Vec<Assignment> = load_assignments(&mut tx, org, None)
+            .await?
+            .into_iter()
+            .filter(|a| a.current_on(today) && granting.contains(&a.terms.role_id))
+            .collect();
+        if let Some((assigner_person,)) = assigner_person
+            && !current.is_empty()
+            && !current
+                .iter()
+                .any(|a| a.terms.person_id.0 == assigner_person)
+        {
+            return Err(StoreError::Refused(
+                "assigning a role needs the authority to approve role assignments, \
+                 from an ISMS role you hold today"
+                    .into(),
+            ));
+        }
         let role = roles
             .iter()
             .find(|r| r.id == terms.role_id)
