@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 #[derive(Serialize, ToSchema)]
 pub struct GapOut {
-    /// `no_holder`, `no_deputy`, `holder_left`, `unacknowledged` or `conflict`.
+    /// `no_holder`, `no_deputy`, `holder_left`, `holder_leaving`, `unacknowledged` or `conflict`.
     pub kind: String,
     pub role_id: Uuid,
     pub role: String,
@@ -93,6 +93,24 @@ pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<Ga
                 person_id: Some(person.0),
                 detail: format!(
                     "{} has left but still holds the role",
+                    person_name(person).unwrap_or_default()
+                ),
+                person: person_name(person),
+                assignment_id: Some(assignment),
+            },
+            Gap::HolderLeaving {
+                role,
+                assignment,
+                person,
+                last_day,
+            } => GapOut {
+                kind: "holder_leaving".into(),
+                role_id: role,
+                role: role_name(role),
+                other_role: None,
+                person_id: Some(person.0),
+                detail: format!(
+                    "{} leaves on {last_day}: find a successor",
                     person_name(person).unwrap_or_default()
                 ),
                 person: person_name(person),

@@ -746,6 +746,35 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             html.contains("which are incompatible") && html.contains("2 conflicts"),
             "{b}"
         );
+        // Ending someone's employment flags their roles at once, before the day comes.
+        let leaving = mandate_core::NewPerson {
+            name: second.name.clone(),
+            email: second.email.clone(),
+            department: second.department.clone(),
+            manager_id: second.manager_id,
+            kind: second.kind,
+            start_date: second.start_date,
+            end_date: Some(today + time::Duration::days(10)),
+        };
+        app.store
+            .update_person(
+                &Actor::system("test"),
+                app.org,
+                second.id,
+                second.version,
+                &leaving,
+                "end_employment",
+            )
+            .await
+            .expect("leaving");
+        let (_, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
+        assert!(
+            gaps.as_array()
+                .expect("list")
+                .iter()
+                .any(|g| g["kind"] == "holder_leaving" && g["role"] == "Risk manager"),
+            "{b}: {gaps}"
+        );
 
         let (_, events) = call(
             &app,

@@ -21,6 +21,14 @@ pub enum Gap {
         assignment: Uuid,
         person: PersonId,
     },
+    /// The holder's employment ends on `last_day`, before the assignment does:
+    /// flagged as soon as the end is recorded, so a successor can be found.
+    HolderLeaving {
+        role: RoleId,
+        assignment: Uuid,
+        person: PersonId,
+        last_day: Date,
+    },
     /// The holder has not acknowledged the role.
     Unacknowledged {
         role: RoleId,
@@ -56,12 +64,21 @@ pub fn gaps_on(
                     assignment: a.id,
                 });
             }
-            if left_on(a.terms.person_id).is_some_and(|last| last < day) {
-                gaps.push(Gap::HolderLeft {
+            match left_on(a.terms.person_id) {
+                Some(last) if last < day => gaps.push(Gap::HolderLeft {
                     role: role.id,
                     assignment: a.id,
                     person: a.terms.person_id,
-                });
+                }),
+                Some(last) if a.terms.ends_on.is_none_or(|end| last < end) => {
+                    gaps.push(Gap::HolderLeaving {
+                        role: role.id,
+                        assignment: a.id,
+                        person: a.terms.person_id,
+                        last_day: last,
+                    })
+                }
+                _ => {}
             }
             if a.acknowledged_at.is_none() {
                 gaps.push(Gap::Unacknowledged {
@@ -148,18 +165,31 @@ mod tests {
             assign(by_name("Risk owner"), cy, None, true),
         ];
         let day = date!(2026 - 06 - 01);
-        let gaps = gaps_on(
-            day,
-            &roles,
-            &assignments,
-            |p| (p == cy).then_some(date!(2026 - 05 - 31)),
-            &[],
-        );
+        // A fifth holder whose employment ends in two months.
+        let dee = PersonId::new();
+        let mut assignments = assignments;
+        assignments.push(assign(by_name("Line manager"), dee, None, true));
+        let left_on = |p| {
+            if p == cy {
+                Some(date!(2026 - 05 - 31))
+            } else if p == dee {
+                Some(date!(2026 - 07 - 31))
+            } else {
+                None
+            }
+        };
+        let gaps = gaps_on(day, &roles, &assignments, left_on, &[]);
+        assert!(gaps.contains(&Gap::HolderLeaving {
+            role: by_name("Line manager").id,
+            assignment: assignments[4].id,
+            person: dee,
+            last_day: date!(2026 - 07 - 31),
+        }));
         let no_holder = gaps
             .iter()
             .filter(|g| matches!(g, Gap::NoHolder { .. }))
             .count();
-        assert_eq!(no_holder, roles.len() - 4);
+        assert_eq!(no_holder, roles.len() - 5);
         assert!(gaps.contains(&Gap::NoDeputy {
             role: by_name("ISMS manager").id,
             assignment: assignments[1].id

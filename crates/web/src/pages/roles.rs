@@ -149,6 +149,8 @@ pub struct HolderView {
     pub current: bool,
     /// The holder's last working day has passed while they still hold the role.
     pub left: bool,
+    /// The holder's last working day, if their employment is ending.
+    pub leaving: String,
 }
 
 /// A task of the role delegated by one of its holders.
@@ -211,6 +213,12 @@ pub async fn show(
                 && person
                     .as_ref()
                     .is_some_and(|p| p.end_date.is_some_and(|end| end < today)),
+            leaving: person
+                .as_ref()
+                .and_then(|p| p.end_date)
+                .filter(|end| *end >= today)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             name: person.map(|p| p.name).unwrap_or_default(),
             starts_on: a.terms.starts_on.to_string(),
             ends_on: date_text(a.terms.ends_on),
@@ -668,6 +676,7 @@ pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         ("roles with no holder", count("no_holder")),
         ("critical roles without a deputy", count("no_deputy")),
         ("holders who have left", count("holder_left")),
+        ("holders leaving", count("holder_leaving")),
         ("assignments not acknowledged", count("unacknowledged")),
     ];
     Ok(render(&GapsPage {
