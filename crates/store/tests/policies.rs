@@ -578,6 +578,38 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
             .await;
         assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
 
+        // An exception to segregation of duties is never approved by the
+        // person it would let hold both roles.
+        store
+            .install_starter_roles(&by(&author), org)
+            .await
+            .expect("roles");
+        let roles = store.roles(org).await.expect("roles");
+        let role = |name: &str| roles.iter().find(|r| r.fields.name == name).expect(name).id;
+        let waiver = ExceptionRequest {
+            clause: "Segregation of duties".into(),
+            justification: "Small team".into(),
+            risk: "Self-review".into(),
+            compensating_controls: "External review".into(),
+            expires_on: today + time::Duration::days(30),
+            waiver: Some(mandate_core::policy::RoleWaiver {
+                person_id: cfo.person_id,
+                role_ids: (role("Internal auditor"), role("Risk manager")),
+            }),
+        };
+        let w = store
+            .request_exception(&by(&author), org, top.id, author.id, waiver, today)
+            .await
+            .expect("requested");
+        let own = store
+            .decide_exception(&by(&cfo), org, w.id, cfo.id, Verdict::Approve, "", "r")
+            .await;
+        assert!(
+            matches!(own, Err(StoreError::Refused(_))),
+            "{}: {own:?}",
+            db.backend
+        );
+
         // Imports: new policies may sit under new policies, in any file order;
         // one id in two files is refused; a stale file never undoes an edit.
         let parent_id = PolicyId::new();

@@ -746,6 +746,41 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             html.contains("which are incompatible") && html.contains("2 conflicts"),
             "{b}"
         );
+        // An assignment is ended, never extended past what was checked; a
+        // delegation runs within its assignment.
+        let (_, all) = call(&app, Method::GET, "/api/v1/assignments", &boss, None).await;
+        let bounded_id = all
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|a| {
+                a["person_id"] == second.id.to_string()
+                    && a["role_id"] == auditor
+                    && a["ends_on"].is_string()
+            })
+            .expect("the bounded assignment")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let (s, p) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/assignments/{bounded_id}/end"),
+            &boss,
+            Some(json!({"ends_on": (today + time::Duration::days(90)).to_string()})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {p}");
+        let (s, p) = call(&app, Method::POST, "/api/v1/delegations", &boss, Some(json!({
+            "assignment_id": bounded_id, "task": "Audit sampling", "supplier": "Audit Co",
+            "starts_on": today.to_string(), "ends_on": (today + time::Duration::days(90)).to_string()
+        }))).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: beyond the assignment: {p}"
+        );
+
         // Ending someone's employment flags their roles at once, before the day comes.
         let leaving = mandate_core::NewPerson {
             name: second.name.clone(),

@@ -190,36 +190,7 @@ impl Repo {
             ));
         }
         let roles: Vec<Role> = self.roles_in(&mut tx, org).await?;
-        // Assigning takes the authority to approve role assignments, from an
-        // ISMS role the assigner holds today. Until anyone holds such a role
-        // (a new organisation), those allowed to edit roles make the first ones.
-        let today = chain.at().date();
-        let granting: Vec<RoleId> = roles
-            .iter()
-            .filter(|r| {
-                r.fields
-                    .authorities
-                    .contains(&Decision::ApproveRoleAssignment)
-            })
-            .map(|r| r.id)
-            .collect();
-        let current: Vec<Assignment> = load_assignments(&mut tx, org, None)
-            .await?
-            .into_iter()
-            .filter(|a| a.current_on(today) && granting.contains(&a.terms.role_id))
-            .collect();
-        if let Some((assigner_person,)) = assigner_person
-            && !current.is_empty()
-            && !current
-                .iter()
-                .any(|a| a.terms.person_id.0 == assigner_person)
-        {
-            return Err(StoreError::Refused(
-                "assigning a role needs the authority to approve role assignments, \
-                 from an ISMS role you hold today"
-                    .into(),
-            ));
-        }
+        check_assigning_authority(&mut tx, org, assigner, &roles, chain.at().date()).await?;
         let role = roles
             .iter()
             .find(|r| r.id == terms.role_id)
@@ -335,11 +306,31 @@ impl Repo {
         actor: &Actor,
         org: OrgId,
         id: Uuid,
+        ender: UserId,
         ends_on: Date,
     ) -> Result<Assignment> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let roles = self.roles_in(&mut tx, org).await?;
+        check_assigning_authority(&mut tx, org, ender, &roles, chain.at().date()).await?;
         let before = load_assignment(&mut tx, org, id).await?;
+        if before
+            .terms
+            .ends_on
+            .is_some_and(|end| end < chain.at().date())
+        {
+            return Err(StoreError::Conflict(
+                "this assignment has already ended; assign the role again instead".into(),
+            ));
+        }
+        // Ending moves the last day earlier, never later: a later day would
+        // need the segregation checks of a new assignment.
+        if before.terms.ends_on.is_some_and(|end| ends_on > end) {
+            return Err(StoreError::Invalid(
+                "ends_on: an assignment is ended, not extended; assign the role again for a longer time"
+                    .into(),
+            ));
+        }
         if ends_on < before.terms.starts_on {
             return Err(StoreError::Invalid(
                 "ends_on: an assignment ends on or after the day it starts".into(),
@@ -404,4 +395,53 @@ impl Repo {
             .map(mandate_core::Person::try_from)
             .collect()
     }
+}
+
+/// Assigning and ending assignments take the authority to approve role
+/// assignments, from an ISMS role the user holds today. Until anyone has
+/// ever held a role that grants it (a new organisation), role editors act.
+async fn check_assigning_authority(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+    user: UserId,
+    roles: &[Role],
+    today: Date,
+) -> Result<()> {
+    let person: Option<(Uuid,)> =
+        sqlx::query_as("SELECT person_id FROM users WHERE org_id = $1 AND user_id = $2")
+            .bind(org.0)
+            .bind(user.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((person,)) = person else {
+        return Err(StoreError::Invalid(format!("no login {user} here")));
+    };
+    let granting: Vec<RoleId> = roles
+        .iter()
+        .filter(|r| {
+            r.fields
+                .authorities
+                .contains(&Decision::ApproveRoleAssignment)
+        })
+        .map(|r| r.id)
+        .collect();
+    let granted: Vec<Assignment> = load_assignments(tx, org, None)
+        .await?
+        .into_iter()
+        .filter(|a| granting.contains(&a.terms.role_id) && a.terms.starts_on <= today)
+        .collect();
+    // Ending the holders' assignments does not reopen the bootstrap.
+    if granted.is_empty() {
+        return Ok(());
+    }
+    if granted
+        .iter()
+        .any(|a| a.terms.person_id.0 == person && a.current_on(today))
+    {
+        return Ok(());
+    }
+    Err(StoreError::Refused(
+        "this needs the authority to approve role assignments, from an ISMS role you hold today"
+            .into(),
+    ))
 }

@@ -73,19 +73,31 @@ impl Repo {
         let terms = terms.validated().map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        let holder: Option<(Uuid,)> = sqlx::query_as(
-            "SELECT person_id FROM role_assignments WHERE org_id = $1 AND assignment_id = $2",
+        let holder: Option<(Uuid, Date, Option<Date>)> = sqlx::query_as(
+            "SELECT person_id, starts_on, ends_on FROM role_assignments WHERE org_id = $1 AND assignment_id = $2",
         )
         .bind(org.0)
         .bind(terms.assignment_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((holder,)) = holder else {
+        let Some((holder, from, until)) = holder else {
             return Err(StoreError::Invalid(format!(
                 "assignment_id: there is no assignment {} here",
                 terms.assignment_id
             )));
         };
+        // A task is delegated only while its holder holds the role.
+        let ends_within = match (terms.ends_on, until) {
+            (_, None) => true,
+            (Some(end), Some(last)) => end <= last,
+            (None, Some(_)) => false,
+        };
+        if terms.starts_on < from || !ends_within {
+            return Err(StoreError::Invalid(format!(
+                "starts_on: a delegation runs within its assignment ({from} to {})",
+                until.map_or("open-ended".to_string(), |d| d.to_string())
+            )));
+        }
         if terms.delegate_id == Some(PersonId(holder)) {
             return Err(StoreError::Invalid(
                 "delegate_id: the holder keeps the task; delegate it to someone else".into(),

@@ -141,6 +141,20 @@ impl Repo {
                 "the requester of an exception can never approve it".into(),
             ));
         }
+        if let Some(waiver) = &before.waiver {
+            let approver_person: Option<(uuid::Uuid,)> =
+                sqlx::query_as("SELECT person_id FROM users WHERE org_id = $1 AND user_id = $2")
+                    .bind(org.0)
+                    .bind(approver.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if approver_person.is_some_and(|(p,)| p == waiver.person_id.0) {
+                return Err(StoreError::Refused(
+                    "this exception would let you hold both roles, so someone else approves it"
+                        .into(),
+                ));
+            }
+        }
         if before.pending_requested_by == Some(approver) {
             return Err(StoreError::Refused(
                 "you asked for this extension, so someone else approves it".into(),

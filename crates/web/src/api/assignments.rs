@@ -146,7 +146,13 @@ pub async fn end(
 ) -> ApiResult<Json<AssignmentOut>> {
     let a = state
         .store
-        .end_assignment(&viewer.actor(), viewer.user.org_id, id, input.ends_on)
+        .end_assignment(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            input.ends_on,
+        )
         .await?;
     Ok(Json(AssignmentOut::from(a)))
 }

@@ -654,7 +654,13 @@ pub async fn end_assignment(
         .ok_or_else(|| invalid("ends on: required".into()))?;
     state
         .store
-        .end_assignment(&viewer.actor(), viewer.user.org_id, id, ends_on)
+        .end_assignment(
+            &viewer.actor(),
+            viewer.user.org_id,
+            id,
+            viewer.user.id,
+            ends_on,
+        )
         .await?;
     Ok(Redirect::to(&format!("/roles/{role}?notice=assignment-ended")).into_response())
 }
@@ -710,9 +716,19 @@ pub async fn delegate(
         "" => None,
         email => Some(person_by_email(&state, &viewer, "delegate", email).await?),
     };
+    let assignment_id = Uuid::parse_str(&f.assignment_id)
+        .map_err(|_| invalid("holder: choose one of the role's holders".into()))?;
+    let of_this_role = state
+        .store
+        .assignments(viewer.user.org_id, None)
+        .await?
+        .iter()
+        .any(|a| a.id == assignment_id && a.terms.role_id == role.id);
+    if !of_this_role {
+        return Err(invalid("holder: choose one of the role's holders".into()));
+    }
     let terms = mandate_core::roles::DelegationTerms {
-        assignment_id: Uuid::parse_str(&f.assignment_id)
-            .map_err(|_| invalid("holder: choose one of the role's holders".into()))?,
+        assignment_id,
         task: f.task,
         delegate_id,
         supplier: Some(f.supplier),
