@@ -346,11 +346,14 @@ impl Store {
             items: &[PolicyImport]
         ) -> Result<PolicyImportSummary>;
 
-        pub async fn create_role(&self, actor: &Actor, org: OrgId, fields: RoleFields) -> Result<Role>;
+        /// Creates a role; giving it authorities takes the authority to approve role assignments.
+        pub async fn create_role(&self, actor: &Actor, org: OrgId, editor: UserId, fields: RoleFields) -> Result<Role>;
+        /// Changes a role; changing its authorities takes the authority to approve role assignments.
         pub async fn update_role(
             &self,
             actor: &Actor,
             org: OrgId,
+            editor: UserId,
             id: RoleId,
             expected_version: i64,
             fields: RoleFields

@@ -469,6 +469,19 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
                 .contains("approve role assignments"),
             "{p}"
         );
+        // Nor may they give a role new authorities: that is a decision about authority too.
+        let (_, cloud) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/roles/{id}"),
+            &editor,
+            None,
+        )
+        .await;
+        let (s, p) = call(&app, Method::PUT, &format!("/api/v1/roles/{id}"), &editor, Some(json!({
+            "name": "Cloud security lead", "authorities": ["accept_risk", "approve_role_assignment"], "version": cloud["version"]
+        }))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {p}");
         let (s, a) = call(
             &app,
             Method::POST,

@@ -400,7 +400,7 @@ impl Repo {
 /// Assigning and ending assignments take the authority to approve role
 /// assignments, from an ISMS role the user holds today. Until anyone has
 /// ever held a role that grants it (a new organisation), role editors act.
-async fn check_assigning_authority(
+pub(super) async fn check_assigning_authority(
     tx: &mut Transaction<'_, Db>,
     org: OrgId,
     user: UserId,

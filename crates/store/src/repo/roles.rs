@@ -166,10 +166,28 @@ impl Repo {
         Ok(role)
     }
 
-    pub async fn create_role(&self, actor: &Actor, org: OrgId, fields: RoleFields) -> Result<Role> {
+    /// Creates a role on behalf of `editor`; giving it authorities takes the
+    /// authority to approve role assignments (or the bootstrap of a new organisation).
+    pub async fn create_role(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        editor: mandate_core::UserId,
+        fields: RoleFields,
+    ) -> Result<Role> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let others = load_roles(&mut tx, org).await?;
+        if !fields.authorities.is_empty() {
+            super::assignments::check_assigning_authority(
+                &mut tx,
+                org,
+                editor,
+                &others,
+                chain.at().date(),
+            )
+            .await?;
+        }
         let role = self
             .insert_role(&mut tx, &mut chain, org, Uuid::now_v7(), fields, &others)
             .await?;
@@ -183,13 +201,15 @@ impl Repo {
         &self,
         actor: &Actor,
         org: OrgId,
+        editor: mandate_core::UserId,
         id: RoleId,
         expected_version: i64,
         fields: RoleFields,
     ) -> Result<Role> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        let mut others = load_roles(&mut tx, org).await?;
+        let all = load_roles(&mut tx, org).await?;
+        let mut others = all.clone();
         let position =
             others
                 .iter()
@@ -207,6 +227,17 @@ impl Repo {
         }
         let fields = fields.validated(id).map_err(StoreError::Invalid)?;
         check_references(id, &fields, &others)?;
+        // Changing what a role may decide is itself a decision about authority.
+        if fields.authorities != before.fields.authorities {
+            super::assignments::check_assigning_authority(
+                &mut tx,
+                org,
+                editor,
+                &all,
+                chain.at().date(),
+            )
+            .await?;
+        }
         let after = Role {
             fields,
             updated_at: chain.at(),

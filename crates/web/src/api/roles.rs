@@ -163,7 +163,12 @@ pub async fn create(
     }
     let role = state
         .store
-        .create_role(&viewer.actor(), viewer.user.org_id, input.fields()?)
+        .create_role(
+            &viewer.actor(),
+            viewer.user.org_id,
+            viewer.user.id,
+            input.fields()?,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -193,6 +198,7 @@ pub async fn update(
         .update_role(
             &viewer.actor(),
             viewer.user.org_id,
+            viewer.user.id,
             id,
             version,
             input.fields()?,

@@ -432,7 +432,7 @@ pub async fn create(
     };
     match state
         .store
-        .create_role(&viewer.actor(), viewer.user.org_id, fields)
+        .create_role(&viewer.actor(), viewer.user.org_id, viewer.user.id, fields)
         .await
     {
         Ok(role) => Ok(Redirect::to(&format!("/roles/{}?notice=created", role.id)).into_response()),
@@ -487,6 +487,7 @@ pub async fn update(
         .update_role(
             &viewer.actor(),
             viewer.user.org_id,
+            viewer.user.id,
             role.id,
             f.version,
             fields,
