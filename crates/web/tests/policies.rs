@@ -9,7 +9,7 @@ use mandate_core::AccessRole;
 use mandate_core::audit::Actor;
 use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
 use support::*;
@@ -19,19 +19,6 @@ const TOP_LEVEL_TEXT: &str = "# Information security policy\n\n\
 ## Objectives {.clause-5-2-b}\n\nWe set objectives yearly.\n\n\
 ## Requirements {.clause-5-2-c}\n\nWe meet legal and contractual requirements.\n\n\
 ## Improvement {.clause-5-2-d}\n\nWe improve continually.\n";
-
-async fn call(
-    app: &App,
-    method: Method,
-    uri: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let r = app.send(api(method, uri, token, body)).await;
-    let status = r.status();
-    let text = body_text(r).await;
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 /// A second login with the top-management access role.
 async fn second_top_manager(app: &App) -> String {

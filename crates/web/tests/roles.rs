@@ -10,19 +10,6 @@ use serde_json::{Value, json};
 mod support;
 use support::*;
 
-async fn call(
-    app: &App,
-    method: Method,
-    uri: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let r = app.send(api(method, uri, token, body)).await;
-    let status = r.status();
-    let text = body_text(r).await;
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn the_role_catalogue_is_kept_checked_and_audited() {
     for db in TestDb::all().await {

@@ -3,8 +3,7 @@
 //! holder, and ended.
 
 use super::batch::insert_rows;
-use super::policy_rows::columns;
-use super::row_type::row_type;
+use super::row_type::{columns, row_type};
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};

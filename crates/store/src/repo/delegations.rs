@@ -3,8 +3,7 @@
 
 use super::Repo;
 use super::batch::insert_rows;
-use super::policy_rows::columns;
-use super::row_type::row_type;
+use super::row_type::{columns, row_type};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::roles::{Delegation, DelegationTerms};

@@ -3,7 +3,8 @@
 
 use super::audit::Appender;
 use super::batch::insert_rows;
-use super::policy_rows::{PolicyRow, ReviewRow, VersionRow, columns};
+use super::policy_rows::{PolicyRow, ReviewRow, VersionRow};
+use super::row_type::columns;
 use super::{Db, Repo};
 use crate::backend::{PolicySummary, VersionMeta};
 use crate::error::{Result, StoreError};

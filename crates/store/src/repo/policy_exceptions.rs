@@ -3,7 +3,8 @@
 
 use super::batch::insert_rows;
 use super::policies::load_policy;
-use super::policy_rows::{ExceptionRow, columns};
+use super::policy_rows::ExceptionRow;
+use super::row_type::columns;
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};

@@ -2,21 +2,15 @@
 //! columns once: the macro derives the struct, its multi-row insert and its
 //! backup form from that one list.
 
-use super::row_type::row_type;
+use super::row_type::{json, row_type};
 use crate::error::{Result, StoreError};
 use mandate_core::policy::{
     DecisionRecord, Distribution, Policy, PolicyException, PolicyFields, PolicyVersion,
     ReviewRecord, RoleWaiver,
 };
 use mandate_core::{ExceptionId, OrgId, PolicyId, UserId, VersionId};
-use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
-
-/// The SELECT list of a row type, without the trailing comma.
-pub fn columns(select: &'static str) -> &'static str {
-    select.trim_end_matches(", ")
-}
 
 row_type!(PolicyRow in "policies" {
     org_id: Uuid,
@@ -112,10 +106,6 @@ row_type!(DistributionRow in "policy_distributions" {
     recorded_by: Uuid,
     created_at: OffsetDateTime,
 });
-
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
 
 impl From<&Policy> for PolicyRow {
     fn from(p: &Policy) -> Self {

@@ -3,8 +3,9 @@
 
 use super::batch::insert_rows;
 use super::policies::load_policy;
-use super::policy_rows::{DistributionRow, ReviewRow, columns};
+use super::policy_rows::{DistributionRow, ReviewRow};
 use super::policy_versions::load_versions;
+use super::row_type::columns;
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};

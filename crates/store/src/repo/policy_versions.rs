@@ -5,7 +5,8 @@
 use super::audit::Appender;
 use super::batch::insert_rows;
 use super::policies::load_policy;
-use super::policy_rows::{DecisionRow, VersionRow, columns};
+use super::policy_rows::{DecisionRow, VersionRow};
+use super::row_type::columns;
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};

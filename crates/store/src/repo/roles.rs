@@ -3,8 +3,7 @@
 
 use super::audit::Appender;
 use super::batch::insert_rows;
-use super::policy_rows::columns;
-use super::row_type::row_type;
+use super::row_type::{columns, json, row_type};
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::OrgId;
@@ -32,10 +31,6 @@ row_type!(RoleRow in "roles" {
     updated_at: OffsetDateTime,
     version: i64,
 });
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
 
 impl From<&Role> for RoleRow {
     fn from(r: &Role) -> Self {

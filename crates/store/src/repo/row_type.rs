@@ -24,3 +24,13 @@ macro_rules! row_type {
 }
 
 pub(crate) use row_type;
+
+/// The SELECT list of a row type (its `SELECT`), without the trailing comma.
+pub fn columns(select: &'static str) -> &'static str {
+    select.trim_end_matches(", ")
+}
+
+/// A list or map column's JSON text.
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -188,3 +188,18 @@ pub fn form_request(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) ->
     }
     b.body(form(fields)).expect("request")
 }
+
+/// Sends an API request with a bearer token; the status and the JSON body
+/// (null when the body is not JSON).
+pub async fn call(
+    app: &App,
+    method: Method,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let r = app.send(api(method, uri, token, body)).await;
+    let status = r.status();
+    let text = body_text(r).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
