@@ -66,3 +66,23 @@ id_type!(
     /// Identifies an exception to a policy.
     ExceptionId
 );
+id_type!(
+    /// Identifies an information security objective.
+    ObjectiveId
+);
+id_type!(
+    /// Identifies a KPI (a metric measuring an objective).
+    KpiId
+);
+id_type!(
+    /// Identifies an action (from an objective's plan, a review, an audit...).
+    ActionId
+);
+id_type!(
+    /// Identifies a management review.
+    ReviewId
+);
+id_type!(
+    /// Identifies a performance report to top management.
+    ReportId
+);

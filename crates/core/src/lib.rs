@@ -12,6 +12,7 @@ pub mod ids;
 pub mod import;
 pub mod organisation;
 pub mod password;
+pub mod performance;
 pub mod permission;
 pub mod person;
 pub mod policy;
@@ -22,7 +23,10 @@ pub mod user;
 
 pub use access::AccessRole;
 pub use email::Email;
-pub use ids::{ExceptionId, OrgId, PersonId, PolicyId, UserId, VersionId};
+pub use ids::{
+    ActionId, ExceptionId, KpiId, ObjectiveId, OrgId, PersonId, PolicyId, ReportId, ReviewId,
+    UserId, VersionId,
+};
 pub use organisation::{NewOrganisation, Organisation, Slug};
 pub use permission::Permission;
 pub use person::{NewPerson, Person, PersonKind};

@@ -7,3 +7,6 @@ pub mod markdown;
 pub mod org_chart;
 pub mod people_csv;
 pub mod policy_file;
+pub mod trend_chart;
+
+pub use trend_chart::{TrendDirection, TrendSeries, sparkline, trend_chart};

@@ -18,9 +18,9 @@ mod location;
 mod store;
 
 pub use backend::{
-    AuditPage, AuditQuery, BackupSummary, EPHEMERAL_TABLES, ImportSummary, OrganisationChanges,
-    PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix,
-    RestoreSummary, SessionRecord, TABLES as BACKUP_TABLES, VersionMeta,
+    AuditPage, AuditQuery, BackupSummary, EPHEMERAL_TABLES, ImportSummary, MeasurementSummary,
+    OrganisationChanges, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
+    RaciMatrix, RestoreSummary, ReviewPlan, SessionRecord, TABLES as BACKUP_TABLES, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

@@ -2,9 +2,9 @@
 //! either backend and forwards each call to it.
 
 use crate::backend::{
-    AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
-    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, RestoreSummary,
-    SessionRecord, postgres, sqlite,
+    AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary, OrganisationChanges,
+    PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix,
+    RestoreSummary, ReviewPlan, SessionRecord, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -13,6 +13,11 @@ use mandate_core::audit::{
     Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
 use mandate_core::import::ImportPlan;
+use mandate_core::performance::{
+    Action as ActionRecord, ActionFields, ChangeSummary, Kpi, KpiFields, ManagementReview,
+    Measurement, MeasurementEntry, Objective, ObjectiveFields, PerformanceReport, ReportContent,
+    ReviewHeld, ReviewPack,
+};
 use mandate_core::policy::{
     Action, ApprovalStatus, DecisionRecord, Distribution, ExceptionRequest, Policy,
     PolicyException, PolicyFields, PolicyVersion, ReviewOutcome, ReviewRecord, Verdict,
@@ -21,6 +26,7 @@ use mandate_core::roles::{
     Assignment, AssignmentTerms, Delegation, DelegationTerms, Raci, Role, RoleFields, RoleId,
 };
 use mandate_core::token::ApiToken;
+use mandate_core::{ActionId, KpiId, ObjectiveId, ReportId, ReviewId};
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
 };
@@ -119,6 +125,8 @@ impl Store {
         pub async fn people_count(&self, org: OrgId) -> Result<i64>;
         pub async fn person_by_email(&self, org: OrgId, email: &Email) -> Result<Option<Person>>;
         pub async fn person(&self, org: OrgId, id: PersonId) -> Result<Option<Person>>;
+        /// The names of a few people, by id.
+        pub async fn person_names(&self, org: OrgId, ids: Vec<PersonId>) -> Result<std::collections::HashMap<PersonId, String>>;
         pub async fn create_person(&self, actor: &Actor, org: OrgId, new: &NewPerson) -> Result<Person>;
         /// Applies an import plan in one transaction: all of it, or nothing.
         pub async fn import_people(
@@ -374,6 +382,37 @@ impl Store {
         /// Records a task of a role delegated from a holder's assignment.
         pub async fn delegate(&self, actor: &Actor, org: OrgId, by: UserId, terms: DelegationTerms) -> Result<Delegation>;
         pub async fn delegations(&self, org: OrgId) -> Result<Vec<Delegation>>;
+        /// Creates an objective, or changes one (optimistic version).
+        pub async fn save_objective(&self, actor: &Actor, org: OrgId, id: Option<ObjectiveId>, expected_version: Option<i64>, fields: ObjectiveFields) -> Result<Objective>;
+        pub async fn objectives(&self, org: OrgId) -> Result<Vec<Objective>>;
+        /// Creates a KPI, or changes one (optimistic version).
+        pub async fn save_kpi(&self, actor: &Actor, org: OrgId, id: Option<KpiId>, expected_version: Option<i64>, fields: KpiFields) -> Result<Kpi>;
+        pub async fn kpis(&self, org: OrgId) -> Result<Vec<Kpi>>;
+        /// Records KPI values in one transaction: all or none.
+        pub async fn record_measurements(&self, actor: &Actor, org: OrgId, by: UserId, entries: Vec<MeasurementEntry>) -> Result<MeasurementSummary>;
+        pub async fn measurements(&self, org: OrgId, kpi: Option<KpiId>) -> Result<Vec<Measurement>>;
+        /// Creates an action, or changes one (optimistic version).
+        pub async fn save_action(&self, actor: &Actor, org: OrgId, id: Option<ActionId>, expected_version: Option<i64>, fields: ActionFields) -> Result<ActionRecord>;
+        pub async fn actions(&self, org: OrgId) -> Result<Vec<ActionRecord>>;
+        /// Plans a management review, or changes the plan of one not yet held.
+        pub async fn save_review_plan(&self, actor: &Actor, org: OrgId, id: Option<ReviewId>, expected_version: Option<i64>, plan: ReviewPlan) -> Result<ManagementReview>;
+        /// Stores a compiled pack on a review not yet held.
+        pub async fn prepare_review(&self, actor: &Actor, org: OrgId, id: ReviewId, pack: ReviewPack) -> Result<ManagementReview>;
+        /// Records a review as held, freezing its pack with the minutes.
+        pub async fn hold_review(&self, actor: &Actor, org: OrgId, id: ReviewId, expected_version: Option<i64>, held: ReviewHeld) -> Result<ManagementReview>;
+        /// The chair approves the minutes.
+        pub async fn approve_review(&self, actor: &Actor, org: OrgId, id: ReviewId, approver: &User) -> Result<ManagementReview>;
+        pub async fn management_reviews(&self, org: OrgId) -> Result<Vec<ManagementReview>>;
+        pub async fn management_review(&self, org: OrgId, id: ReviewId) -> Result<ManagementReview>;
+        pub async fn review_cadence(&self, org: OrgId) -> Result<u8>;
+        pub async fn set_review_cadence(&self, actor: &Actor, org: OrgId, months: u8) -> Result<u8>;
+        /// What changed between two days, for a review's pack.
+        pub async fn changes_since(&self, org: OrgId, since: Option<Date>, until: Date) -> Result<ChangeSummary>;
+        /// Records a performance report produced by the reporter-duty holder.
+        pub async fn produce_report(&self, actor: &Actor, org: OrgId, producer: PersonId, title: String, period: (Date, Date), content: ReportContent) -> Result<PerformanceReport>;
+        /// Records to whom in top management a report was presented, and when.
+        pub async fn present_report(&self, actor: &Actor, org: OrgId, id: ReportId, on: Date, audience: Vec<PersonId>) -> Result<PerformanceReport>;
+        pub async fn performance_reports(&self, org: OrgId) -> Result<Vec<PerformanceReport>>;
         pub async fn raci(&self, org: OrgId) -> Result<RaciMatrix>;
         pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
         /// Sets or clears cells of the RACI matrix in one transaction.

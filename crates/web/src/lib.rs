@@ -11,6 +11,7 @@ pub mod auth;
 mod metrics;
 mod ops;
 pub mod pages;
+pub mod performance_records;
 pub mod policy_flow;
 pub mod problem;
 pub mod raci_view;

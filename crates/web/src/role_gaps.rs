@@ -1,9 +1,9 @@
 //! The gaps of the role register on a day, with names, for the API and the page.
 
-use crate::auth::Viewer;
 use crate::problem::Problem;
-use crate::state::AppState;
+use mandate_core::OrgId;
 use mandate_core::roles::{Gap, gaps_on};
+use mandate_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -25,13 +25,11 @@ pub struct GapOut {
     pub detail: String,
 }
 
-pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<GapOut>, Problem> {
-    let org = viewer.user.org_id;
-    let roles = state.store.roles(org).await?;
-    let assignments = state.store.assignments(org, None).await?;
+pub async fn gaps(store: &Store, org: OrgId, day: Date) -> Result<Vec<GapOut>, Problem> {
+    let roles = store.roles(org).await?;
+    let assignments = store.assignments(org, None).await?;
     // Only the people who hold roles matter here, loaded in one query.
-    let people: HashMap<mandate_core::PersonId, mandate_core::Person> = state
-        .store
+    let people: HashMap<mandate_core::PersonId, mandate_core::Person> = store
         .role_people(org)
         .await?
         .into_iter()
@@ -44,8 +42,7 @@ pub async fn gaps(state: &AppState, viewer: &Viewer, day: Date) -> Result<Vec<Ga
             .map_or_else(|| "a removed role".to_string(), |r| r.fields.name.clone())
     };
     let person_name = |id: mandate_core::PersonId| people.get(&id).map(|p| p.name.clone());
-    let waivers: Vec<_> = state
-        .store
+    let waivers: Vec<_> = store
         .exceptions(org, None)
         .await?
         .iter()

@@ -1,11 +1,13 @@
 //! The two backends. Each compiles the shared repository code in `repo/`
 //! against its own database type (see the crate's documentation).
 
+mod performance_types;
 mod policy_types;
 pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
+pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
 pub use summaries::{
@@ -31,6 +33,13 @@ pub const TABLES: &[&str] = &[
     "policy_reviews",
     "policy_exceptions",
     "policy_distributions",
+    "objectives",
+    "kpis",
+    "kpi_measurements",
+    "management_reviews",
+    "actions",
+    "performance_reports",
+    "review_settings",
     "audit_events",
     "audit_checkpoints",
     "audit_heads",

@@ -5,6 +5,10 @@
 use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
 use super::delegations::DelegationRow;
+use super::performance_rows::{
+    ActionRow, KpiRow, ManagementReviewRow, MeasurementRow, ObjectiveRow, ReportRow,
+    ReviewSettingsRow,
+};
 use super::policy_rows::{
     DecisionRow, DistributionRow, ExceptionRow, PolicyRow, ReviewRow, VersionRow,
 };
@@ -93,6 +97,13 @@ backed_up! {
     Review(ReviewRow) = "policy_reviews", reviews;
     Exception(ExceptionRow) = "policy_exceptions", exceptions;
     Distribution(DistributionRow) = "policy_distributions", distributions;
+    Objective(ObjectiveRow) = "objectives", objectives;
+    Kpi(KpiRow) = "kpis", kpis;
+    Measurement(MeasurementRow) = "kpi_measurements", measurements;
+    ManagementReview(ManagementReviewRow) = "management_reviews", management_reviews;
+    Action(ActionRow) = "actions", actions;
+    PerformanceReport(ReportRow) = "performance_reports", performance_reports;
+    ReviewSettings(ReviewSettingsRow) = "review_settings", review_settings;
     Event(EventRow) = "audit_events", events;
     Checkpoint(CheckpointRow) = "audit_checkpoints", checkpoints;
     Head(HeadRow) = "audit_heads", heads;

@@ -43,6 +43,24 @@ pub async fn insert_rows<T: Insertable>(
     Ok(written)
 }
 
+/// Writes `row`, replacing the row with the same first `keys` columns (its
+/// primary key) if there is one: one statement for create and update, on
+/// both backends (`ON CONFLICT ... DO UPDATE`).
+pub async fn save_row<T: Insertable>(
+    tx: &mut Transaction<'_, Db>,
+    row: &T,
+    keys: usize,
+) -> Result<u64> {
+    let (key, rest) = T::COLUMNS.split_at(keys);
+    let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let suffix = format!(
+        " ON CONFLICT ({}) DO UPDATE SET {}",
+        key.join(", "),
+        set.join(", ")
+    );
+    insert_rows(tx, std::slice::from_ref(row), &suffix, |_| {}).await
+}
+
 impl Insertable for OrgRow {
     const TABLE: &'static str = "organisations";
     const COLUMNS: &'static [&'static str] = &[

@@ -2,14 +2,20 @@
 //! (see the crate's documentation). Everything here must type-check for both
 //! SQLite and PostgreSQL; where the SQL differs, it comes from `dialect`.
 
+mod actions;
 mod assignments;
 mod audit;
 mod backup;
 mod batch;
 mod delegations;
+mod management_reviews;
+mod measurements;
+mod objectives;
 mod organisations;
 mod people;
 mod people_edit;
+mod performance_reports;
+mod performance_rows;
 mod policies;
 mod policy_exceptions;
 mod policy_history;
@@ -18,6 +24,7 @@ mod policy_rows;
 mod policy_trail;
 mod policy_versions;
 mod raci;
+mod review_changes;
 mod roles;
 mod row_type;
 mod rows;

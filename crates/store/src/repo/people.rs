@@ -161,3 +161,35 @@ impl Repo {
         })
     }
 }
+
+impl Repo {
+    /// The names of the given people (unknown ids are left out), for lists
+    /// that name a few people among many.
+    pub async fn person_names(
+        &self,
+        org: OrgId,
+        ids: Vec<PersonId>,
+    ) -> Result<std::collections::HashMap<PersonId, String>> {
+        let mut names = std::collections::HashMap::new();
+        let mut ids = ids;
+        ids.sort();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT person_id, name FROM people WHERE org_id = $1 AND person_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query =
+                sqlx::query_as::<_, (uuid::Uuid, String)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+            for id in chunk {
+                query = query.bind(id.0);
+            }
+            for (id, name) in query.fetch_all(&self.pool).await? {
+                names.insert(PersonId(id), name);
+            }
+        }
+        Ok(names)
+    }
+}

@@ -214,5 +214,7 @@ pub async fn gaps(
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<crate::role_gaps::GapOut>>> {
     let today = mandate_core::timefmt::now().date();
-    Ok(Json(crate::role_gaps::gaps(&state, &viewer, today).await?))
+    Ok(Json(
+        crate::role_gaps::gaps(&state.store, viewer.user.org_id, today).await?,
+    ))
 }

@@ -676,7 +676,7 @@ struct GapsPage {
 
 pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Gaps in the roles", "/roles").await?;
-    let gaps = crate::role_gaps::gaps(&state, &viewer, now().date()).await?;
+    let gaps = crate::role_gaps::gaps(&state.store, viewer.user.org_id, now().date()).await?;
     let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();
     let counts = vec![
         ("conflicts", count("conflict")),
