@@ -32,10 +32,17 @@ pub enum Permission {
     EditRoles,
     /// Who holds what: the gaps and conflicts views.
     ReviewRoles,
+    /// Objectives, KPIs, actions, management reviews and performance reports.
+    ReadPerformance,
+    /// Write objectives, KPIs, actions and reviews; produce reports. Who may
+    /// approve minutes or produce a report is checked per record.
+    EditPerformance,
+    /// Enter KPI values (line managers measure their area too).
+    RecordMeasurements,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -51,6 +58,9 @@ impl Permission {
         Permission::ReadRoles,
         Permission::EditRoles,
         Permission::ReviewRoles,
+        Permission::ReadPerformance,
+        Permission::EditPerformance,
+        Permission::RecordMeasurements,
     ];
 }
 
@@ -78,6 +88,9 @@ impl AccessRole {
             ReadRoles => true,
             EditRoles => matches!(self, Admin | IsmsManager | TopManagement),
             ReviewRoles => !matches!(self, Staff),
+            ReadPerformance => !matches!(self, Staff),
+            EditPerformance => matches!(self, Admin | IsmsManager | TopManagement),
+            RecordMeasurements => matches!(self, Admin | IsmsManager | TopManagement | Manager),
         }
     }
 
@@ -91,6 +104,8 @@ impl AccessRole {
             Permission::Approve,
             Permission::RequestExceptions,
             Permission::EditRoles,
+            Permission::EditPerformance,
+            Permission::RecordMeasurements,
         ]
         .into_iter()
         .all(|p| !self.may(p))

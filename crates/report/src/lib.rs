@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod markdown;
+pub mod measurements_csv;
 pub mod org_chart;
 pub mod people_csv;
 pub mod policy_file;

@@ -116,6 +116,9 @@ pub async fn compile_review_pack(
         .map(|g| format!("{}: {}", g.role, g.detail))
         .collect();
     let changes: ChangeSummary = store.changes_since(org, since, day).await?;
+    // Everything awaited comes before the borrowed closure below, which is
+    // not `Send`.
+    let policies = policy_lines(store, org, day).await?;
     Ok(compile_pack(PackSources {
         day,
         objectives: &records.objectives,
@@ -124,7 +127,7 @@ pub async fn compile_review_pack(
         actions: &records.actions,
         earlier_reviews: &earlier_ids,
         person_name: &|id| records.name(id),
-        policies: policy_lines(store, org, day).await?,
+        policies,
         role_gaps,
         changes,
     }))
@@ -147,4 +150,25 @@ pub async fn compile_report(
         &records.actions,
         &|id| records.name(id),
     ))
+}
+
+/// The people holding a top-management role on `day`.
+pub async fn top_management_on(
+    store: &Store,
+    org: OrgId,
+    day: Date,
+) -> Result<std::collections::HashSet<PersonId>, Problem> {
+    let roles = store.roles(org).await?;
+    let top: Vec<_> = roles
+        .iter()
+        .filter(|r| r.fields.top_management)
+        .map(|r| r.id)
+        .collect();
+    Ok(store
+        .assignments(org, None)
+        .await?
+        .into_iter()
+        .filter(|a| top.contains(&a.terms.role_id) && a.current_on(day))
+        .map(|a| a.terms.person_id)
+        .collect())
 }

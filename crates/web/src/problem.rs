@@ -15,6 +15,16 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
+    /// For an uploaded file: every problem, by line, so it is fixed in one pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<LineError>,
+}
+
+/// One problem of an uploaded file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
 }
 
 impl Problem {
@@ -26,7 +36,21 @@ impl Problem {
             title,
             status: status.as_u16(),
             detail: detail.into(),
+            errors: Vec::new(),
         }
+    }
+
+    /// A 422 for a file with problems on the given lines.
+    pub fn in_file(errors: Vec<LineError>) -> Self {
+        let mut problem = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "the file has {} problem(s); nothing was imported",
+                errors.len()
+            ),
+        );
+        problem.errors = errors;
+        problem
     }
 
     pub fn status(&self) -> StatusCode {

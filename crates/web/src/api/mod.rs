@@ -4,6 +4,7 @@
 //! error is an RFC 9457 problem document. The OpenAPI document is generated
 //! from the handlers' annotations; a test checks it lists every API route.
 
+pub mod actions;
 pub mod assignments;
 pub mod audit;
 pub mod delegations;
@@ -11,12 +12,17 @@ pub mod dto;
 pub mod exceptions;
 pub mod extract;
 pub mod me;
+pub mod measurements;
+pub mod objectives;
 pub mod organisation;
 pub mod people;
+pub mod performance_dto;
+pub mod performance_reports;
 pub mod policies;
 pub mod policy_dto;
 pub mod policy_versions;
 pub mod raci;
+pub mod reviews;
 pub mod roles;
 pub mod users;
 
@@ -84,6 +90,31 @@ use utoipa::{Modify, OpenApi};
         assignments::create,
         assignments::acknowledge,
         assignments::end,
+        objectives::list,
+        objectives::show,
+        objectives::create,
+        objectives::update,
+        objectives::kpis,
+        objectives::create_kpi,
+        objectives::update_kpi,
+        measurements::of_kpi,
+        measurements::record,
+        measurements::upload_csv,
+        actions::list,
+        actions::create,
+        actions::update,
+        reviews::programme,
+        reviews::set_programme,
+        reviews::list,
+        reviews::show,
+        reviews::create,
+        reviews::update,
+        reviews::prepare,
+        reviews::hold,
+        reviews::approve,
+        performance_reports::list,
+        performance_reports::create,
+        performance_reports::present,
     ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),

@@ -10,18 +10,6 @@ use axum::response::{IntoResponse, Response};
 /// (slug, menu label, what it will hold, listed among the records).
 pub const AREAS: &[(&str, &str, &str, bool)] = &[
     (
-        "objectives",
-        "Objectives and KPIs",
-        "Information security objectives linked to strategic goals, with KPIs and measurements (5.1 a, e).",
-        true,
-    ),
-    (
-        "reviews",
-        "Management reviews",
-        "Management reviews with their inputs, decisions and actions (9.3).",
-        true,
-    ),
-    (
         "resources",
         "Resources",
         "Budgets and capacity allocated to the ISMS, approved by top management (5.1 c).",

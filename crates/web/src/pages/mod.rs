@@ -1,17 +1,22 @@
 //! Server-rendered pages: readable without JavaScript, usable on a phone.
 //! Each module renders one area; [`Layout`] gives every page its frame.
 
+pub mod actions;
 pub mod areas;
 pub mod assets;
 pub mod audit;
 pub mod dashboard;
 pub mod exceptions;
 pub mod me;
+pub mod objectives;
 pub mod people;
+pub mod performance_reports;
+pub mod performance_view;
 pub mod policies;
 pub mod policy_versions;
 pub mod public;
 pub mod raci;
+pub mod reviews;
 pub mod roles;
 pub mod settings;
 pub mod signin;
@@ -96,6 +101,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "acknowledged" => "Thank you: your acknowledgement was recorded.",
         "assignment-ended" => "The assignment was ended.",
         "delegated" => "The delegation was recorded; the holder stays accountable.",
+        "measured" => "The values were recorded.",
+        "prepared" => "The pack was compiled from today's records.",
+        "held" => {
+            "The review is recorded as held; its pack and minutes are frozen. The chair approves the minutes."
+        }
+        "approved" => "The minutes are approved.",
         _ => return None,
     })
 }
@@ -127,6 +138,12 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     items.push(link("Policies", "/policies", false));
     items.push(link("Roles", "/roles", false));
     items.push(link("RACI matrix", "/raci", false));
+    if viewer.may(Permission::ReadPerformance) {
+        items.push(link("Objectives and KPIs", "/objectives", false));
+        items.push(link("Actions", "/actions", false));
+        items.push(link("Management reviews", "/reviews", false));
+        items.push(link("Performance reports", "/reports", false));
+    }
     for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }

@@ -1,0 +1,122 @@
+//! Shared view pieces of the performance pages: status tags, KPI charts and
+//! people choices.
+
+use super::PageError;
+use crate::state::AppState;
+use mandate_core::performance::{Direction, Health, KpiLine};
+use mandate_core::{OrgId, PersonId};
+use mandate_report::{TrendDirection, TrendSeries, sparkline, trend_chart};
+use mandate_store::StoreError;
+
+/// The CSS class of a status tag.
+pub fn health_class(h: Health) -> &'static str {
+    match h {
+        Health::OnTrack => "good",
+        Health::AtRisk => "warn",
+        Health::OffTrack => "bad",
+    }
+}
+
+fn series<'a>(k: &'a KpiLine) -> TrendSeries<'a> {
+    TrendSeries {
+        title: &k.name,
+        unit: &k.unit,
+        points: &k.points,
+        target: Some(k.target),
+        direction: match k.direction {
+            Direction::HigherIsBetter => TrendDirection::HigherIsBetter,
+            Direction::LowerIsBetter => TrendDirection::LowerIsBetter,
+        },
+    }
+}
+
+/// A KPI as the pages show it.
+pub struct KpiView {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub target: String,
+    pub direction: &'static str,
+    pub frequency: &'static str,
+    pub status: &'static str,
+    pub class: &'static str,
+    pub reasons: Vec<String>,
+    pub latest: Option<String>,
+    pub next_due: String,
+    pub overdue: bool,
+    pub chart: String,
+    pub spark: String,
+}
+
+impl From<&KpiLine> for KpiView {
+    fn from(k: &KpiLine) -> Self {
+        Self {
+            id: k.id.to_string(),
+            name: k.name.clone(),
+            unit: k.unit.clone(),
+            target: format!("{} {}", k.target, k.unit).trim().to_string(),
+            direction: k.direction.label(),
+            frequency: k.frequency.as_str(),
+            status: k.health.label(),
+            class: health_class(k.health),
+            reasons: k.reasons.clone(),
+            latest: k
+                .points
+                .last()
+                .map(|(d, v)| format!("{v} {} on {d}", k.unit)),
+            next_due: k.next_due.to_string(),
+            overdue: k.measurement_overdue,
+            chart: trend_chart(&series(k)),
+            spark: sparkline(&series(k)),
+        }
+    }
+}
+
+/// Finds a person by the email typed into a form (organisations of
+/// 100,000 people cannot be a drop-down).
+pub async fn person_by_email(
+    state: &AppState,
+    org: OrgId,
+    raw: &str,
+    field: &str,
+) -> Result<PersonId, PageError> {
+    let email = mandate_core::Email::parse(raw.trim())
+        .map_err(|_| invalid(format!("{field}: {:?} is not an email address", raw.trim())))?;
+    state
+        .store
+        .person_by_email(org, &email)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| {
+            invalid(format!(
+                "{field}: nobody in the register has the email {email}"
+            ))
+        })
+}
+
+/// Finds the people of a list of emails, one per line or comma-separated.
+pub async fn people_by_emails(
+    state: &AppState,
+    org: OrgId,
+    raw: &str,
+    field: &str,
+) -> Result<Vec<PersonId>, PageError> {
+    let mut people = Vec::new();
+    for email in raw
+        .split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        people.push(person_by_email(state, org, email, field).await?);
+    }
+    Ok(people)
+}
+
+pub fn invalid(message: impl Into<String>) -> PageError {
+    PageError::Store(StoreError::Invalid(message.into()))
+}
+
+pub fn parse_date(raw: &str, field: &str) -> Result<time::Date, PageError> {
+    mandate_core::timefmt::parse_date(raw.trim())
+        .map_err(|_| invalid(format!("{field}: a date (YYYY-MM-DD)")))
+}
