@@ -97,8 +97,9 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
         .await?;
     super::demo_policies::assign_roles(store, org.id).await?;
     let policies = super::demo_policies::create(store, org.id).await?;
+    let objectives = super::demo_performance::create(store, org.id).await?;
     println!(
-        "Created the demo organisation {:?} with {} people and {policies} policies.",
+        "Created the demo organisation {:?} with {} people, {policies} policies and {objectives} objectives.",
         org.name,
         thousands(plan.inserts.len() as u64)
     );

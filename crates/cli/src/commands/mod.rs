@@ -4,6 +4,7 @@ mod audit;
 mod audit_file;
 mod backup;
 mod demo;
+mod demo_performance;
 mod demo_policies;
 mod import;
 mod init;

@@ -66,7 +66,7 @@ impl Objective {
     ) -> Assessment {
         let mine: Vec<&Kpi> = kpis
             .iter()
-            .filter(|k| k.fields.objective_id == self.id && k.created_at.date() <= day)
+            .filter(|k| k.fields.objective_id == self.id && k.starts_on <= day)
             .collect();
         let mut assessment = Assessment {
             health: Health::OnTrack,

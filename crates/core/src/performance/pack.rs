@@ -155,7 +155,7 @@ pub fn kpi_line(kpi: &Kpi, day: Date, values: &[Measurement], from: Option<Date>
     }
 }
 
-/// Every objective existing on `day`, with its KPIs and plan.
+/// Every objective with its KPIs (those measured by `day`) and plan.
 pub fn objective_lines(
     day: Date,
     objectives: &[Objective],
@@ -167,7 +167,6 @@ pub fn objective_lines(
 ) -> Vec<ObjectiveLine> {
     objectives
         .iter()
-        .filter(|o| o.created_at.date() <= day)
         .map(|o| {
             let status = o.assess(day, kpis, values, actions);
             ObjectiveLine {
@@ -179,7 +178,7 @@ pub fn objective_lines(
                 reasons: status.reasons,
                 kpis: kpis
                     .iter()
-                    .filter(|k| k.fields.objective_id == o.id && k.created_at.date() <= day)
+                    .filter(|k| k.fields.objective_id == o.id && k.starts_on <= day)
                     .map(|k| kpi_line(k, day, values, from))
                     .collect(),
                 plan: actions

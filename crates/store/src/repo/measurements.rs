@@ -95,6 +95,17 @@ impl Repo {
                 }
             });
         }
+        // Values from before a KPI was set up (a history brought in) mean it
+        // has been measured since then: its first value is due from there.
+        sqlx::query(
+            "UPDATE kpis SET starts_on = (SELECT MIN(m.measured_on) FROM kpi_measurements m \
+             WHERE m.org_id = kpis.org_id AND m.kpi_id = kpis.kpi_id) \
+             WHERE org_id = $1 AND starts_on > (SELECT MIN(m.measured_on) FROM kpi_measurements m \
+             WHERE m.org_id = kpis.org_id AND m.kpi_id = kpis.kpi_id)",
+        )
+        .bind(org.0)
+        .execute(&mut *tx)
+        .await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(summary)

@@ -9,6 +9,10 @@ use mandate_core::OrgId;
 use mandate_core::performance::ChangeSummary;
 use time::{Date, OffsetDateTime, Time};
 
+/// Before any record: both databases store dates from year 1 on, but not
+/// `Date::MIN`.
+const EPOCH: Date = time::macros::date!(1970 - 01 - 01);
+
 impl Repo {
     /// The changes from `since` (the whole history if none) up to `until`.
     pub async fn changes_since(
@@ -18,7 +22,7 @@ impl Repo {
         until: Date,
     ) -> Result<ChangeSummary> {
         let from = since
-            .unwrap_or(Date::MIN)
+            .unwrap_or(EPOCH)
             .with_time(Time::MIDNIGHT)
             .assume_utc();
         let end: OffsetDateTime = until
@@ -54,7 +58,7 @@ impl Repo {
         let count = |sql: &'static str| async move {
             let (n,): (i64,) = sqlx::query_as(sql)
                 .bind(org.0)
-                .bind(since.unwrap_or(Date::MIN))
+                .bind(since.unwrap_or(EPOCH))
                 .bind(until)
                 .fetch_one(&self.pool)
                 .await?;
