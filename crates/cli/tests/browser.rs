@@ -595,6 +595,18 @@ async fn text_of(client: &Client, css: &str) -> String {
     }
 }
 
+/// Scrolls so that a screenshot shows `element` near the top.
+async fn scroll_to(client: &Client, element: &fantoccini::elements::Element) {
+    let element = serde_json::to_value(element).expect("element");
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'})",
+            vec![element],
+        )
+        .await
+        .expect("scrolled");
+}
+
 /// The current address without its query (the notice code).
 async fn url_without_query(client: &Client) -> String {
     let url = client.current_url().await.expect("url").to_string();
@@ -647,6 +659,10 @@ async fn a_management_review_is_prepared_held_and_approved() {
         drawn.contains(r#"class="target""#) && drawn.contains(">target "),
         "the chart has no target line: {drawn}"
     );
+    let kpi = find(client, Locator::Css("section.card"))
+        .await
+        .expect("the KPI");
+    scroll_to(client, &kpi).await;
     shot("objectives.png", client.screenshot().await.expect("png"));
 
     client
@@ -761,6 +777,10 @@ async fn a_management_review_is_prepared_held_and_approved() {
     assert_eq!(notice(client).await, "The minutes are approved.");
     let page = client.source().await.expect("source");
     assert!(page.contains("Minutes approved by the chair"), "{page}");
+    let minutes = find(client, Locator::XPath("//h2[normalize-space(.)='Minutes']"))
+        .await
+        .expect("the minutes");
+    scroll_to(client, &minutes).await;
     shot(
         "review-approved.png",
         client.screenshot().await.expect("png"),

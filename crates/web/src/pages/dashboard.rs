@@ -27,6 +27,7 @@ struct Dashboard {
     expired_exceptions: usize,
     awaiting_exceptions: usize,
     can_see_work: bool,
+    performance: Option<super::performance_glance::PerformanceGlance>,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +95,13 @@ pub async fn show(
             }
         }
     }
+    let performance = if viewer.may(mandate_core::Permission::ReadPerformance) {
+        Some(super::performance_glance::PerformanceGlance::load(&state, &viewer).await?)
+    } else {
+        None
+    };
     Ok(render(&Dashboard {
+        performance,
         layout,
         people,
         events: head.as_ref().map_or(0, |h| h.seq),

@@ -10,6 +10,7 @@ pub mod exceptions;
 pub mod me;
 pub mod objectives;
 pub mod people;
+pub mod performance_glance;
 pub mod performance_reports;
 pub mod performance_view;
 pub mod policies;
