@@ -722,6 +722,8 @@ async fn a_management_review_is_prepared_held_and_approved() {
         pack.contains("Staff recognise and report phishing"),
         "{pack}"
     );
+    let section = find(client, Locator::Id("pack")).await.expect("the pack");
+    scroll_to(client, &section).await;
     shot(
         "review-prepared.png",
         client.screenshot().await.expect("png"),
