@@ -13,7 +13,16 @@ fn demo_events(people: u64) -> u64 {
     const POLICY_SET_EVENTS: u64 = 89;
     // Five assignments, four of them acknowledged, and one delegation.
     const ASSIGNMENT_EVENTS: u64 = 10;
-    1 + people + 6 + starter_catalogue_events() + ASSIGNMENT_EVENTS + POLICY_SET_EVENTS
+    // Four objectives, five KPIs with 86 values (24 + 24 + 22 monthly, 8 + 8
+    // quarterly), ten actions, three reviews planned, prepared, held and
+    // approved and one planned, and a report produced and presented.
+    const PERFORMANCE_EVENTS: u64 = 4 + 5 + 86 + 10 + 3 * 4 + 1 + 2;
+    1 + people
+        + 6
+        + starter_catalogue_events()
+        + ASSIGNMENT_EVENTS
+        + POLICY_SET_EVENTS
+        + PERFORMANCE_EVENTS
 }
 
 /// The audit events of `mandate init`: the organisation, the admin's person

@@ -30,7 +30,12 @@ impl PerformanceRecords {
         Ok(Self {
             objectives: store.objectives(org).await?,
             kpis: store.kpis(org).await?,
-            measurements: store.measurements(org, None).await?,
+            measurements: {
+                // Sorted by KPI, so each KPI's values are found by bisection.
+                let mut values = store.measurements(org, None).await?;
+                values.sort_by_key(|m| (m.kpi_id, m.measured_on));
+                values
+            },
             names: store.person_names(org, owners).await?,
             actions,
         })

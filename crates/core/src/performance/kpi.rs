@@ -147,6 +147,19 @@ pub struct Measurement {
     pub recorded_at: OffsetDateTime,
 }
 
+/// The values of one KPI among many: a sub-slice when they are sorted by
+/// KPI (as the store returns them), so that assessing a hundred KPIs over
+/// years of values does not scan every value for each one.
+pub fn values_of(values: &[Measurement], kpi: KpiId) -> std::borrow::Cow<'_, [Measurement]> {
+    if values.is_sorted_by_key(|m| m.kpi_id) {
+        let start = values.partition_point(|m| m.kpi_id < kpi);
+        let end = start + values[start..].partition_point(|m| m.kpi_id == kpi);
+        std::borrow::Cow::Borrowed(&values[start..end])
+    } else {
+        std::borrow::Cow::Owned(values.iter().filter(|m| m.kpi_id == kpi).cloned().collect())
+    }
+}
+
 /// A value as entered (by hand, API or upload), before it is recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeasurementEntry {
@@ -327,6 +340,27 @@ pub(crate) mod tests {
         assert!(late.reasons[0].contains("due by 2026-02-28"), "{late:?}");
         // A KPI never measured is due one period after it started.
         assert!(k.measurement_overdue(date!(2026 - 02 - 16), &[]));
+    }
+
+    #[test]
+    fn one_kpis_values_are_found_sorted_or_not() {
+        let a = kpi(5.0, Direction::LowerIsBetter);
+        let b = kpi(5.0, Direction::LowerIsBetter);
+        let mut values = vec![
+            value(&b, date!(2026 - 01 - 31), 1.0),
+            value(&a, date!(2026 - 01 - 31), 2.0),
+            value(&b, date!(2026 - 02 - 28), 3.0),
+        ];
+        let of_b = |values: &[Measurement]| {
+            values_of(values, b.id)
+                .iter()
+                .map(|m| m.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of_b(&values), vec![1.0, 3.0]);
+        values.sort_by_key(|m| (m.kpi_id, m.measured_on));
+        assert_eq!(of_b(&values), vec![1.0, 3.0]);
+        assert!(values_of(&values, KpiId::new()).is_empty());
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Objective {
             assessment.worsen(Health::AtRisk, "no KPI measures this objective yet");
         }
         for kpi in &mine {
-            let kpi_status = kpi.assess(day, values);
+            let kpi_status = kpi.assess(day, &super::kpi::values_of(values, kpi.id));
             for reason in kpi_status.reasons {
                 assessment.worsen(kpi_status.health, reason);
             }

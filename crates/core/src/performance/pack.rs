@@ -131,6 +131,7 @@ pub fn action_line(action: &Action, day: Date, name: &dyn Fn(PersonId) -> String
 
 /// A KPI's line on `day`, keeping values measured from `from` (if given).
 pub fn kpi_line(kpi: &Kpi, day: Date, values: &[Measurement], from: Option<Date>) -> KpiLine {
+    let values: &[Measurement] = &super::kpi::values_of(values, kpi.id);
     let status = kpi.assess(day, values);
     let mut points: Vec<(Date, f64)> = values
         .iter()

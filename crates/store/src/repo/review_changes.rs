@@ -42,7 +42,7 @@ impl Repo {
             .bind(end)
             .fetch_all(&self.pool)
             .await?;
-        let published: Vec<(String, i64, Option<OffsetDateTime>)> = sqlx::query_as(
+        let published: Vec<(String, i32, Option<OffsetDateTime>)> = sqlx::query_as(
             "SELECT p.title, v.number, v.published_at FROM policy_versions v \
              JOIN policies p ON p.org_id = v.org_id AND p.policy_id = v.policy_id \
              WHERE v.org_id = $1 AND v.published_at IS NOT NULL ORDER BY p.title, v.number",
