@@ -14,7 +14,10 @@ pub mod schedule;
 
 pub use action::{Action, ActionFields, ActionSource, ActionStatus};
 pub use health::{Assessment, Health};
-pub use kpi::{Direction, Frequency, Kpi, KpiFields, Measurement, MeasurementEntry, values_of};
+pub use kpi::{
+    Direction, EARLIEST_DAY, Frequency, Kpi, KpiFields, Measurement, MeasurementEntry,
+    parse_number, values_of,
+};
 pub use objective::{Objective, ObjectiveFields};
 pub use pack::{
     ActionLine, ChangeSummary, KpiLine, ObjectiveLine, PackSources, PolicyLine, ReviewPack,

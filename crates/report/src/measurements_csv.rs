@@ -41,18 +41,18 @@ pub fn parse(mut input: impl Read) -> Parsed {
         });
         return parsed;
     }
+    // The byte offset at which each line starts, to name a record's line.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let line_at = |byte: u64| {
-        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
         // A record after blank lines starts at them; its line is the first
         // one with text.
-        while matches!(text.as_bytes().get(end), Some(b'\n' | b'\r')) {
-            end += 1;
+        while matches!(text.as_bytes().get(at), Some(b'\n' | b'\r')) {
+            at += 1;
         }
-        text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        line_starts.partition_point(|start| *start <= at)
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -136,15 +136,10 @@ pub fn parse(mut input: impl Read) -> Parsed {
                 ))
             })
             .ok();
-        let number = field(value).replace(',', "");
-        let parsed_value = number
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .or_else(|| {
-                problems.push(format!("value: {:?} is not a number", field(value)));
-                None
-            });
+        let parsed_value = mandate_core::performance::parse_number(&field(value)).or_else(|| {
+            problems.push(format!("value: {:?} is not a number", field(value)));
+            None
+        });
         match (measured_on, parsed_value, problems.is_empty()) {
             (Some(measured_on), Some(value), true) => parsed.rows.push(MeasurementRow {
                 line,

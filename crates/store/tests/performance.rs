@@ -311,11 +311,101 @@ async fn values_reviews_and_actions_are_kept_frozen_audited_and_backed_up() {
             .expect("review");
         assert_eq!(kept.pack.as_ref(), Some(&pack), "{}: frozen", db.backend);
         assert_eq!(kept.held_on, held.held_on);
+        // The chair approves holding a top-management role, not before.
+        let refused = store
+            .approve_review(&Actor::user(chair.id), org, review.id, &chair)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Refused(_))),
+            "{}",
+            db.backend
+        );
+        let clerk = store
+            .create_person(
+                &system,
+                org,
+                &NewPerson {
+                    name: "Clerk".into(),
+                    email: Email::parse("clerk@acme.example").expect("email"),
+                    department: None,
+                    manager_id: None,
+                    kind: PersonKind::Employee,
+                    start_date: None,
+                    end_date: None,
+                },
+            )
+            .await
+            .expect("person");
+        let admin = store
+            .create_user(
+                &system,
+                org,
+                &NewUser {
+                    person_id: clerk.id,
+                    access_role: AccessRole::Admin,
+                    password_hash: None,
+                },
+            )
+            .await
+            .expect("admin");
+        let top_role = store
+            .roles(org)
+            .await
+            .expect("roles")
+            .into_iter()
+            .find(|r| r.fields.top_management)
+            .expect("top")
+            .id;
+        store
+            .assign_role(
+                &system,
+                org,
+                admin.id,
+                mandate_core::roles::AssignmentTerms {
+                    role_id: top_role,
+                    person_id: person.id,
+                    starts_on: today,
+                    ends_on: None,
+                    deputy_id: None,
+                    capacity_percent: None,
+                },
+            )
+            .await
+            .expect("assigned");
         let approved = store
             .approve_review(&Actor::user(chair.id), org, review.id, &chair)
             .await
             .expect("approved");
         assert!(approved.approved_at.is_some());
+        let late = store
+            .save_action(
+                &system,
+                org,
+                None,
+                None,
+                ActionFields {
+                    source: ActionSource::Review,
+                    objective_id: None,
+                    review_id: Some(review.id),
+                    ..fields.clone()
+                },
+            )
+            .await;
+        assert!(
+            matches!(late, Err(StoreError::Conflict(_))),
+            "{}: the approved record is closed",
+            db.backend
+        );
+        let kept = store
+            .management_review(org, review.id)
+            .await
+            .expect("review");
+        assert_eq!(
+            kept.pack.as_ref(),
+            Some(&pack),
+            "{}: still the pack management saw",
+            db.backend
+        );
 
         // Everything survives a backup and restore into every backend.
         let file = db.path("performance.jsonl");

@@ -857,7 +857,7 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             Method::POST,
             "/api/v1/reviews/{id}/approve",
-            Needs(EditPerformance),
+            Needs(Approve),
             post(api::reviews::approve),
         ),
         route(
@@ -1001,7 +1001,7 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             Method::POST,
             "/reviews/{id}/approve",
-            Needs(EditPerformance),
+            Needs(Approve),
             post(pages::reviews::approve),
         ),
         route(

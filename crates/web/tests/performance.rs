@@ -251,9 +251,11 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
 
         // CSV: every bad row reported by line, nothing recorded.
         let csv = format!(
-            "kpi,measured_on,value\nClick rate,{},4.2\nNo such KPI,{},3\nClick rate,2026-02-30,x\n",
+            "kpi,measured_on,value\nClick rate,{},4.2\nNo such KPI,{},3\nClick rate,2026-02-30,x\nClick rate,{},4.3\nClick rate,{},\"1,5\"\n",
             days_ago(5),
-            days_ago(5)
+            days_ago(5),
+            days_ago(5),
+            days_ago(6)
         );
         let response = app
             .send(
@@ -272,7 +274,14 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             .iter()
             .map(|e| e["line"].as_u64().expect("line"))
             .collect();
-        assert_eq!(lines, vec![3, 4], "{b}: {problem}");
+        assert_eq!(lines, vec![3, 4, 5, 6], "{b}: {problem}");
+        assert!(
+            problem["errors"][2]["message"]
+                .as_str()
+                .expect("message")
+                .contains("first is on line 2"),
+            "{b}: {problem}"
+        );
         let (_, values) = call(
             &app,
             Method::GET,
@@ -370,7 +379,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             &format!("/api/v1/reviews/{review_id}/hold"),
             &editor,
             Some(json!({
-            "held_on": days_ago(0), "attendees": [boss_person], "minutes": "x"})),
+            "held_on": days_ago(0), "attendees": [boss_person], "minutes": "x", "version": 1})),
         )
         .await;
         assert_eq!(
@@ -399,7 +408,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             "{b}"
         );
         let (s, held) = call(&app, Method::POST, &format!("/api/v1/reviews/{review_id}/hold"), &editor, Some(json!({
-            "held_on": days_ago(0), "attendees": [boss_person, editor_person], "minutes": "Reviewed the pack.",
+            "held_on": days_ago(0), "attendees": [boss_person, editor_person], "minutes": "Reviewed the pack.", "version": prepared["version"],
             "decisions": [{"kind": "improvement", "text": "Automate access reviews"}]}))).await;
         assert_eq!(s, StatusCode::OK, "{b}: {held}");
         assert_eq!(held["state"], "held");

@@ -104,11 +104,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             Needs(EditPerformance),
         ),
         ("POST", "/api/v1/reviews/{id}/hold", Needs(EditPerformance)),
-        (
-            "POST",
-            "/api/v1/reviews/{id}/approve",
-            Needs(EditPerformance),
-        ),
+        ("POST", "/api/v1/reviews/{id}/approve", Needs(Approve)),
         ("GET", "/api/v1/performance-reports", Needs(ReadPerformance)),
         (
             "POST",
@@ -140,7 +136,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/reviews/{id}", Needs(EditPerformance)),
         ("POST", "/reviews/{id}/prepare", Needs(EditPerformance)),
         ("POST", "/reviews/{id}/hold", Needs(EditPerformance)),
-        ("POST", "/reviews/{id}/approve", Needs(EditPerformance)),
+        ("POST", "/reviews/{id}/approve", Needs(Approve)),
         ("POST", "/reviews/{id}/actions", Needs(EditPerformance)),
         ("GET", "/reports", Needs(ReadPerformance)),
         ("POST", "/reports", Needs(EditPerformance)),

@@ -118,6 +118,9 @@ impl ActionFields {
         if self.title.is_empty() || self.title.chars().count() > 300 {
             return Err("title: say what is to be done, in at most 300 characters".into());
         }
+        if self.due_on < super::kpi::EARLIEST_DAY {
+            return Err("due_on: check the year".into());
+        }
         if self.notes.chars().count() > 5000 {
             return Err("notes: at most 5,000 characters".into());
         }

@@ -160,6 +160,33 @@ pub fn values_of(values: &[Measurement], kpi: KpiId) -> std::borrow::Cow<'_, [Me
     }
 }
 
+/// No record of an ISMS is dated before this day.
+pub const EARLIEST_DAY: Date = time::macros::date!(1970 - 01 - 01);
+
+/// Reads a value as people type it: `1234.5`, `-2`, `1,234.5`. A comma is
+/// only a thousands separator (groups of three), never a decimal mark, so
+/// "1,5" is refused rather than read as 15.
+pub fn parse_number(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    let digits = if raw.contains(',') {
+        let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+        let whole = whole.strip_prefix('-').unwrap_or(whole);
+        let mut groups = whole.split(',');
+        let first = groups.next()?;
+        let grouped = (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3)
+            && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
+            && fraction.chars().all(|c| c.is_ascii_digit());
+        if !grouped {
+            return None;
+        }
+        raw.replace(',', "")
+    } else {
+        raw.to_string()
+    };
+    digits.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// A value as entered (by hand, API or upload), before it is recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeasurementEntry {
@@ -174,6 +201,12 @@ impl MeasurementEntry {
         self.note = self.note.trim().to_string();
         if !self.value.is_finite() {
             return Err("value: a number".into());
+        }
+        if self.measured_on < EARLIEST_DAY {
+            return Err(format!(
+                "measured_on: {} is before {EARLIEST_DAY}; check the year",
+                self.measured_on
+            ));
         }
         if self.measured_on > today {
             return Err(format!(
@@ -361,6 +394,18 @@ pub(crate) mod tests {
         values.sort_by_key(|m| (m.kpi_id, m.measured_on));
         assert_eq!(of_b(&values), vec![1.0, 3.0]);
         assert!(values_of(&values, KpiId::new()).is_empty());
+    }
+
+    #[test]
+    fn numbers_are_read_as_typed_and_a_decimal_comma_is_refused() {
+        assert_eq!(parse_number(" 4.5 "), Some(4.5));
+        assert_eq!(parse_number("1,234.5"), Some(1234.5));
+        assert_eq!(parse_number("-12,000"), Some(-12000.0));
+        assert_eq!(parse_number("1,5"), None);
+        assert_eq!(parse_number("12,34,567"), None);
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_number(""), None);
     }
 
     #[test]

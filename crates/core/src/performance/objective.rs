@@ -34,6 +34,9 @@ impl ObjectiveFields {
         if self.description.chars().count() > 5000 {
             return Err("description: at most 5,000 characters".into());
         }
+        if self.due_on < super::kpi::EARLIEST_DAY {
+            return Err("due_on: check the year".into());
+        }
         if self.strategic_goal.is_empty() {
             return Err("strategic_goal: name the strategic goal this objective serves".into());
         }

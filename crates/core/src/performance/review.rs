@@ -255,6 +255,14 @@ impl ReviewHeld {
         if self.held_on > today {
             return Err("held_on: a review is recorded as held on or before today".into());
         }
+        if let Some(pack) = &review.pack
+            && self.held_on < pack.compiled_on
+        {
+            return Err(format!(
+                "held_on: the pack was compiled on {}; a review is held on or after it (management saw that pack)",
+                pack.compiled_on
+            ));
+        }
         self.attendees.sort();
         self.attendees.dedup();
         if self.attendees.is_empty() {
@@ -348,6 +356,16 @@ mod tests {
         let ok = holding.clone().validated(&r, today).expect("valid");
         assert_eq!((ok.attendees.len(), ok.decisions.len()), (1, 0));
         assert_eq!(ok.minutes, "Reviewed everything.");
+        let before_the_pack = ReviewHeld {
+            held_on: date!(2026 - 03 - 17),
+            ..holding.clone()
+        };
+        assert!(
+            before_the_pack
+                .validated(&r, today)
+                .unwrap_err()
+                .contains("compiled on 2026-03-18")
+        );
         let future = ReviewHeld {
             held_on: date!(2026 - 03 - 22),
             ..holding.clone()

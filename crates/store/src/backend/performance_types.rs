@@ -32,6 +32,9 @@ impl ReviewPlan {
                 "title: name the review, in at most 200 characters".into(),
             ));
         }
+        if self.planned_on < mandate_core::performance::EARLIEST_DAY {
+            return Err(StoreError::Invalid("planned_on: check the year".into()));
+        }
         self.attendees.sort();
         self.attendees.dedup();
         self.manual = self.manual.validated().map_err(StoreError::Invalid)?;

@@ -12,6 +12,35 @@ use mandate_core::audit::{Actor, Change};
 use mandate_core::performance::{Action, ActionFields};
 use mandate_core::{ActionId, OrgId};
 
+/// Refuses linking actions to (or from) a review not held, or one whose
+/// minutes are approved.
+async fn check_review_open_to_actions(
+    tx: &mut super::Transaction<'static, super::Db>,
+    org: OrgId,
+    review: mandate_core::ReviewId,
+) -> Result<()> {
+    let found: Option<(Option<time::Date>, Option<time::OffsetDateTime>)> = sqlx::query_as(
+        "SELECT held_on, approved_at FROM management_reviews WHERE org_id = $1 AND review_id = $2",
+    )
+    .bind(org.0)
+    .bind(review.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match found {
+        None => Err(StoreError::Invalid(format!(
+            "review_id: there is no review {review} here"
+        ))),
+        Some((None, _)) => Err(StoreError::Invalid(
+            "review_id: actions are decided when the review is held; record the holding first"
+                .into(),
+        )),
+        Some((_, Some(_))) => Err(StoreError::Conflict(
+            "the review's minutes are approved: its record of actions is closed".into(),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 impl Repo {
     /// Creates an action, or replaces one's fields if `id` is given and its
     /// version is still `expected_version`.
@@ -46,32 +75,18 @@ impl Repo {
             )
             .await?;
         }
-        if let Some(review) = fields.review_id {
-            let held: Option<(Option<time::Date>,)> = sqlx::query_as(
-                "SELECT held_on FROM management_reviews WHERE org_id = $1 AND review_id = $2",
-            )
-            .bind(org.0)
-            .bind(review.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match held {
-                None => {
-                    return Err(StoreError::Invalid(format!(
-                        "review_id: there is no review {review} here"
-                    )));
-                }
-                Some((None,)) => {
-                    return Err(StoreError::Invalid(
-                        "review_id: actions are decided when the review is held; record the holding first".into(),
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
         let before = match id {
             Some(id) => Some(self.load_action(&mut tx, org, id).await?),
             None => None,
         };
+        // An approved review's record is closed: no action joins or leaves
+        // it, though its actions still progress.
+        let old_link = before.as_ref().and_then(|b| b.fields.review_id);
+        if old_link != fields.review_id {
+            for review in [old_link, fields.review_id].into_iter().flatten() {
+                check_review_open_to_actions(&mut tx, org, review).await?;
+            }
+        }
         let today = chain.at().date();
         // Closing dates the action; reopening clears the date.
         let closed_on = |previous: Option<time::Date>| match (fields.status.is_open(), previous) {

@@ -51,8 +51,23 @@ pub async fn save_row<T: Insertable>(
     row: &T,
     keys: usize,
 ) -> Result<u64> {
+    save_row_keeping(tx, row, keys, &[]).await
+}
+
+/// [`save_row`], except that an existing row keeps its `kept` columns (a
+/// frozen document is never rewritten, not even with equal content).
+pub async fn save_row_keeping<T: Insertable>(
+    tx: &mut Transaction<'_, Db>,
+    row: &T,
+    keys: usize,
+    kept: &[&str],
+) -> Result<u64> {
     let (key, rest) = T::COLUMNS.split_at(keys);
-    let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let set: Vec<String> = rest
+        .iter()
+        .filter(|c| !kept.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     let suffix = format!(
         " ON CONFLICT ({}) DO UPDATE SET {}",
         key.join(", "),

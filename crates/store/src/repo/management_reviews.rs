@@ -4,8 +4,9 @@
 //! audit log) and approved by the chair. A held review never changes again.
 
 use super::Repo;
-use super::batch::save_row;
+use super::batch::{save_row, save_row_keeping};
 use super::objectives::{check_version, must_exist};
+use super::performance_reports::holds_flagged_role;
 use super::performance_rows::{ManagementReviewRow, ReviewSettingsRow, pack_digest};
 use super::row_type::{columns, json};
 use super::{Db, Transaction};
@@ -18,6 +19,9 @@ use mandate_core::performance::{
 };
 use mandate_core::{OrgId, ReviewId, User};
 use time::Date;
+
+/// The columns of the compiled pack, written only when a pack is compiled.
+const PACK_COLUMNS: &[&str] = &["pack", "pack_sha256"];
 
 fn audit_json(review: &ManagementReview) -> serde_json::Value {
     let mut value = serde_json::to_value(review).unwrap_or_default();
@@ -101,7 +105,7 @@ impl Repo {
                 version: 1,
             },
         };
-        save_row(&mut tx, &ManagementReviewRow::from(&saved), 2).await?;
+        save_row_keeping(&mut tx, &ManagementReviewRow::from(&saved), 2, PACK_COLUMNS).await?;
         chain.record(match before {
             Some(b) => Change::updated(
                 "management_review",
@@ -131,12 +135,14 @@ impl Repo {
                 ));
             }
             review.pack = Some(pack);
-            Ok(())
+            Ok(true)
         })
         .await
     }
 
-    /// Records the review as held: the pack is frozen with the minutes.
+    /// Records the review as held: the pack is frozen with the minutes. The
+    /// holding is dated on or after the pack was compiled (management saw
+    /// that pack) and after any review held before it.
     pub async fn hold_review(
         &self,
         actor: &Actor,
@@ -145,22 +151,40 @@ impl Repo {
         expected_version: Option<i64>,
         held: ReviewHeld,
     ) -> Result<ManagementReview> {
-        let mut people = Vec::new();
-        let review = self
-            .change_review(actor, org, id, expected_version, "hold", |review, today| {
-                let held = held.validated(review, today).map_err(StoreError::Invalid)?;
-                people.clone_from(&held.attendees);
-                review.held_on = Some(held.held_on);
-                review.attendees = held.attendees;
-                review.minutes = held.minutes;
-                review.decisions = held.decisions;
-                Ok(())
-            })
-            .await?;
-        Ok(review)
+        let known = self.person_names(org, held.attendees.clone()).await?;
+        if let Some(stranger) = held.attendees.iter().find(|p| !known.contains_key(p)) {
+            return Err(StoreError::Invalid(format!(
+                "attendees: there is no person {stranger} here"
+            )));
+        }
+        let last_held = {
+            let mut tx = self.begin_snapshot().await?;
+            load_reviews(&mut tx, org)
+                .await?
+                .iter()
+                .filter(|r| r.id != id)
+                .filter_map(|r| r.held_on)
+                .max()
+        };
+        self.change_review(actor, org, id, expected_version, "hold", |review, today| {
+            let held = held.validated(review, today).map_err(StoreError::Invalid)?;
+            if let Some(before) = last_held.filter(|d| held.held_on < *d) {
+                return Err(StoreError::Invalid(format!(
+                    "held_on: a review was held on {before}; this one is held on or after it"
+                )));
+            }
+            review.held_on = Some(held.held_on);
+            review.attendees = held.attendees;
+            review.minutes = held.minutes;
+            review.decisions = held.decisions;
+            Ok(false)
+        })
+        .await
     }
 
-    /// The chair approves the minutes of a held review.
+    /// The chair approves the minutes of a held review, holding a
+    /// top-management role at the moment of approval (an approval takes an
+    /// ISMS role with the authority, as every approval in Mandate does).
     pub async fn approve_review(
         &self,
         actor: &Actor,
@@ -168,13 +192,16 @@ impl Repo {
         id: ReviewId,
         approver: &User,
     ) -> Result<ManagementReview> {
+        let today = mandate_core::timefmt::now().date();
+        let top = {
+            let mut tx = self.begin_snapshot().await?;
+            holds_flagged_role(&mut tx, org, approver.person_id, today, "top_management").await?
+        };
         self.change_review(actor, org, id, None, "approve", |review, _| {
             match review.state() {
                 ReviewState::Held => {}
                 ReviewState::Approved => {
-                    return Err(StoreError::Conflict(
-                        "the minutes are approved already".into(),
-                    ));
+                    return Err(StoreError::Conflict("the minutes are approved already".into()));
                 }
                 _ => {
                     return Err(StoreError::Invalid(
@@ -187,15 +214,21 @@ impl Repo {
                     "only the chair of the review approves its minutes".into(),
                 ));
             }
+            if !top {
+                return Err(StoreError::Refused(
+                    "the chair approves the minutes while holding a top-management role; you hold none today".into(),
+                ));
+            }
             review.approved_by = Some(approver.id);
             review.approved_at = Some(review.updated_at);
-            Ok(())
+            Ok(false)
         })
         .await
     }
 
-    /// Loads a review, applies `change` (given today), bumps its version and
-    /// records the change under `action`.
+    /// Loads a review, applies `change` (given today; it answers whether it
+    /// wrote a new pack), bumps its version and records the change under
+    /// `action`. A stored pack is only ever replaced by a new one.
     async fn change_review(
         &self,
         actor: &Actor,
@@ -203,7 +236,7 @@ impl Repo {
         id: ReviewId,
         expected_version: Option<i64>,
         action: &'static str,
-        change: impl FnOnce(&mut ManagementReview, Date) -> Result<()>,
+        change: impl FnOnce(&mut ManagementReview, Date) -> Result<bool>,
     ) -> Result<ManagementReview> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
@@ -212,8 +245,13 @@ impl Repo {
         let mut after = before.clone();
         after.updated_at = chain.at();
         after.version += 1;
-        change(&mut after, chain.at().date())?;
-        save_row(&mut tx, &ManagementReviewRow::from(&after), 2).await?;
+        let new_pack = change(&mut after, chain.at().date())?;
+        let row = ManagementReviewRow::from(&after);
+        if new_pack {
+            save_row(&mut tx, &row, 2).await?;
+        } else {
+            save_row_keeping(&mut tx, &row, 2, PACK_COLUMNS).await?;
+        }
         chain.record(Change {
             action,
             ..Change::updated(

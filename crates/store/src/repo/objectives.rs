@@ -206,6 +206,20 @@ impl Repo {
             },
         };
         let name = saved.fields.name.clone();
+        // Uploads name KPIs without regard to case, so names differ in more than case.
+        let (clashes,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM kpis WHERE org_id = $1 AND LOWER(name) = LOWER($2) AND kpi_id <> $3",
+        )
+        .bind(org.0)
+        .bind(&name)
+        .bind(saved.id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if clashes > 0 {
+            return Err(StoreError::Conflict(format!(
+                "name: a KPI called {name:?} exists already (names are compared without regard to case, so uploads can name them)"
+            )));
+        }
         save_row(&mut tx, &KpiRow::from(&saved), 2)
             .await
             .map_err(StoreError::on_unique(format!(

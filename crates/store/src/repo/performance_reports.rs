@@ -16,7 +16,7 @@ use time::Date;
 
 /// Whether `person` held, on `day`, a role flagged with the duty or mark in
 /// `flag` (a boolean column of `roles`).
-async fn holds_flagged_role(
+pub(super) async fn holds_flagged_role(
     tx: &mut super::Transaction<'static, super::Db>,
     org: OrgId,
     person: PersonId,

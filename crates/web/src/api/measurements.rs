@@ -126,6 +126,7 @@ pub async fn entries_from_csv(
         })
         .collect();
     let mut entries = Vec::new();
+    let mut first_line = std::collections::HashMap::new();
     for row in parsed.rows {
         let found = kpis
             .iter()
@@ -143,6 +144,16 @@ pub async fn entries_from_csv(
             value: row.value,
             note: row.note,
         };
+        if let Some(earlier) = first_line.insert((kpi.id, row.measured_on), row.line) {
+            errors.push(LineError {
+                line: row.line,
+                message: format!(
+                    "a second value for {:?} on {} (the first is on line {earlier})",
+                    kpi.fields.name, row.measured_on
+                ),
+            });
+            continue;
+        }
         match entry.validated(today) {
             Ok(entry) => entries.push(entry),
             Err(message) => errors.push(LineError {

@@ -378,8 +378,8 @@ pub struct HoldIn {
     pub minutes: String,
     #[serde(default)]
     pub decisions: Vec<DecisionOut>,
-    #[serde(default)]
-    pub version: Option<i64>,
+    /// The version as last read: holding freezes the pack that was read.
+    pub version: i64,
 }
 
 impl HoldIn {
@@ -415,7 +415,7 @@ pub async fn hold(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<HoldIn>,
 ) -> ApiResult<Json<ReviewOut>> {
-    let version = input.version;
+    let version = Some(input.version);
     let r = state
         .store
         .hold_review(

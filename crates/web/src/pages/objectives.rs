@@ -359,11 +359,8 @@ pub async fn add_kpi(
         objective_id: id,
         name: f.name,
         unit: f.unit,
-        target: f
-            .target
-            .trim()
-            .parse()
-            .map_err(|_| invalid("target: a number"))?,
+        target: mandate_core::performance::parse_number(&f.target)
+            .ok_or_else(|| invalid("target: a number, such as 95 or 1,200"))?,
         direction: Direction::parse(&f.direction)
             .ok_or_else(|| invalid("direction: choose one"))?,
         frequency: Frequency::parse(&f.frequency)
@@ -397,12 +394,8 @@ pub async fn add_value(
     let entry = MeasurementEntry {
         kpi_id: kpi,
         measured_on: parse_date(&f.measured_on, "measured_on")?,
-        value: f
-            .value
-            .trim()
-            .replace(',', "")
-            .parse()
-            .map_err(|_| invalid("value: a number"))?,
+        value: mandate_core::performance::parse_number(&f.value)
+            .ok_or_else(|| invalid("value: a number, such as 4.5 or 1,200"))?,
         note: f.note,
     };
     state

@@ -363,7 +363,7 @@ pub async fn show(
         actions: action_lines,
         today: today.to_string(),
         can_edit: viewer.may(Permission::EditPerformance),
-        is_chair: viewer.user.person_id == r.chair_id,
+        is_chair: viewer.user.person_id == r.chair_id && viewer.may(Permission::Approve),
         r,
     }))
 }
