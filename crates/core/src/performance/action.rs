@@ -222,11 +222,21 @@ mod tests {
             source: ActionSource::Review,
             ..fields.clone()
         };
-        assert!(unlinked.validated().unwrap_err().starts_with("review_id"));
+        assert!(
+            unlinked
+                .validated()
+                .expect_err("refused")
+                .starts_with("review_id")
+        );
         let mislabelled = ActionFields {
             objective_id: Some(ObjectiveId::new()),
             ..fields
         };
-        assert!(mislabelled.validated().unwrap_err().starts_with("source"));
+        assert!(
+            mislabelled
+                .validated()
+                .expect_err("refused")
+                .starts_with("source")
+        );
     }
 }

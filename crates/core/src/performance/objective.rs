@@ -188,7 +188,12 @@ mod tests {
         let kpis = [k];
         let on_time = o.assess(date!(2026 - 06 - 01), &kpis, &values, &[]);
         assert_eq!(on_time.health, Health::OnTrack);
-        let late = o.assess(date!(2026 - 06 - 10), &kpis, &values, &[item.clone()]);
+        let late = o.assess(
+            date!(2026 - 06 - 10),
+            &kpis,
+            &values,
+            std::slice::from_ref(&item),
+        );
         assert_eq!(late.health, Health::AtRisk);
         assert!(late.reasons[0].contains("1 item(s) of the action plan overdue"));
         let past_due = o.assess(date!(2026 - 07 - 01), &kpis, &values, &[item]);

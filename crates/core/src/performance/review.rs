@@ -349,7 +349,7 @@ mod tests {
             holding
                 .clone()
                 .validated(&r, today)
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("prepare")
         );
         r.pack = Some(ReviewPack::empty(date!(2026 - 03 - 18)));
@@ -363,7 +363,7 @@ mod tests {
         assert!(
             before_the_pack
                 .validated(&r, today)
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("compiled on 2026-03-18")
         );
         let future = ReviewHeld {
@@ -378,10 +378,15 @@ mod tests {
         assert!(
             chairless
                 .validated(&r, today)
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("chair")
         );
         r.held_on = Some(today);
-        assert!(holding.validated(&r, today).unwrap_err().contains("frozen"));
+        assert!(
+            holding
+                .validated(&r, today)
+                .expect_err("refused")
+                .contains("frozen")
+        );
     }
 }
