@@ -13,7 +13,7 @@ use mandate_core::performance::{
 };
 use mandate_core::policy::PolicyKind;
 use mandate_core::timefmt::now;
-use mandate_core::{AccessRole, ObjectiveId, OrgId, PersonId, ReviewId, User};
+use mandate_core::{AccessRole, ObjectiveId, OrgId, PersonId, User};
 use mandate_store::{ReviewPlan, Store};
 use mandate_web::performance_records::{compile_report, compile_review_pack};
 use time::{Date, Duration};
@@ -342,7 +342,6 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
 
     // Three reviews held quarterly, each pack compiled as of its day.
     let held_days = [260, 170, 80];
-    let mut held_ids: Vec<ReviewId> = Vec::new();
     for (n, days_ago) in held_days.into_iter().enumerate() {
         let day = today - Duration::days(days_ago);
         let review = store
@@ -395,34 +394,35 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
                 },
             )
             .await?;
+        // The actions decided are recorded before the chair approves the minutes.
+        let decided = match n {
+            1 => Some(action(
+                "Buy the phishing-simulation service",
+                editor.person_id,
+                -150,
+                ActionStatus::Done,
+                ActionSource::Review,
+                None,
+                Some(review.id),
+            )),
+            2 => Some(action(
+                "Hire a second security engineer",
+                boss.person_id,
+                -10,
+                ActionStatus::Open,
+                ActionSource::Review,
+                None,
+                Some(review.id),
+            )),
+            _ => None,
+        };
+        if let Some(fields) = decided {
+            store
+                .save_action(&as_editor, org, None, None, fields)
+                .await?;
+        }
         store
             .approve_review(&Actor::user(boss.id), org, review.id, boss)
-            .await?;
-        held_ids.push(review.id);
-    }
-    let review_actions = [
-        action(
-            "Buy the phishing-simulation service",
-            editor.person_id,
-            -150,
-            ActionStatus::Done,
-            ActionSource::Review,
-            None,
-            Some(held_ids[1]),
-        ),
-        action(
-            "Hire a second security engineer",
-            boss.person_id,
-            -10,
-            ActionStatus::Open,
-            ActionSource::Review,
-            None,
-            Some(held_ids[2]),
-        ),
-    ];
-    for fields in review_actions {
-        store
-            .save_action(&as_editor, org, None, None, fields)
             .await?;
     }
     // The next review, planned but not yet prepared.
