@@ -610,5 +610,89 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             .await
             .expect("read");
         assert!(verified.is_ok(), "{b}: {verified:?}");
+
+        // The pages' forms: a plan item, a value, a bad CSV paste, a new action.
+        let (cookie, csrf) = app.session(AccessRole::IsmsManager).await;
+        let boss_email = app.user(AccessRole::TopManagement).email.to_string();
+        let due = days_ago(-30);
+        let response = app
+            .send(form_request(
+                &format!("/objectives/{objective_id}/plan"),
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("title", "Run a drill"),
+                    ("owner_email", &boss_email),
+                    ("due_on", &due),
+                ],
+            ))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{b}");
+        let (_, shown) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/objectives/{objective_id}"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(shown["plan"][0]["title"], "Run a drill", "{b}: {shown}");
+        let day = days_ago(2);
+        let response = app
+            .send(form_request(
+                &format!("/kpis/{kpi_id}/measurements"),
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("measured_on", &day),
+                    ("value", "1,5"),
+                    ("objective_id", &objective_id),
+                ],
+            ))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: a decimal comma is refused"
+        );
+        let response = app
+            .send(form_request(
+                "/measurements/csv",
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("csv", "kpi,measured_on,value\nNope,2026-01-31,4\n"),
+                ],
+            ))
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            body_text(response)
+                .await
+                .contains("line 2: kpi: no KPI is called"),
+            "{b}"
+        );
+        let response = app
+            .send(form_request(
+                "/actions",
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("title", "Close the finding"),
+                    ("owner_email", &boss_email),
+                    ("due_on", &due),
+                    ("source", "nonconformity"),
+                ],
+            ))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{b}");
+        let (_, all) = call(&app, Method::GET, "/api/v1/actions", &editor, None).await;
+        assert!(
+            all.as_array()
+                .expect("list")
+                .iter()
+                .any(|a| a["title"] == "Close the finding" && a["source"] == "nonconformity"),
+            "{b}: {all}"
+        );
     }
 }

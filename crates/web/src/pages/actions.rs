@@ -1,7 +1,7 @@
 //! The actions register: every action with its owner, due date and status,
 //! overdue ones flagged; new actions and status changes.
 
-use super::performance_view::{invalid, parse_date, person_by_email};
+use super::performance_view::{ActionForm, invalid};
 use super::{Layout, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -116,30 +116,22 @@ pub async fn list(
 
 #[derive(Deserialize)]
 pub struct NewActionForm {
-    title: String,
-    owner_email: String,
-    due_on: String,
     source: String,
-    #[serde(default)]
-    notes: String,
+    #[serde(flatten)]
+    action: ActionForm,
 }
 
+/// A new action from the register's form: an improvement action with its source.
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(f): Form<NewActionForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let fields = ActionFields {
-        title: f.title,
-        owner_id: person_by_email(&state, org, &f.owner_email, "owner_email").await?,
-        due_on: parse_date(&f.due_on, "due_on")?,
-        status: ActionStatus::Open,
-        source: ActionSource::parse(&f.source).ok_or_else(|| invalid("source: choose one"))?,
-        objective_id: None,
-        review_id: None,
-        notes: f.notes,
-    };
+    let source = ActionSource::parse(&f.source)
+        .filter(|s| s.is_improvement())
+        .ok_or_else(|| invalid("source: choose one"))?;
+    let fields = f.action.fields(&state, org, source, None, None).await?;
     state
         .store
         .save_action(&viewer.actor(), org, None, None, fields)

@@ -2,7 +2,7 @@
 //! and deciding, extending or closing it.
 
 use super::policies::{ExceptionRowView, email_of, exception_row};
-use super::{Layout, PageError, form_date, render};
+use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
 use crate::policy_flow::{self, load_policy};
 use crate::state::AppState;
@@ -32,11 +32,6 @@ struct ListPage {
     rows: Vec<ExceptionRowView>,
     expired: usize,
     awaiting: usize,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn list(

@@ -31,6 +31,12 @@ use axum::response::{Html, IntoResponse, Response};
 use mandate_core::Permission;
 use mandate_store::StoreError;
 
+/// The query of a page that may show a notice after a change (`?notice=saved`).
+#[derive(serde::Deserialize)]
+pub struct NoticeParams {
+    pub notice: Option<String>,
+}
+
 /// One entry of the side navigation.
 pub struct NavItem {
     pub label: &'static str,

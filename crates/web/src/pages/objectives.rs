@@ -2,8 +2,8 @@
 //! sparklines, an objective's page with trend charts, values and its action
 //! plan, and the forms behind them.
 
-use super::performance_view::{KpiView, health_class, invalid, parse_date, person_by_email};
-use super::{Layout, PageError, render};
+use super::performance_view::{ActionForm, KpiView, health_class, invalid, parse_date};
+use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::performance_records::PerformanceRecords;
 use crate::state::AppState;
@@ -12,17 +12,11 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::{
-    ActionFields, ActionSource, ActionStatus, Direction, Frequency, KpiFields, MeasurementEntry,
-    ObjectiveFields, ObjectiveLine,
+    ActionSource, Direction, Frequency, KpiFields, MeasurementEntry, ObjectiveFields, ObjectiveLine,
 };
 use mandate_core::timefmt::now;
 use mandate_core::{KpiId, ObjectiveId, Permission, PolicyId};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
-}
 
 pub struct ObjectiveRow {
     pub id: String,
@@ -444,31 +438,17 @@ pub async fn upload_csv(
     Ok(Redirect::to("/objectives?notice=measured").into_response())
 }
 
-#[derive(Deserialize)]
-pub struct PlanForm {
-    title: String,
-    owner_email: String,
-    due_on: String,
-}
-
 pub async fn add_plan_item(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(f): Form<PlanForm>,
+    Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let id = parse_objective(&id)?;
     let org = viewer.user.org_id;
-    let fields = ActionFields {
-        title: f.title,
-        owner_id: person_by_email(&state, org, &f.owner_email, "owner_email").await?,
-        due_on: parse_date(&f.due_on, "due_on")?,
-        status: ActionStatus::Open,
-        source: ActionSource::Objective,
-        objective_id: Some(id),
-        review_id: None,
-        notes: String::new(),
-    };
+    let fields = f
+        .fields(&state, org, ActionSource::Objective, Some(id), None)
+        .await?;
     state
         .store
         .save_action(&viewer.actor(), org, None, None, fields)

@@ -1,6 +1,6 @@
 //! The people pages: list with search and paging, detail, create, edit, end employment.
 
-use super::{Layout, PageError, date_text, form_date, render, url_encode};
+use super::{Layout, NoticeParams, PageError, date_text, form_date, render, url_encode};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -119,11 +119,6 @@ struct DetailPage {
     delegated_by: Vec<(String, String, String)>,
     can_edit: bool,
     can_audit: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn show(

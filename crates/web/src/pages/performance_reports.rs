@@ -2,7 +2,7 @@
 //! for a period, and recording to whom it was presented.
 
 use super::performance_view::{KpiView, health_class, parse_date, people_by_emails};
-use super::{Layout, PageError, render};
+use super::{Layout, NoticeParams, PageError, render};
 use crate::api::performance_reports::{ReportIn, produce_report};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -14,11 +14,6 @@ use mandate_core::performance::PerformanceReport;
 use mandate_core::timefmt::now;
 use mandate_core::{Permission, ReportId};
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "reports.html")]

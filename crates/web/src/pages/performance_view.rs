@@ -3,8 +3,10 @@
 
 use super::PageError;
 use crate::state::AppState;
-use mandate_core::performance::{Direction, Health, KpiLine};
-use mandate_core::{OrgId, PersonId};
+use mandate_core::performance::{
+    ActionFields, ActionSource, ActionStatus, Direction, Health, KpiLine,
+};
+use mandate_core::{ObjectiveId, OrgId, PersonId, ReviewId};
 use mandate_report::{TrendDirection, TrendSeries, sparkline, trend_chart};
 use mandate_store::StoreError;
 
@@ -119,4 +121,37 @@ pub fn invalid(message: impl Into<String>) -> PageError {
 pub fn parse_date(raw: &str, field: &str) -> Result<time::Date, PageError> {
     mandate_core::timefmt::parse_date(raw.trim())
         .map_err(|_| invalid(format!("{field}: a date (YYYY-MM-DD)")))
+}
+
+/// A new action as the pages' forms give it: what, whose (by email), by when.
+#[derive(serde::Deserialize)]
+pub struct ActionForm {
+    pub title: String,
+    pub owner_email: String,
+    pub due_on: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl ActionForm {
+    /// The fields of a new open action from `source`, linked as given.
+    pub async fn fields(
+        self,
+        state: &AppState,
+        org: OrgId,
+        source: ActionSource,
+        objective_id: Option<ObjectiveId>,
+        review_id: Option<ReviewId>,
+    ) -> Result<ActionFields, PageError> {
+        Ok(ActionFields {
+            title: self.title,
+            owner_id: person_by_email(state, org, &self.owner_email, "owner_email").await?,
+            due_on: parse_date(&self.due_on, "due_on")?,
+            status: ActionStatus::Open,
+            source,
+            objective_id,
+            review_id,
+            notes: self.notes,
+        })
+    }
 }

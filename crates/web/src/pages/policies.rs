@@ -2,7 +2,7 @@
 //! policy's page (published text, versions, reviews, exceptions,
 //! distributions), and the forms to create and edit a policy.
 
-use super::{Layout, PageError, form_date, render};
+use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::api::policies::visible_policies;
 use crate::auth::Viewer;
 use crate::policy_flow::{load_policy, may_see, state_label};
@@ -111,11 +111,6 @@ struct ListPage {
     can_see_work: bool,
     overdue: usize,
     due_soon: usize,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn list(

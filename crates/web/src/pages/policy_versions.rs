@@ -2,7 +2,7 @@
 //! the editor, the workflow buttons, and the diff between two versions.
 
 use super::policies::email_of;
-use super::{Layout, PageError, render};
+use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::policy_flow::{self, load_policy, load_version, state_label};
 use crate::state::AppState;
@@ -59,11 +59,6 @@ struct VersionPage {
     can_edit: bool,
     can_decide: bool,
     is_author: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn show(

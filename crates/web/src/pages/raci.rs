@@ -1,7 +1,7 @@
 //! The RACI matrix page: every activity against every role, each row's
 //! problems shown beside it, edited as one form.
 
-use super::{Layout, PageError, render};
+use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::raci_view::{RaciOut, matrix};
 use crate::state::AppState;
@@ -23,11 +23,6 @@ struct RaciPage {
     letters: [&'static str; 4],
     can_edit: bool,
     sound: usize,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn show(

@@ -3,9 +3,9 @@
 //! (minutes, decisions, attendees), the chair's approval and the actions.
 
 use super::performance_view::{
-    KpiView, health_class, invalid, parse_date, people_by_emails, person_by_email,
+    ActionForm, KpiView, health_class, parse_date, people_by_emails, person_by_email,
 };
-use super::{Layout, PageError, render};
+use super::{Layout, NoticeParams, PageError, render};
 use crate::api::reviews::{prepare_review, schedule};
 use crate::auth::Viewer;
 use crate::performance_records::top_management_on;
@@ -15,18 +15,13 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::{
-    ActionFields, ActionSource, ActionStatus, DecisionKind, ManagementReview, ManualInputs,
-    ReviewDecision, ReviewHeld, ReviewPack, ReviewSchedule, ReviewState,
+    ActionSource, DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld,
+    ReviewPack, ReviewSchedule, ReviewState,
 };
 use mandate_core::timefmt::now;
 use mandate_core::{Permission, ReviewId};
 use mandate_store::ReviewPlan;
 use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
-}
 
 pub struct ReviewRow {
     pub id: String,
@@ -442,34 +437,17 @@ pub async fn approve(
     Ok(Redirect::to(&format!("/reviews/{id}?notice=approved")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct ReviewActionForm {
-    title: String,
-    owner_email: String,
-    due_on: String,
-}
-
 pub async fn add_action(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(f): Form<ReviewActionForm>,
+    Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let id = parse_review(&id)?;
     let org = viewer.user.org_id;
-    let fields = ActionFields {
-        title: f.title,
-        owner_id: person_by_email(&state, org, &f.owner_email, "owner_email").await?,
-        due_on: parse_date(&f.due_on, "due_on")?,
-        status: ActionStatus::Open,
-        source: ActionSource::Review,
-        objective_id: None,
-        review_id: Some(id),
-        notes: String::new(),
-    };
-    if f.due_on.trim().is_empty() {
-        return Err(invalid("due_on: give the action a due date"));
-    }
+    let fields = f
+        .fields(&state, org, ActionSource::Review, None, Some(id))
+        .await?;
     state
         .store
         .save_action(&viewer.actor(), org, None, None, fields)

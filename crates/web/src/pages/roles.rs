@@ -1,7 +1,7 @@
 //! The role catalogue pages: the list with the 5.3 duties at a glance, a
 //! role's page, and the form to create or edit one.
 
-use super::{Layout, PageError, date_text, form_date, render};
+use super::{Layout, NoticeParams, PageError, date_text, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -86,11 +86,6 @@ struct ListPage {
     can_review: bool,
     conformance_owned: bool,
     performance_reported: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParams {
-    notice: Option<String>,
 }
 
 pub async fn list(
