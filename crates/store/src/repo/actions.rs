@@ -4,11 +4,11 @@
 
 use super::Repo;
 use super::batch::save_row;
-use super::objectives::{check_version, must_exist};
+use super::objectives::{check_version, must_exist, saved_change};
 use super::performance_rows::ActionRow;
 use super::row_type::columns;
 use crate::error::{Result, StoreError};
-use mandate_core::audit::{Actor, Change};
+use mandate_core::audit::Actor;
 use mandate_core::performance::{Action, ActionFields};
 use mandate_core::{ActionId, OrgId};
 
@@ -116,16 +116,7 @@ impl Repo {
             },
         };
         save_row(&mut tx, &ActionRow::from(&saved), 2).await?;
-        let after = serde_json::to_value(&saved).unwrap_or_default();
-        chain.record(match before {
-            Some(b) => Change::updated(
-                "action",
-                saved.id,
-                serde_json::to_value(&b).unwrap_or_default(),
-                after,
-            ),
-            None => Change::created("action", saved.id, after),
-        });
+        chain.record(saved_change("action", saved.id, before.as_ref(), &saved));
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(saved)

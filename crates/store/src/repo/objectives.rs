@@ -42,6 +42,20 @@ fn stale(what: &str, now: i64, expected: i64) -> StoreError {
     ))
 }
 
+/// The audit change of a record saved: created, or updated from `before`.
+pub(super) fn saved_change<T: serde::Serialize>(
+    entity: &'static str,
+    id: impl ToString,
+    before: Option<&T>,
+    after: &T,
+) -> Change {
+    let json = |v: &T| serde_json::to_value(v).unwrap_or_default();
+    match before {
+        Some(b) => Change::updated(entity, id, json(b), json(after)),
+        None => Change::created(entity, id, json(after)),
+    }
+}
+
 pub(super) fn check_version(what: &str, now: i64, expected: Option<i64>) -> Result<()> {
     match expected {
         Some(expected) if expected != now => Err(stale(what, now, expected)),
@@ -131,16 +145,7 @@ impl Repo {
             },
         };
         save_row(&mut tx, &ObjectiveRow::from(&saved), 2).await?;
-        let after = serde_json::to_value(&saved).unwrap_or_default();
-        chain.record(match before {
-            Some(b) => Change::updated(
-                "objective",
-                saved.id,
-                serde_json::to_value(&b).unwrap_or_default(),
-                after,
-            ),
-            None => Change::created("objective", saved.id, after),
-        });
+        chain.record(saved_change("objective", saved.id, before.as_ref(), &saved));
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(saved)
@@ -225,16 +230,7 @@ impl Repo {
             .map_err(StoreError::on_unique(format!(
                 "name: a KPI called {name:?} exists already; KPI names are unique so uploads can name them"
             )))?;
-        let after = serde_json::to_value(&saved).unwrap_or_default();
-        chain.record(match before {
-            Some(b) => Change::updated(
-                "kpi",
-                saved.id,
-                serde_json::to_value(&b).unwrap_or_default(),
-                after,
-            ),
-            None => Change::created("kpi", saved.id, after),
-        });
+        chain.record(saved_change("kpi", saved.id, before.as_ref(), &saved));
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(saved)

@@ -2,7 +2,7 @@
 //! incidents and feedback; an open action past its due date is overdue.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::performance_dto::{ActionIn, ActionOut, invalid};
+use super::performance_dto::{ActionIn, ActionOut, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -67,9 +67,7 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<ActionIn>,
 ) -> ApiResult<impl IntoResponse> {
-    if input.version.is_some() {
-        return Err(invalid("version: only sent when changing an action"));
-    }
+    no_version_on_create(input.version, "an action")?;
     let saved = state
         .store
         .save_action(
@@ -94,9 +92,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ActionIn>,
 ) -> ApiResult<Json<ActionOut>> {
-    let Some(version) = input.version else {
-        return Err(invalid("version: required, as last read"));
-    };
+    let version = version_of_change(input.version)?;
     let saved = state
         .store
         .save_action(

@@ -2,7 +2,9 @@
 //! with their status, and the KPIs that measure them.
 
 use super::extract::{ApiJson, ApiPath};
-use super::performance_dto::{KpiIn, KpiRecordOut, ObjectiveIn, ObjectiveOut, invalid};
+use super::performance_dto::{
+    KpiIn, KpiRecordOut, ObjectiveIn, ObjectiveOut, no_version_on_create, version_of_change,
+};
 use crate::auth::Viewer;
 use crate::performance_records::PerformanceRecords;
 use crate::problem::{ApiResult, Problem};
@@ -71,9 +73,7 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<ObjectiveIn>,
 ) -> ApiResult<impl IntoResponse> {
-    if input.version.is_some() {
-        return Err(invalid("version: only sent when changing an objective"));
-    }
+    no_version_on_create(input.version, "an objective")?;
     let saved = state
         .store
         .save_objective(
@@ -97,9 +97,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ObjectiveIn>,
 ) -> ApiResult<Json<ObjectiveOut>> {
-    let Some(version) = input.version else {
-        return Err(invalid("version: required, as last read"));
-    };
+    let version = version_of_change(input.version)?;
     let saved = state
         .store
         .save_objective(
@@ -131,9 +129,7 @@ pub async fn create_kpi(
     viewer: Viewer,
     ApiJson(input): ApiJson<KpiIn>,
 ) -> ApiResult<impl IntoResponse> {
-    if input.version.is_some() {
-        return Err(invalid("version: only sent when changing a KPI"));
-    }
+    no_version_on_create(input.version, "a KPI")?;
     let kpi = state
         .store
         .save_kpi(
@@ -157,9 +153,7 @@ pub async fn update_kpi(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<KpiIn>,
 ) -> ApiResult<Json<KpiRecordOut>> {
-    let Some(version) = input.version else {
-        return Err(invalid("version: required, as last read"));
-    };
+    let version = version_of_change(input.version)?;
     let kpi = state
         .store
         .save_kpi(

@@ -17,6 +17,19 @@ pub fn invalid(message: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
+/// The version a change must carry: the record's as last read.
+pub fn version_of_change(version: Option<i64>) -> Result<i64, Problem> {
+    version.ok_or_else(|| invalid("version: required, as last read"))
+}
+
+/// A creation carries no version: one sent means the client meant a change.
+pub fn no_version_on_create(version: Option<i64>, what: &str) -> Result<(), Problem> {
+    match version {
+        Some(_) => Err(invalid(format!("version: only sent when changing {what}"))),
+        None => Ok(()),
+    }
+}
+
 /// Parses an enumeration field, naming the choices when it is wrong.
 pub fn choice<T: Copy>(
     field: &str,

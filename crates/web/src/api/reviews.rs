@@ -3,7 +3,7 @@
 //! pack from live records), hold (freeze it with the minutes) and approve.
 
 use super::extract::{ApiJson, ApiPath};
-use super::performance_dto::{choice, invalid};
+use super::performance_dto::{choice, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::performance_records::{compile_review_pack, top_management_on};
 use crate::problem::{ApiResult, Problem};
@@ -297,9 +297,7 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<ReviewPlanIn>,
 ) -> ApiResult<impl IntoResponse> {
-    if input.version.is_some() {
-        return Err(invalid("version: only sent when changing a review"));
-    }
+    no_version_on_create(input.version, "a review")?;
     let r = state
         .store
         .save_review_plan(
@@ -326,9 +324,7 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ReviewPlanIn>,
 ) -> ApiResult<Json<ReviewOut>> {
-    let Some(version) = input.version else {
-        return Err(invalid("version: required, as last read"));
-    };
+    let version = version_of_change(input.version)?;
     let r = state
         .store
         .save_review_plan(
