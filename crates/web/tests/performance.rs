@@ -601,6 +601,31 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
         for step in ["create", "prepare", "hold", "approve"] {
             assert!(actions.contains(&step), "{b}: {step} in {actions:?}");
         }
+        // The hold event carries the digest of the frozen pack, which still matches it.
+        let hold_event = events["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|e| e["action"] == "hold")
+            .expect("a hold event");
+        let (_, now_shown) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/reviews/{review_id}"),
+            &editor,
+            None,
+        )
+        .await;
+        assert!(
+            now_shown["pack_sha256"]
+                .as_str()
+                .is_some_and(|d| d.len() == 64),
+            "{b}"
+        );
+        assert_eq!(
+            hold_event["after"]["pack_sha256"], now_shown["pack_sha256"],
+            "{b}"
+        );
         let public = mandate_store::keyfile::load(&app._db.key_path())
             .expect("key")
             .public_key();

@@ -88,6 +88,18 @@ pub struct ReviewPack {
 }
 
 impl ReviewPack {
+    /// The pack as stored: its JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The SHA-256 of the stored text, recorded in the audit log when the
+    /// review is held, so anyone can check a frozen pack against the log.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.to_json().as_bytes()))
+    }
+
     pub fn empty(compiled_on: Date) -> Self {
         Self {
             compiled_on,

@@ -7,8 +7,8 @@ use super::Repo;
 use super::batch::{save_row, save_row_keeping};
 use super::objectives::{check_version, must_exist};
 use super::performance_reports::holds_flagged_role;
-use super::performance_rows::{ManagementReviewRow, ReviewSettingsRow, pack_digest};
-use super::row_type::{columns, json};
+use super::performance_rows::{ManagementReviewRow, ReviewSettingsRow};
+use super::row_type::columns;
 use super::{Db, Transaction};
 use crate::backend::ReviewPlan;
 use crate::error::{Result, StoreError};
@@ -30,7 +30,7 @@ fn audit_json(review: &ManagementReview) -> serde_json::Value {
         map.remove("pack");
         map.insert(
             "pack_sha256".into(),
-            review.pack.as_ref().map(|p| pack_digest(&json(p))).into(),
+            review.pack.as_ref().map(|p| p.digest()).into(),
         );
     }
     value

@@ -252,16 +252,9 @@ row_type!(ManagementReviewRow in "management_reviews" {
     version: i64,
 });
 
-/// The SHA-256 of a pack's stored JSON, recorded when the review is held so
-/// the frozen pack can be checked against the audit log.
-pub fn pack_digest(pack_json: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(pack_json.as_bytes()))
-}
-
 impl From<&ManagementReview> for ManagementReviewRow {
     fn from(r: &ManagementReview) -> Self {
-        let pack = r.pack.as_ref().map(json);
+        let pack = r.pack.as_ref().map(|p| p.to_json());
         Self {
             org_id: r.org_id.0,
             review_id: r.id.0,
@@ -274,7 +267,7 @@ impl From<&ManagementReview> for ManagementReviewRow {
             risk_results: r.manual.risk_results.clone(),
             interested_party_feedback: r.manual.interested_party_feedback.clone(),
             opportunities: r.manual.opportunities.clone(),
-            pack_sha256: pack.as_deref().map(pack_digest),
+            pack_sha256: r.pack.as_ref().map(|p| p.digest()),
             pack,
             held_on: r.held_on,
             minutes: r.minutes.clone(),

@@ -145,6 +145,8 @@ pub struct ReviewOut {
     /// The compiled inputs; frozen once the review is held.
     #[schema(value_type = Option<Object>)]
     pub pack: Option<serde_json::Value>,
+    /// SHA-256 of the pack as stored; the hold event in the audit log carries it.
+    pub pack_sha256: Option<String>,
     #[schema(value_type = Option<String>, format = Date)]
     pub held_on: Option<Date>,
     pub minutes: String,
@@ -202,6 +204,7 @@ async fn review_out(
         interested_party_feedback: r.manual.interested_party_feedback,
         opportunities: r.manual.opportunities,
         pack: r.pack.as_ref().and_then(|p| serde_json::to_value(p).ok()),
+        pack_sha256: r.pack.as_ref().map(|p| p.digest()),
         held_on: r.held_on,
         minutes: r.minutes,
         decisions: r

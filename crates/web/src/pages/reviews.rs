@@ -193,6 +193,7 @@ pub struct ObjectiveView {
 
 pub struct PackView {
     pub compiled_on: String,
+    pub digest: String,
     pub earlier_actions: Vec<LineView>,
     pub objectives: Vec<ObjectiveView>,
     pub improvement_actions: Vec<LineView>,
@@ -222,6 +223,7 @@ impl From<&ReviewPack> for PackView {
     fn from(p: &ReviewPack) -> Self {
         Self {
             compiled_on: p.compiled_on.to_string(),
+            digest: p.digest(),
             earlier_actions: lines(&p.earlier_actions),
             objectives: p
                 .objectives
