@@ -928,6 +928,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         route(
             Method::POST,
+            "/kpis/{id}",
+            Needs(EditPerformance),
+            post(pages::objectives::edit_kpi),
+        ),
+        route(
+            Method::POST,
             "/kpis/{id}/measurements",
             Needs(RecordMeasurements),
             post(pages::objectives::add_value),

@@ -711,6 +711,42 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             ))
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{b}");
+        let (_, kpis) = call(&app, Method::GET, "/api/v1/kpis", &editor, None).await;
+        let version = kpis[0]["version"].to_string();
+        let edit = |version: String| {
+            let kpi = format!("/kpis/{kpi_id}");
+            let fields: Vec<(String, String)> = vec![
+                ("csrf_token".into(), csrf.clone()),
+                ("version".into(), version),
+                ("objective_id".into(), objective_id.clone()),
+                ("name".into(), "Click rate".into()),
+                ("unit".into(), "%".into()),
+                ("target".into(), "3".into()),
+                ("direction".into(), "lower_is_better".into()),
+                ("frequency".into(), "quarterly".into()),
+            ];
+            let borrowed: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            form_request(&kpi, Some(&cookie), &borrowed)
+        };
+        assert_eq!(
+            app.send(edit(version.clone())).await.status(),
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        assert_eq!(
+            app.send(edit(version)).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: a stale edit is refused"
+        );
+        let (_, kpis) = call(&app, Method::GET, "/api/v1/kpis", &editor, None).await;
+        assert_eq!(
+            (kpis[0]["target"].as_f64(), kpis[0]["frequency"].as_str()),
+            (Some(3.0), Some("quarterly")),
+            "{b}: {kpis}"
+        );
         let (_, all) = call(&app, Method::GET, "/api/v1/actions", &editor, None).await;
         assert!(
             all.as_array()

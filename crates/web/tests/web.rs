@@ -124,6 +124,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/objectives/{id}/edit", Needs(EditPerformance)),
         ("POST", "/objectives/{id}/kpis", Needs(EditPerformance)),
         ("POST", "/objectives/{id}/plan", Needs(EditPerformance)),
+        ("POST", "/kpis/{id}", Needs(EditPerformance)),
         ("POST", "/kpis/{id}/measurements", Needs(RecordMeasurements)),
         ("POST", "/measurements/csv", Needs(RecordMeasurements)),
         ("GET", "/actions", Needs(ReadPerformance)),

@@ -146,9 +146,15 @@ pub async fn show(
         .find(|r| r.id == objective.fields.owner_role_id)
         .map(|r| r.fields.name)
         .unwrap_or_default();
+    let mut o = ObjectiveRow::from(line);
+    for view in &mut o.kpis {
+        if let Some(k) = records.kpis.iter().find(|k| k.id.to_string() == view.id) {
+            view.version = k.version;
+        }
+    }
     Ok(render(&ObjectivePage {
         layout,
-        o: ObjectiveRow::from(line),
+        o,
         description: objective.fields.description.clone(),
         policy,
         policy_id: objective.fields.policy_id.to_string(),
@@ -340,6 +346,27 @@ pub struct KpiForm {
     target: String,
     direction: String,
     frequency: String,
+    /// When changing a KPI: its version as read, and its objective.
+    #[serde(default)]
+    version: Option<i64>,
+    #[serde(default)]
+    objective_id: String,
+}
+
+impl KpiForm {
+    fn fields(self, objective_id: ObjectiveId) -> Result<KpiFields, PageError> {
+        Ok(KpiFields {
+            objective_id,
+            name: self.name,
+            unit: self.unit,
+            target: mandate_core::performance::parse_number(&self.target)
+                .ok_or_else(|| invalid("target: a number, such as 95 or 1,200"))?,
+            direction: Direction::parse(&self.direction)
+                .ok_or_else(|| invalid("direction: choose one"))?,
+            frequency: Frequency::parse(&self.frequency)
+                .ok_or_else(|| invalid("frequency: choose one"))?,
+        })
+    }
 }
 
 pub async fn add_kpi(
@@ -349,22 +376,40 @@ pub async fn add_kpi(
     Form(f): Form<KpiForm>,
 ) -> Result<Response, PageError> {
     let id = parse_objective(&id)?;
-    let fields = KpiFields {
-        objective_id: id,
-        name: f.name,
-        unit: f.unit,
-        target: mandate_core::performance::parse_number(&f.target)
-            .ok_or_else(|| invalid("target: a number, such as 95 or 1,200"))?,
-        direction: Direction::parse(&f.direction)
-            .ok_or_else(|| invalid("direction: choose one"))?,
-        frequency: Frequency::parse(&f.frequency)
-            .ok_or_else(|| invalid("frequency: choose one"))?,
-    };
     state
         .store
-        .save_kpi(&viewer.actor(), viewer.user.org_id, None, None, fields)
+        .save_kpi(
+            &viewer.actor(),
+            viewer.user.org_id,
+            None,
+            None,
+            f.fields(id)?,
+        )
         .await?;
     Ok(Redirect::to(&format!("/objectives/{id}?notice=saved")).into_response())
+}
+
+/// Changes a KPI's metric, unit, target, direction or frequency.
+pub async fn edit_kpi(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<KpiForm>,
+) -> Result<Response, PageError> {
+    let kpi: KpiId = id.parse().map_err(|_| PageError::NotFound("KPI"))?;
+    let objective = parse_objective(&f.objective_id)?;
+    let version = f.version;
+    state
+        .store
+        .save_kpi(
+            &viewer.actor(),
+            viewer.user.org_id,
+            Some(kpi),
+            version.or(Some(0)),
+            f.fields(objective)?,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/objectives/{objective}?notice=saved")).into_response())
 }
 
 #[derive(Deserialize)]

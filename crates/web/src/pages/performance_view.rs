@@ -48,6 +48,10 @@ pub struct KpiView {
     pub overdue: bool,
     pub chart: String,
     pub spark: String,
+    /// For the edit form: the raw target, the enumeration keys, the version.
+    pub target_value: f64,
+    pub direction_key: &'static str,
+    pub version: i64,
 }
 
 impl From<&KpiLine> for KpiView {
@@ -59,6 +63,9 @@ impl From<&KpiLine> for KpiView {
             target: format!("{} {}", k.target, k.unit).trim().to_string(),
             direction: k.direction.label(),
             frequency: k.frequency.as_str(),
+            target_value: k.target,
+            direction_key: k.direction.as_str(),
+            version: 0,
             status: k.health.label(),
             class: health_class(k.health),
             reasons: k.reasons.clone(),
