@@ -640,6 +640,44 @@ async fn a_management_review_is_prepared_held_and_approved() {
         .await
         .expect("sparklines");
     assert!(!sparklines.is_empty(), "no sparkline on /objectives");
+    // A CSV file chosen in the picker is read into the box and recorded.
+    let yesterday = (mandate_core::timefmt::now().date() - time::Duration::days(1)).to_string();
+    let csv = rig.artifacts.join("values.csv");
+    std::fs::write(
+        &csv,
+        format!("kpi,measured_on,value,note\nPhishing simulation click rate,{yesterday},4.0,from a file\n"),
+    )
+    .expect("csv written");
+    find(client, Locator::Id("csv-file"))
+        .await
+        .expect("file picker")
+        .send_keys(&csv.display().to_string())
+        .await
+        .expect("file chosen");
+    let mut read = String::new();
+    for _ in 0..50 {
+        read = find(client, Locator::Id("csv"))
+            .await
+            .expect("box")
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        if read.contains("from a file") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        read.contains("from a file"),
+        "the file was not read: {read:?}"
+    );
+    click(
+        client,
+        "form[action='/measurements/csv'] button[type=submit]",
+    )
+    .await;
+    wait_for_url(client, "notice=measured").await;
     find(
         client,
         Locator::LinkText("Staff recognise and report phishing"),
