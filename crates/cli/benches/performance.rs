@@ -261,6 +261,54 @@ async fn time_requests(
     );
 }
 
+/// Where preparing a pack spends its time: each source on its own.
+async fn breakdown(store: &Store, org: mandate_core::OrgId, backend: &str) {
+    async fn median<F: std::future::Future<Output = ()>>(mut f: impl FnMut() -> F) -> Duration {
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            f().await;
+            times.push(t.elapsed());
+        }
+        times.sort();
+        times[times.len() / 2]
+    }
+    let today = now().date();
+    let records = median(|| async {
+        std::hint::black_box(
+            mandate_web::performance_records::PerformanceRecords::load(store, org)
+                .await
+                .expect("records"),
+        );
+    })
+    .await;
+    let gaps = median(|| async {
+        std::hint::black_box(
+            mandate_web::role_gaps::gaps(store, org, today)
+                .await
+                .expect("gaps"),
+        );
+    })
+    .await;
+    let changes = median(|| async {
+        std::hint::black_box(
+            store
+                .changes_since(org, None, today)
+                .await
+                .expect("changes"),
+        );
+    })
+    .await;
+    let policies = median(|| async {
+        std::hint::black_box(store.policy_summaries(org).await.expect("policies"));
+        std::hint::black_box(store.exceptions(org, None).await.expect("exceptions"));
+    })
+    .await;
+    println!(
+        "{backend}: pack sources (median): records {records:.1?}, role gaps {gaps:.1?}, changes since the start {changes:.1?}, policies {policies:.1?}"
+    );
+}
+
 async fn run(db: &TestDb) {
     let key = keyfile::load_or_create(&db.key_path()).expect("key");
     let url = DatabaseUrl::parse(&db.url).expect("url");
@@ -275,6 +323,7 @@ async fn run(db: &TestDb) {
         .create_session(org, editor.id, &secret_hash(secret), "csrf", now())
         .await
         .expect("session");
+    breakdown(&store, org, db.backend).await;
     let app = router(AppState::new(Arc::clone(&store), WebConfig::default()));
     let backend = db.backend;
     time_requests(

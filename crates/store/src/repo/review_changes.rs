@@ -30,18 +30,32 @@ impl Repo {
             .unwrap_or(until)
             .with_time(Time::MIDNIGHT)
             .assume_utc();
+        // Only the bounds that exclude something become conditions: the
+        // whole history (a first review) is a plain count per kind, without
+        // a date comparison on every one of its events.
+        let mut conditions = String::new();
+        let mut bounds = Vec::new();
+        if since.is_some() {
+            bounds.push(from);
+            let n = bounds.len() + 1;
+            conditions.push_str(" AND ");
+            conditions.push_str(&dialect::OCCURRED_FROM.replace('?', &format!("${n}")));
+        }
+        if until < mandate_core::timefmt::now().date() {
+            bounds.push(end);
+            let n = bounds.len() + 1;
+            conditions.push_str(" AND ");
+            conditions.push_str(&dialect::OCCURRED_BEFORE.replace('?', &format!("${n}")));
+        }
         let sql = format!(
-            "SELECT entity_type, COUNT(*) FROM audit_events WHERE org_id = $1 AND {} AND {} \
-             GROUP BY entity_type ORDER BY COUNT(*) DESC, entity_type",
-            dialect::OCCURRED_FROM.replace('?', "$2"),
-            dialect::OCCURRED_BEFORE.replace('?', "$3")
+            "SELECT entity_type, COUNT(*) FROM audit_events WHERE org_id = $1{conditions} \
+             GROUP BY entity_type ORDER BY COUNT(*) DESC, entity_type"
         );
-        let changes_by_record: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(org.0)
-            .bind(from)
-            .bind(end)
-            .fetch_all(&self.pool)
-            .await?;
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        for bound in bounds {
+            query = query.bind(bound);
+        }
+        let changes_by_record = query.fetch_all(&self.pool).await?;
         let published: Vec<(String, i32, Option<OffsetDateTime>)> = sqlx::query_as(
             "SELECT p.title, v.number, v.published_at FROM policy_versions v \
              JOIN policies p ON p.org_id = v.org_id AND p.policy_id = v.policy_id \
