@@ -444,3 +444,25 @@ pub(super) async fn check_assigning_authority(
             .into(),
     ))
 }
+
+/// Whether `person` held, on `day`, a role flagged with the duty or mark in
+/// `flag` (a boolean column of `roles`).
+pub(super) async fn holds_flagged_role(
+    tx: &mut Transaction<'static, Db>,
+    org: OrgId,
+    person: PersonId,
+    day: Date,
+    flag: &'static str,
+) -> Result<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM role_assignments a JOIN roles r ON r.org_id = a.org_id AND r.role_id = a.role_id \
+         WHERE a.org_id = $1 AND a.person_id = $2 AND a.starts_on <= $3 AND (a.ends_on IS NULL OR a.ends_on >= $3) AND r.{flag}"
+    );
+    let (count,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(person.0)
+        .bind(day)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(count > 0)
+}

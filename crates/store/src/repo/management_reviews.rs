@@ -4,9 +4,9 @@
 //! audit log) and approved by the chair. A held review never changes again.
 
 use super::Repo;
+use super::assignments::holds_flagged_role;
 use super::batch::{save_row, save_row_keeping};
 use super::objectives::{check_version, must_exist};
-use super::performance_reports::holds_flagged_role;
 use super::performance_rows::{ManagementReviewRow, ReviewSettingsRow};
 use super::row_type::columns;
 use super::{Db, Transaction};

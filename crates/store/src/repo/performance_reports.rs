@@ -4,6 +4,7 @@
 //! from live records and kept as it was produced.
 
 use super::Repo;
+use super::assignments::holds_flagged_role;
 use super::batch::save_row;
 use super::objectives::must_exist;
 use super::performance_rows::ReportRow;
@@ -13,28 +14,6 @@ use mandate_core::audit::{Actor, Change};
 use mandate_core::performance::{PerformanceReport, ReportContent, check_period};
 use mandate_core::{OrgId, PersonId, ReportId};
 use time::Date;
-
-/// Whether `person` held, on `day`, a role flagged with the duty or mark in
-/// `flag` (a boolean column of `roles`).
-pub(super) async fn holds_flagged_role(
-    tx: &mut super::Transaction<'static, super::Db>,
-    org: OrgId,
-    person: PersonId,
-    day: Date,
-    flag: &'static str,
-) -> Result<bool> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM role_assignments a JOIN roles r ON r.org_id = a.org_id AND r.role_id = a.role_id \
-         WHERE a.org_id = $1 AND a.person_id = $2 AND a.starts_on <= $3 AND (a.ends_on IS NULL OR a.ends_on >= $3) AND r.{flag}"
-    );
-    let (count,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(org.0)
-        .bind(person.0)
-        .bind(day)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(count > 0)
-}
 
 impl Repo {
     /// Records a report produced by `producer`, who must hold the

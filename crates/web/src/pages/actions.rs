@@ -1,7 +1,8 @@
 //! The actions register: every action with its owner, due date and status,
 //! overdue ones flagged; new actions and status changes.
 
-use super::performance_view::{ActionForm, invalid};
+use super::form_input::invalid;
+use super::performance_view::ActionForm;
 use super::{Layout, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;

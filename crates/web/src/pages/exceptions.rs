@@ -1,6 +1,7 @@
 //! Exception pages: the register (expired ones flagged), asking for one,
 //! and deciding, extending or closing it.
 
+use super::form_input::invalid;
 use super::policies::{ExceptionRowView, email_of, exception_row};
 use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
@@ -20,10 +21,6 @@ use mandate_store::StoreError;
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-fn invalid(message: String) -> PageError {
-    PageError::Store(StoreError::Invalid(message))
-}
 
 #[derive(Template)]
 #[template(path = "exceptions.html")]
@@ -297,7 +294,7 @@ pub async fn change(
         "extend" => {
             let date = form_date("expires on", &f.expires_on)
                 .map_err(invalid)?
-                .ok_or_else(|| invalid("expires on: required".into()))?;
+                .ok_or_else(|| invalid("expires on: required"))?;
             policy_flow::extend_exception(&state, &viewer, id, date).await?;
             "extension"
         }

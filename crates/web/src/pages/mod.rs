@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod dashboard;
 pub mod exceptions;
+pub mod form_input;
 pub mod me;
 pub mod objectives;
 pub mod people;

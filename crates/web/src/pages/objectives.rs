@@ -2,7 +2,8 @@
 //! sparklines, an objective's page with trend charts, values and its action
 //! plan, and the forms behind them.
 
-use super::performance_view::{ActionForm, KpiView, health_class, invalid, parse_date};
+use super::form_input::{invalid, parse_date};
+use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::performance_records::PerformanceRecords;

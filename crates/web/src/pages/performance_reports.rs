@@ -1,7 +1,8 @@
 //! Performance reports to top management (5.3 b): the list, producing one
 //! for a period, and recording to whom it was presented.
 
-use super::performance_view::{KpiView, health_class, parse_date, people_by_emails};
+use super::form_input::{parse_date, people_by_emails};
+use super::performance_view::{KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::performance_reports::{ReportIn, produce_report};
 use crate::auth::Viewer;

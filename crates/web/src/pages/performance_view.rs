@@ -2,13 +2,13 @@
 //! people choices.
 
 use super::PageError;
+use super::form_input::{parse_date, person_by_email};
 use crate::state::AppState;
 use mandate_core::performance::{
     ActionFields, ActionSource, ActionStatus, Direction, Health, KpiLine,
 };
-use mandate_core::{ObjectiveId, OrgId, PersonId, ReviewId};
+use mandate_core::{ObjectiveId, OrgId, ReviewId};
 use mandate_report::{TrendDirection, TrendSeries, sparkline, trend_chart};
-use mandate_store::StoreError;
 
 /// The CSS class of a status tag.
 pub fn health_class(h: Health) -> &'static str {
@@ -79,55 +79,6 @@ impl From<&KpiLine> for KpiView {
             spark: sparkline(&series(k)),
         }
     }
-}
-
-/// Finds a person by the email typed into a form (organisations of
-/// 100,000 people cannot be a drop-down).
-pub async fn person_by_email(
-    state: &AppState,
-    org: OrgId,
-    raw: &str,
-    field: &str,
-) -> Result<PersonId, PageError> {
-    let email = mandate_core::Email::parse(raw.trim())
-        .map_err(|_| invalid(format!("{field}: {:?} is not an email address", raw.trim())))?;
-    state
-        .store
-        .person_by_email(org, &email)
-        .await?
-        .map(|p| p.id)
-        .ok_or_else(|| {
-            invalid(format!(
-                "{field}: nobody in the register has the email {email}"
-            ))
-        })
-}
-
-/// Finds the people of a list of emails, one per line or comma-separated.
-pub async fn people_by_emails(
-    state: &AppState,
-    org: OrgId,
-    raw: &str,
-    field: &str,
-) -> Result<Vec<PersonId>, PageError> {
-    let mut people = Vec::new();
-    for email in raw
-        .split([',', '\n', ';'])
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-    {
-        people.push(person_by_email(state, org, email, field).await?);
-    }
-    Ok(people)
-}
-
-pub fn invalid(message: impl Into<String>) -> PageError {
-    PageError::Store(StoreError::Invalid(message.into()))
-}
-
-pub fn parse_date(raw: &str, field: &str) -> Result<time::Date, PageError> {
-    mandate_core::timefmt::parse_date(raw.trim())
-        .map_err(|_| invalid(format!("{field}: a date (YYYY-MM-DD)")))
 }
 
 /// A new action as the pages' forms give it: what, whose (by email), by when.

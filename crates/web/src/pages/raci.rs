@@ -1,6 +1,7 @@
 //! The RACI matrix page: every activity against every role, each row's
 //! problems shown beside it, edited as one form.
 
+use super::form_input::invalid;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::raci_view::{RaciOut, matrix};
@@ -11,7 +12,6 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
 use mandate_core::roles::Raci;
-use mandate_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -41,10 +41,6 @@ pub async fn show(
         letters: ["R", "A", "C", "I"],
         can_edit: viewer.may(Permission::EditRoles),
     }))
-}
-
-fn invalid(message: String) -> PageError {
-    PageError::Store(StoreError::Invalid(message))
 }
 
 /// The whole matrix as submitted: one `cell:{activity}:{role}` field per cell.

@@ -2,9 +2,8 @@
 //! review's page: plan and hand-written inputs, the compiled pack, holding
 //! (minutes, decisions, attendees), the chair's approval and the actions.
 
-use super::performance_view::{
-    ActionForm, KpiView, health_class, parse_date, people_by_emails, person_by_email,
-};
+use super::form_input::{parse_date, people_by_emails, person_by_email};
+use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::reviews::{prepare_review, schedule};
 use crate::auth::Viewer;

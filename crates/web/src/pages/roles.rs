@@ -1,6 +1,7 @@
 //! The role catalogue pages: the list with the 5.3 duties at a glance, a
 //! role's page, and the form to create or edit one.
 
+use super::form_input::{invalid, person_by_email};
 use super::{Layout, NoticeParams, PageError, date_text, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -9,9 +10,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::Permission;
 use mandate_core::roles::{Decision, Role, RoleFields, RoleId};
 use mandate_core::timefmt::now;
-use mandate_core::{Email, Permission, PersonId};
 use mandate_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -553,29 +554,6 @@ pub struct AssignForm {
     capacity_percent: String,
 }
 
-fn invalid(message: String) -> PageError {
-    PageError::Store(StoreError::Invalid(message))
-}
-
-async fn person_by_email(
-    state: &AppState,
-    viewer: &Viewer,
-    field: &str,
-    email: &str,
-) -> Result<PersonId, PageError> {
-    let parsed = Email::parse(email).map_err(|e| invalid(format!("{field}: {e}")))?;
-    state
-        .store
-        .person_by_email(viewer.user.org_id, &parsed)
-        .await?
-        .map(|p| p.id)
-        .ok_or_else(|| {
-            invalid(format!(
-                "{field}: nobody in the register has the email {parsed}"
-            ))
-        })
-}
-
 pub async fn assign(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -583,19 +561,19 @@ pub async fn assign(
     Form(f): Form<AssignForm>,
 ) -> Result<Response, PageError> {
     let role = load(&state, &viewer, &id).await?;
-    let person_id = person_by_email(&state, &viewer, "holder", &f.email).await?;
+    let person_id = person_by_email(&state, viewer.user.org_id, &f.email, "holder").await?;
     let deputy_id = match f.deputy_email.trim() {
         "" => None,
-        email => Some(person_by_email(&state, &viewer, "deputy", email).await?),
+        email => Some(person_by_email(&state, viewer.user.org_id, email, "deputy").await?),
     };
     let starts_on = form_date("starts on", &f.starts_on)
         .map_err(invalid)?
-        .ok_or_else(|| invalid("starts on: required".into()))?;
+        .ok_or_else(|| invalid("starts on: required"))?;
     let capacity_percent = match f.capacity_percent.trim() {
         "" => None,
         n => Some(
             n.parse()
-                .map_err(|_| invalid("capacity: a whole number of per cent".into()))?,
+                .map_err(|_| invalid("capacity: a whole number of per cent"))?,
         ),
     };
     let terms = mandate_core::roles::AssignmentTerms {
@@ -647,7 +625,7 @@ pub async fn end_assignment(
     let role = parse_id(&f.role_id)?;
     let ends_on = form_date("ends on", &f.ends_on)
         .map_err(invalid)?
-        .ok_or_else(|| invalid("ends on: required".into()))?;
+        .ok_or_else(|| invalid("ends on: required"))?;
     state
         .store
         .end_assignment(
@@ -710,10 +688,10 @@ pub async fn delegate(
     let role = load(&state, &viewer, &id).await?;
     let delegate_id = match f.delegate_email.trim() {
         "" => None,
-        email => Some(person_by_email(&state, &viewer, "delegate", email).await?),
+        email => Some(person_by_email(&state, viewer.user.org_id, email, "delegate").await?),
     };
     let assignment_id = Uuid::parse_str(&f.assignment_id)
-        .map_err(|_| invalid("holder: choose one of the role's holders".into()))?;
+        .map_err(|_| invalid("holder: choose one of the role's holders"))?;
     let of_this_role = state
         .store
         .assignments(viewer.user.org_id, None)
@@ -721,7 +699,7 @@ pub async fn delegate(
         .iter()
         .any(|a| a.id == assignment_id && a.terms.role_id == role.id);
     if !of_this_role {
-        return Err(invalid("holder: choose one of the role's holders".into()));
+        return Err(invalid("holder: choose one of the role's holders"));
     }
     let terms = mandate_core::roles::DelegationTerms {
         assignment_id,
@@ -730,7 +708,7 @@ pub async fn delegate(
         supplier: Some(f.supplier),
         starts_on: form_date("from", &f.starts_on)
             .map_err(invalid)?
-            .ok_or_else(|| invalid("from: required".into()))?,
+            .ok_or_else(|| invalid("from: required"))?,
         ends_on: form_date("to", &f.ends_on).map_err(invalid)?,
     };
     state
