@@ -194,6 +194,7 @@ async fn load(
                     },
                     objective_id: on_plan.then(|| objectives[i % OBJECTIVES].id),
                     review_id: None,
+                    improvement_id: None,
                     notes: String::new(),
                 },
             )

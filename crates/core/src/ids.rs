@@ -86,3 +86,49 @@ id_type!(
     /// Identifies a performance report to top management.
     ReportId
 );
+id_type!(
+    /// Identifies a fiscal year's ISMS resource plan (budget and capacity).
+    ResourcePlanId
+);
+id_type!(
+    /// Identifies a leadership statement.
+    StatementId
+);
+id_type!(
+    /// Identifies a recorded communication.
+    CommunicationId
+);
+id_type!(
+    /// Identifies an item of the communication plan.
+    PlanItemId
+);
+id_type!(
+    /// Identifies a training course.
+    CourseId
+);
+id_type!(
+    /// Identifies a nonconformity or opportunity for improvement.
+    ImprovementId
+);
+id_type!(
+    /// Identifies a piece of feedback from staff.
+    FeedbackId
+);
+id_type!(
+    /// Identifies a line manager's attestation for a period.
+    AttestationId
+);
+
+impl FeedbackId {
+    /// An id that carries only the day, not the moment: a time-ordered id
+    /// made now would tell when, to the millisecond, a confidential
+    /// submission was made, and so who was at their desk.
+    pub fn for_day(day: time::Date) -> Self {
+        let midnight = day.midnight().assume_utc().unix_timestamp();
+        let seconds = u64::try_from(midnight).unwrap_or(0);
+        let context = uuid::timestamp::context::NoContext;
+        Self(Uuid::new_v7(uuid::Timestamp::from_unix(
+            context, seconds, 0,
+        )))
+    }
+}

@@ -6,10 +6,12 @@
 
 pub mod access;
 pub mod audit;
+pub mod commitment;
 pub mod email;
 pub mod generator;
 pub mod ids;
 pub mod import;
+mod named;
 pub mod organisation;
 pub mod password;
 pub mod performance;
@@ -17,6 +19,7 @@ pub mod permission;
 pub mod person;
 pub mod policy;
 pub mod roles;
+pub mod settings;
 pub mod timefmt;
 pub mod token;
 pub mod user;
@@ -24,8 +27,9 @@ pub mod user;
 pub use access::AccessRole;
 pub use email::Email;
 pub use ids::{
-    ActionId, ExceptionId, KpiId, ObjectiveId, OrgId, PersonId, PolicyId, ReportId, ReviewId,
-    UserId, VersionId,
+    ActionId, AttestationId, CommunicationId, CourseId, ExceptionId, FeedbackId, ImprovementId,
+    KpiId, ObjectiveId, OrgId, PersonId, PlanItemId, PolicyId, ReportId, ResourcePlanId, ReviewId,
+    StatementId, UserId, VersionId,
 };
 pub use organisation::{NewOrganisation, Organisation, Slug};
 pub use permission::Permission;

@@ -20,7 +20,8 @@ mod store;
 pub use backend::{
     AuditPage, AuditQuery, BackupSummary, EPHEMERAL_TABLES, ImportSummary, MeasurementSummary,
     OrganisationChanges, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
-    RaciMatrix, RestoreSummary, ReviewPlan, SessionRecord, TABLES as BACKUP_TABLES, VersionMeta,
+    RaciMatrix, RestoreSummary, ReviewPlan, SessionRecord, TABLES as BACKUP_TABLES,
+    TrainingSummary, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

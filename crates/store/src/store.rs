@@ -4,7 +4,7 @@
 use crate::backend::{
     AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary, OrganisationChanges,
     PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix,
-    RestoreSummary, ReviewPlan, SessionRecord, postgres, sqlite,
+    RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -12,6 +12,15 @@ use mandate_core::UserId;
 use mandate_core::audit::{
     Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
+use mandate_core::commitment::attestation::{Attestation, AttestationFields, Period};
+use mandate_core::commitment::communication::{
+    Communication, CommunicationFields, PlanItem, PlanItemFields,
+};
+use mandate_core::commitment::feedback::{Feedback, FeedbackStatus};
+use mandate_core::commitment::improvement::{EffectivenessCheck, Improvement, ImprovementFields};
+use mandate_core::commitment::resources::{ResourcePlan, ResourcePlanFields};
+use mandate_core::commitment::statement::{LeadershipStatement, StatementFields};
+use mandate_core::commitment::training::{Completion, Course, CourseFields, TrainingRecord};
 use mandate_core::import::ImportPlan;
 use mandate_core::performance::{
     Action as ActionRecord, ActionFields, ChangeSummary, Kpi, KpiFields, ManagementReview,
@@ -25,8 +34,12 @@ use mandate_core::policy::{
 use mandate_core::roles::{
     Assignment, AssignmentTerms, Delegation, DelegationTerms, Raci, Role, RoleFields, RoleId,
 };
+use mandate_core::settings::OrgSettings;
 use mandate_core::token::ApiToken;
 use mandate_core::{ActionId, KpiId, ObjectiveId, ReportId, ReviewId};
+use mandate_core::{
+    CommunicationId, CourseId, FeedbackId, ImprovementId, PlanItemId, ResourcePlanId, StatementId,
+};
 use mandate_core::{
     Email, NewOrganisation, NewPerson, NewUser, OrgId, Organisation, Person, PersonId, Slug, User,
 };
@@ -417,6 +430,42 @@ impl Store {
         pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
         /// Sets or clears cells of the RACI matrix in one transaction.
         pub async fn set_raci_cells(&self, actor: &Actor, org: OrgId, changes: &[(Uuid, RoleId, Option<Raci>)]) -> Result<usize>;
+
+        /// The organisation's settings and their version (0 when never saved).
+        pub async fn org_settings(&self, org: OrgId) -> Result<(OrgSettings, i64)>;
+        pub async fn set_org_settings(&self, actor: &Actor, org: OrgId, expected_version: i64, settings: OrgSettings) -> Result<(OrgSettings, i64)>;
+        /// Creates a fiscal year's resource plan proposed by `editor`, or changes one.
+        pub async fn save_resource_plan(&self, actor: &Actor, org: OrgId, editor: PersonId, id: Option<ResourcePlanId>, expected_version: Option<i64>, fields: ResourcePlanFields) -> Result<ResourcePlan>;
+        /// Approves a plan: the approve-budget authority, never its proposer.
+        pub async fn approve_resource_plan(&self, actor: &Actor, org: OrgId, id: ResourcePlanId, approver: &User, expected_version: Option<i64>) -> Result<ResourcePlan>;
+        pub async fn resource_plans(&self, org: OrgId) -> Result<Vec<ResourcePlan>>;
+        /// Creates a leadership statement, or edits one not yet published.
+        pub async fn save_statement(&self, actor: &Actor, org: OrgId, id: Option<StatementId>, expected_version: Option<i64>, fields: StatementFields) -> Result<LeadershipStatement>;
+        /// Signs the text whose digest the signer read.
+        pub async fn sign_statement(&self, actor: &Actor, org: OrgId, id: StatementId, signer: &User, read_sha256: &str) -> Result<LeadershipStatement>;
+        /// Publishes a signed statement, superseding the one before.
+        pub async fn publish_statement(&self, actor: &Actor, org: OrgId, id: StatementId, published_where: &str) -> Result<LeadershipStatement>;
+        pub async fn statements(&self, org: OrgId) -> Result<Vec<LeadershipStatement>>;
+        pub async fn save_communication(&self, actor: &Actor, org: OrgId, id: Option<CommunicationId>, expected_version: Option<i64>, fields: CommunicationFields) -> Result<Communication>;
+        pub async fn communications(&self, org: OrgId) -> Result<Vec<Communication>>;
+        pub async fn save_plan_item(&self, actor: &Actor, org: OrgId, id: Option<PlanItemId>, expected_version: Option<i64>, fields: PlanItemFields) -> Result<PlanItem>;
+        pub async fn communication_plan(&self, org: OrgId) -> Result<Vec<PlanItem>>;
+        pub async fn save_course(&self, actor: &Actor, org: OrgId, id: Option<CourseId>, expected_version: Option<i64>, fields: CourseFields) -> Result<Course>;
+        pub async fn courses(&self, org: OrgId) -> Result<Vec<Course>>;
+        /// Records completions in one transaction: all or none.
+        pub async fn record_training(&self, actor: &Actor, org: OrgId, by: UserId, completions: Vec<Completion>) -> Result<TrainingSummary>;
+        pub async fn training_records(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<TrainingRecord>>;
+        /// Keeps feedback; a confidential submission is audited as the channel's.
+        pub async fn submit_feedback(&self, actor: &Actor, feedback: Feedback) -> Result<Feedback>;
+        pub async fn handle_feedback(&self, actor: &Actor, org: OrgId, id: FeedbackId, expected_version: Option<i64>, status: FeedbackStatus, response: String, improvement_id: Option<ImprovementId>) -> Result<Feedback>;
+        pub async fn feedback(&self, org: OrgId) -> Result<Vec<Feedback>>;
+        pub async fn save_improvement(&self, actor: &Actor, org: OrgId, id: Option<ImprovementId>, expected_version: Option<i64>, fields: ImprovementFields) -> Result<Improvement>;
+        pub async fn check_improvement(&self, actor: &Actor, org: OrgId, id: ImprovementId, expected_version: Option<i64>, check: EffectivenessCheck) -> Result<Improvement>;
+        pub async fn close_improvement(&self, actor: &Actor, org: OrgId, id: ImprovementId, expected_version: Option<i64>, note: String) -> Result<Improvement>;
+        pub async fn improvements(&self, org: OrgId) -> Result<Vec<Improvement>>;
+        /// A line manager attests for their area for a period.
+        pub async fn attest(&self, actor: &Actor, org: OrgId, user: &User, period: Period, fields: AttestationFields) -> Result<Attestation>;
+        pub async fn attestations(&self, org: OrgId) -> Result<Vec<Attestation>>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

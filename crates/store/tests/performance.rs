@@ -208,6 +208,7 @@ async fn values_reviews_and_actions_are_kept_frozen_audited_and_backed_up() {
             source: ActionSource::Objective,
             objective_id: Some(objective.id),
             review_id: None,
+            improvement_id: None,
             notes: String::new(),
         };
         let action = store

@@ -258,6 +258,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
             source,
             objective_id: objective,
             review_id: review,
+            improvement_id: None,
             notes: String::new(),
         };
     let plan = [

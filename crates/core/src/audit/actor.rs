@@ -18,6 +18,12 @@ impl Actor {
         Self(format!("system:{job}"))
     }
 
+    /// A submission through a confidential channel: the channel is
+    /// recorded, never the person who used it.
+    pub fn channel(name: &str) -> Self {
+        Self(format!("channel:{name}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -2,7 +2,7 @@
 //! plan, a management review, an audit, an incident or staff feedback. An
 //! action still open after its due date is overdue wherever it is shown.
 
-use crate::ids::{ActionId, ObjectiveId, OrgId, PersonId, ReviewId};
+use crate::ids::{ActionId, ImprovementId, ObjectiveId, OrgId, PersonId, ReviewId};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -108,6 +108,10 @@ pub struct ActionFields {
     pub objective_id: Option<ObjectiveId>,
     /// Set for an action decided in a management review.
     pub review_id: Option<ReviewId>,
+    /// Set for a corrective action of a nonconformity, or an action taking
+    /// up an opportunity for improvement.
+    #[serde(default)]
+    pub improvement_id: Option<ImprovementId>,
     pub notes: String,
 }
 
@@ -138,6 +142,9 @@ impl ActionFields {
             (s, _, Some(_)) if s != ActionSource::Review => {
                 Err("source: an action linked to a review has the source \"review\"".into())
             }
+            _ if self.improvement_id.is_some() && !self.source.is_improvement() => Err(
+                "source: an action of the improvement register comes from an audit, an incident, a nonconformity, feedback or elsewhere".into(),
+            ),
             _ => Ok(self),
         }
     }
@@ -192,6 +199,7 @@ mod tests {
                 source: ActionSource::Audit,
                 objective_id: None,
                 review_id: None,
+                improvement_id: None,
                 notes: String::new(),
             },
             closed_on,

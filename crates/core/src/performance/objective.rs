@@ -178,6 +178,7 @@ mod tests {
                 source: ActionSource::Objective,
                 objective_id: Some(o.id),
                 review_id: None,
+                improvement_id: None,
                 notes: String::new(),
             },
             closed_on: None,

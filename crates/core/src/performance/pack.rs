@@ -276,6 +276,7 @@ mod tests {
                 source,
                 objective_id: None,
                 review_id: review,
+                improvement_id: None,
                 notes: String::new(),
             },
             closed_on,

@@ -15,6 +15,10 @@ pub enum Authority {
     ApproveTopLevelPolicy,
     /// Approve an exception to a policy.
     ApproveException,
+    /// Approve the ISMS's resources for a fiscal year (5.1 c).
+    ApproveBudget,
+    /// Sign the leadership statement: top management only (5.1 d).
+    SignLeadershipStatement,
 }
 
 impl Authority {
@@ -23,6 +27,8 @@ impl Authority {
             Authority::ApprovePolicy => "approve policy",
             Authority::ApproveTopLevelPolicy => "approve the top-level policy (top management)",
             Authority::ApproveException => "approve exception",
+            Authority::ApproveBudget => "approve budget",
+            Authority::SignLeadershipStatement => "sign the leadership statement (top management)",
         }
     }
 
@@ -35,6 +41,10 @@ impl Authority {
                 f.top_management && f.authorities.contains(&Decision::ApprovePolicy)
             }
             Authority::ApproveException => f.authorities.contains(&Decision::ApproveException),
+            Authority::ApproveBudget => f.authorities.contains(&Decision::ApproveBudget),
+            Authority::SignLeadershipStatement => {
+                f.top_management && f.authorities.contains(&Decision::SignLeadershipStatement)
+            }
         }
     }
 }

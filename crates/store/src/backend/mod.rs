@@ -1,12 +1,14 @@
 //! The two backends. Each compiles the shared repository code in `repo/`
 //! against its own database type (see the crate's documentation).
 
+mod commitment_types;
 mod performance_types;
 mod policy_types;
 pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
+pub use commitment_types::TrainingSummary;
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
@@ -40,6 +42,16 @@ pub const TABLES: &[&str] = &[
     "actions",
     "performance_reports",
     "review_settings",
+    "org_settings",
+    "resource_plans",
+    "leadership_statements",
+    "communication_plan",
+    "communications",
+    "courses",
+    "training_records",
+    "feedback",
+    "improvements",
+    "attestations",
     "audit_events",
     "audit_checkpoints",
     "audit_heads",

@@ -41,6 +41,24 @@ async fn check_review_open_to_actions(
     }
 }
 
+/// The actions of one entry of the improvement register.
+pub(super) async fn actions_of_improvement(
+    tx: &mut super::Transaction<'static, super::Db>,
+    org: OrgId,
+    id: mandate_core::ImprovementId,
+) -> Result<Vec<Action>> {
+    let sql = format!(
+        "SELECT {} FROM actions WHERE org_id = $1 AND improvement_id = $2 ORDER BY due_on, action_id",
+        columns(ActionRow::SELECT)
+    );
+    let rows: Vec<ActionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(id.0)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.into_iter().map(Action::try_from).collect()
+}
+
 impl Repo {
     /// Creates an action, or replaces one's fields if `id` is given and its
     /// version is still `expected_version`.
@@ -79,6 +97,31 @@ impl Repo {
             Some(id) => Some(self.load_action(&mut tx, org, id).await?),
             None => None,
         };
+        if let Some(entry) = fields.improvement_id {
+            let closed: Option<(Option<time::Date>,)> = sqlx::query_as(
+                "SELECT closed_on FROM improvements WHERE org_id = $1 AND improvement_id = $2",
+            )
+            .bind(org.0)
+            .bind(entry.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match closed {
+                None => {
+                    return Err(StoreError::Invalid(format!(
+                        "improvement_id: there is no entry {entry} in the improvement register"
+                    )));
+                }
+                Some((Some(_),))
+                    if before.as_ref().and_then(|b| b.fields.improvement_id) != Some(entry) =>
+                {
+                    return Err(StoreError::Conflict(
+                        "that entry of the improvement register is closed: no action joins it"
+                            .into(),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
         // An approved review's record is closed: no action joins or leaves
         // it, though its actions still progress.
         let old_link = before.as_ref().and_then(|b| b.fields.review_id);

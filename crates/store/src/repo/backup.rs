@@ -4,6 +4,10 @@
 
 use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
+use super::commitment_rows::{
+    AttestationRow, CommunicationRow, CourseRow, FeedbackRow, ImprovementRow, PlanItemRow,
+    ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
+};
 use super::delegations::DelegationRow;
 use super::performance_rows::{
     ActionRow, KpiRow, ManagementReviewRow, MeasurementRow, ObjectiveRow, ReportRow,
@@ -104,6 +108,16 @@ backed_up! {
     Action(ActionRow) = "actions", actions;
     PerformanceReport(ReportRow) = "performance_reports", performance_reports;
     ReviewSettings(ReviewSettingsRow) = "review_settings", review_settings;
+    Settings(SettingsRow) = "org_settings", org_settings;
+    ResourcePlan(ResourcePlanRow) = "resource_plans", resource_plans;
+    Statement(StatementRow) = "leadership_statements", statements;
+    PlanItem(PlanItemRow) = "communication_plan", plan_items;
+    Communication(CommunicationRow) = "communications", communications;
+    Course(CourseRow) = "courses", courses;
+    Training(TrainingRow) = "training_records", training;
+    Feedback(FeedbackRow) = "feedback", feedback;
+    Improvement(ImprovementRow) = "improvements", improvements;
+    Attestation(AttestationRow) = "attestations", attestations;
     Event(EventRow) = "audit_events", events;
     Checkpoint(CheckpointRow) = "audit_checkpoints", checkpoints;
     Head(HeadRow) = "audit_heads", heads;

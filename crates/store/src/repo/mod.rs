@@ -4,13 +4,22 @@
 
 mod actions;
 mod assignments;
+mod attestations;
 mod audit;
 mod backup;
 mod batch;
+mod commitment_kept;
+mod commitment_rows;
+mod communications;
+mod decision_authority;
 mod delegations;
+mod feedback;
+mod improvements;
+mod kept;
 mod management_reviews;
 mod measurements;
 mod objectives;
+mod org_settings;
 mod organisations;
 mod people;
 mod people_edit;
@@ -24,12 +33,15 @@ mod policy_rows;
 mod policy_trail;
 mod policy_versions;
 mod raci;
+mod resource_plans;
 mod review_changes;
 mod roles;
 mod row_type;
 mod rows;
 mod sessions;
+mod statements;
 mod tokens;
+mod training;
 mod users;
 
 use super::{Db, dialect};

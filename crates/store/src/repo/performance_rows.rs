@@ -8,7 +8,8 @@ use mandate_core::performance::{
     ManagementReview, ManualInputs, Measurement, Objective, ObjectiveFields, PerformanceReport,
 };
 use mandate_core::{
-    ActionId, KpiId, ObjectiveId, OrgId, PersonId, PolicyId, ReportId, ReviewId, UserId,
+    ActionId, ImprovementId, KpiId, ObjectiveId, OrgId, PersonId, PolicyId, ReportId, ReviewId,
+    UserId,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -181,6 +182,7 @@ row_type!(ActionRow in "actions" {
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     version: i64,
+    improvement_id: Option<Uuid>,
 });
 
 impl From<&Action> for ActionRow {
@@ -195,6 +197,7 @@ impl From<&Action> for ActionRow {
             source: a.fields.source.as_str().into(),
             objective_id: a.fields.objective_id.map(|o| o.0),
             review_id: a.fields.review_id.map(|r| r.0),
+            improvement_id: a.fields.improvement_id.map(|i| i.0),
             notes: a.fields.notes.clone(),
             closed_on: a.closed_on,
             created_at: a.created_at,
@@ -218,6 +221,7 @@ impl TryFrom<ActionRow> for Action {
                 source: parse_enum("action source", &r.source, ActionSource::parse)?,
                 objective_id: r.objective_id.map(ObjectiveId),
                 review_id: r.review_id.map(ReviewId),
+                improvement_id: r.improvement_id.map(ImprovementId),
                 notes: r.notes,
             },
             closed_on: r.closed_on,

@@ -342,6 +342,7 @@ impl ActionIn {
             source,
             objective_id: self.objective_id.map(ObjectiveId),
             review_id: self.review_id.map(ReviewId),
+            improvement_id: None,
             notes: self.notes.clone(),
         })
     }

@@ -109,6 +109,7 @@ impl ActionForm {
             source,
             objective_id,
             review_id,
+            improvement_id: None,
             notes: self.notes,
         })
     }

@@ -1,0 +1,53 @@
+//! Organisation settings that rules and workflows read: each has a default,
+//! so an organisation that never opens the settings page gets sensible
+//! behaviour, and every value is checked before it is kept.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgSettings {
+    /// Months each manager attestation covers: 1, 3, 6 or 12.
+    pub attestation_period_months: u8,
+    /// Days a joiner has before missing training or acknowledgements count.
+    pub joiner_grace_days: u16,
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        Self {
+            attestation_period_months: 3,
+            joiner_grace_days: 30,
+        }
+    }
+}
+
+impl OrgSettings {
+    pub fn validated(self) -> Result<Self, String> {
+        if ![1, 3, 6, 12].contains(&self.attestation_period_months) {
+            return Err("attestation_period_months: 1, 3, 6 or 12".into());
+        }
+        if self.joiner_grace_days > 365 {
+            return Err("joiner_grace_days: at most 365".into());
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_settings_take_their_defaults_and_bad_ones_are_refused() {
+        let s: OrgSettings = serde_json::from_str(r#"{"joiner_grace_days": 10}"#).expect("reads");
+        assert_eq!(s.attestation_period_months, 3);
+        assert!(s.validated().is_ok());
+        let bad = OrgSettings {
+            attestation_period_months: 4,
+            ..OrgSettings::default()
+        };
+        assert!(bad.validated().is_err());
+        assert!(serde_json::from_str::<OrgSettings>(r#"{"colour": 1}"#).is_err());
+    }
+}
