@@ -39,10 +39,23 @@ pub enum Permission {
     EditPerformance,
     /// Enter KPI values (line managers measure their area too).
     RecordMeasurements,
+    /// Resources, communications, training, the improvement register and
+    /// attestations: the commitment records.
+    ReadCommitment,
+    /// Write the commitment records; who may approve a budget or sign the
+    /// leadership statement is checked per decision.
+    EditCommitment,
+    /// Staff feedback, named and confidential.
+    ReadFeedback,
+    /// Send feedback, named or through the confidential channel.
+    GiveFeedback,
+    /// Attest for one's area; whether one manages anybody is checked per
+    /// attestation.
+    Attest,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -61,6 +74,11 @@ impl Permission {
         Permission::ReadPerformance,
         Permission::EditPerformance,
         Permission::RecordMeasurements,
+        Permission::ReadCommitment,
+        Permission::EditCommitment,
+        Permission::ReadFeedback,
+        Permission::GiveFeedback,
+        Permission::Attest,
     ];
 }
 
@@ -91,6 +109,12 @@ impl AccessRole {
             ReadPerformance => !matches!(self, Staff),
             EditPerformance => matches!(self, Admin | IsmsManager | TopManagement),
             RecordMeasurements => matches!(self, Admin | IsmsManager | TopManagement | Manager),
+            ReadCommitment => !matches!(self, Staff),
+            EditCommitment => matches!(self, Admin | IsmsManager | TopManagement),
+            // What staff raise may be about their own managers: the ISMS
+            // function reads it, and the auditor, who reads everything.
+            ReadFeedback => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
+            GiveFeedback | Attest => !matches!(self, Auditor),
         }
     }
 
@@ -106,6 +130,9 @@ impl AccessRole {
             Permission::EditRoles,
             Permission::EditPerformance,
             Permission::RecordMeasurements,
+            Permission::EditCommitment,
+            Permission::GiveFeedback,
+            Permission::Attest,
         ]
         .into_iter()
         .all(|p| !self.may(p))

@@ -29,127 +29,37 @@ pub struct Parsed {
 }
 
 /// Reads the file; a header problem is reported as an error on line 1.
-pub fn parse(mut input: impl Read) -> Parsed {
-    let mut parsed = Parsed::default();
-    // Read whole (uploads are small) so line numbers come from byte offsets:
-    // the reader's own line count skips blank lines.
-    let mut text = String::new();
-    if let Err(e) = input.read_to_string(&mut text) {
-        parsed.errors.push(RowError {
-            line: 1,
-            message: format!("the file cannot be read as UTF-8 text: {e}"),
-        });
-        return parsed;
-    }
-    // The byte offset at which each line starts, to name a record's line.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let line_at = |byte: u64| {
-        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-        // A record after blank lines starts at them; its line is the first
-        // one with text.
-        while matches!(text.as_bytes().get(at), Some(b'\n' | b'\r')) {
-            at += 1;
-        }
-        line_starts.partition_point(|start| *start <= at)
+pub fn parse(input: impl Read) -> Parsed {
+    let table = crate::csv_table::read(input, COLUMNS, REQUIRED);
+    let mut parsed = Parsed {
+        rows: Vec::new(),
+        errors: table.errors,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header_error = |message: String| RowError { line: 1, message };
-    let headers = match reader.headers() {
-        Ok(h) if h.iter().any(|c| !c.is_empty()) => h.clone(),
-        Ok(_) => {
-            parsed.errors.push(header_error(
-                "the file is empty: it needs a header row kpi,measured_on,value".into(),
-            ));
-            return parsed;
-        }
-        Err(e) => {
-            parsed
-                .errors
-                .push(header_error(format!("the header cannot be read: {e}")));
-            return parsed;
-        }
-    };
-    let mut position = [None; 4];
-    for (index, name) in headers.iter().enumerate() {
-        let name = name.to_ascii_lowercase();
-        match COLUMNS.iter().position(|c| *c == name) {
-            Some(known) if position[known].is_some() => parsed.errors.push(header_error(format!(
-                "the header names the column {name:?} twice"
-            ))),
-            Some(known) => position[known] = Some(index),
-            None => parsed.errors.push(header_error(format!(
-                "the header names an unknown column {name:?} (known: {})",
-                COLUMNS.join(", ")
-            ))),
-        }
-    }
-    for (column, found) in COLUMNS.iter().zip(position) {
-        if REQUIRED.contains(column) && found.is_none() {
-            parsed.errors.push(header_error(format!(
-                "the header lacks the column {column:?}"
-            )));
-        }
-    }
-    if !parsed.errors.is_empty() {
-        return parsed;
-    }
-    let [Some(kpi), Some(day), Some(value), note] = position else {
-        return parsed;
-    };
-    for (index, record) in reader.records().enumerate() {
-        // Line 1 is the header.
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(index + 2, |p| line_at(p.byte()));
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                parsed.errors.push(RowError {
-                    line,
-                    message: format!("unreadable row: {e}"),
-                });
-                continue;
-            }
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let field = |i: usize| record.get(i).unwrap_or("").to_string();
+    for record in table.records {
         let mut problems = Vec::new();
-        let kpi_name = field(kpi);
+        let kpi_name = record.get(0).to_string();
         if kpi_name.is_empty() {
             problems.push("kpi: empty; give the KPI's name or id".to_string());
         }
-        let measured_on = parse_date(&field(day))
-            .map_err(|_| {
-                problems.push(format!(
-                    "measured_on: {:?} is not a date (YYYY-MM-DD)",
-                    field(day)
-                ))
-            })
+        let day = record.get(1);
+        let measured_on = parse_date(day)
+            .map_err(|_| problems.push(format!("measured_on: {day:?} is not a date (YYYY-MM-DD)")))
             .ok();
-        let parsed_value = mandate_core::performance::parse_number(&field(value)).or_else(|| {
-            problems.push(format!("value: {:?} is not a number", field(value)));
+        let value = record.get(2);
+        let parsed_value = mandate_core::performance::parse_number(value).or_else(|| {
+            problems.push(format!("value: {value:?} is not a number"));
             None
         });
         match (measured_on, parsed_value, problems.is_empty()) {
             (Some(measured_on), Some(value), true) => parsed.rows.push(MeasurementRow {
-                line,
+                line: record.line,
                 kpi: kpi_name,
                 measured_on,
                 value,
-                note: note.map(field).unwrap_or_default(),
+                note: record.get(3).to_string(),
             }),
             _ => parsed.errors.push(RowError {
-                line,
+                line: record.line,
                 message: problems.join("; "),
             }),
         }

@@ -16,7 +16,7 @@ use mandate_core::commitment::attestation::{Attestation, AttestationFields, Peri
 use mandate_core::commitment::communication::{
     Communication, CommunicationFields, PlanItem, PlanItemFields,
 };
-use mandate_core::commitment::feedback::{Feedback, FeedbackStatus};
+use mandate_core::commitment::feedback::{Feedback, Handling};
 use mandate_core::commitment::improvement::{EffectivenessCheck, Improvement, ImprovementFields};
 use mandate_core::commitment::resources::{ResourcePlan, ResourcePlanFields};
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields};
@@ -457,7 +457,7 @@ impl Store {
         pub async fn training_records(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<TrainingRecord>>;
         /// Keeps feedback; a confidential submission is audited as the channel's.
         pub async fn submit_feedback(&self, actor: &Actor, feedback: Feedback) -> Result<Feedback>;
-        pub async fn handle_feedback(&self, actor: &Actor, org: OrgId, id: FeedbackId, expected_version: Option<i64>, status: FeedbackStatus, response: String, improvement_id: Option<ImprovementId>) -> Result<Feedback>;
+        pub async fn handle_feedback(&self, actor: &Actor, org: OrgId, id: FeedbackId, expected_version: Option<i64>, handling: Handling) -> Result<Feedback>;
         pub async fn feedback(&self, org: OrgId) -> Result<Vec<Feedback>>;
         pub async fn save_improvement(&self, actor: &Actor, org: OrgId, id: Option<ImprovementId>, expected_version: Option<i64>, fields: ImprovementFields) -> Result<Improvement>;
         pub async fn check_improvement(&self, actor: &Actor, org: OrgId, id: ImprovementId, expected_version: Option<i64>, check: EffectivenessCheck) -> Result<Improvement>;

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+mod commitment_routes;
 mod metrics;
 mod ops;
 pub mod pages;

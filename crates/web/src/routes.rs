@@ -33,7 +33,7 @@ pub struct RouteSpec {
     pub handler: MethodRouter<AppState>,
 }
 
-fn route(
+pub fn route(
     method: Method,
     path: &'static str,
     access: Access,
@@ -49,6 +49,13 @@ fn route(
 
 /// The whole route table.
 pub fn table() -> Vec<RouteSpec> {
+    let mut all = foundation();
+    all.extend(crate::commitment_routes::table());
+    all
+}
+
+/// The routes of the foundation, policies, roles and performance.
+fn foundation() -> Vec<RouteSpec> {
     use Access::*;
     use Permission::*;
     vec![

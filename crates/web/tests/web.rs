@@ -308,6 +308,119 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/api/v1/exceptions/{id}/close",
             Needs(RequestExceptions),
         ),
+        ("GET", "/api/v1/resource-plans", Needs(ReadCommitment)),
+        ("POST", "/api/v1/resource-plans", Needs(EditCommitment)),
+        ("PUT", "/api/v1/resource-plans/{id}", Needs(EditCommitment)),
+        (
+            "POST",
+            "/api/v1/resource-plans/{id}/approve",
+            Needs(Approve),
+        ),
+        ("GET", "/api/v1/capacity", Needs(ReadCommitment)),
+        ("GET", "/api/v1/leadership-statements", SignedIn),
+        (
+            "POST",
+            "/api/v1/leadership-statements",
+            Needs(EditCommitment),
+        ),
+        (
+            "PUT",
+            "/api/v1/leadership-statements/{id}",
+            Needs(EditCommitment),
+        ),
+        (
+            "POST",
+            "/api/v1/leadership-statements/{id}/sign",
+            Needs(Approve),
+        ),
+        (
+            "POST",
+            "/api/v1/leadership-statements/{id}/publish",
+            Needs(EditCommitment),
+        ),
+        ("GET", "/api/v1/communications", Needs(ReadCommitment)),
+        ("POST", "/api/v1/communications", Needs(EditCommitment)),
+        ("PUT", "/api/v1/communications/{id}", Needs(EditCommitment)),
+        ("GET", "/api/v1/communication-plan", Needs(ReadCommitment)),
+        ("POST", "/api/v1/communication-plan", Needs(EditCommitment)),
+        (
+            "PUT",
+            "/api/v1/communication-plan/{id}",
+            Needs(EditCommitment),
+        ),
+        ("GET", "/api/v1/courses", Needs(ReadCommitment)),
+        ("POST", "/api/v1/courses", Needs(EditCommitment)),
+        ("PUT", "/api/v1/courses/{id}", Needs(EditCommitment)),
+        ("GET", "/api/v1/training-records", Needs(ReadCommitment)),
+        ("POST", "/api/v1/training-records", Needs(EditCommitment)),
+        (
+            "POST",
+            "/api/v1/training-records/csv",
+            Needs(EditCommitment),
+        ),
+        ("GET", "/api/v1/training-coverage", Needs(ReadCommitment)),
+        ("GET", "/api/v1/improvements", Needs(ReadCommitment)),
+        ("POST", "/api/v1/improvements", Needs(EditCommitment)),
+        ("PUT", "/api/v1/improvements/{id}", Needs(EditCommitment)),
+        (
+            "POST",
+            "/api/v1/improvements/{id}/checks",
+            Needs(EditCommitment),
+        ),
+        (
+            "POST",
+            "/api/v1/improvements/{id}/close",
+            Needs(EditCommitment),
+        ),
+        ("POST", "/api/v1/feedback", Needs(GiveFeedback)),
+        ("GET", "/api/v1/feedback", Needs(ReadFeedback)),
+        ("PUT", "/api/v1/feedback/{id}", Needs(EditCommitment)),
+        ("GET", "/api/v1/me/feedback", SignedIn),
+        ("GET", "/api/v1/attestations", Needs(ReadCommitment)),
+        ("POST", "/api/v1/attestations", Needs(Attest)),
+        (
+            "GET",
+            "/api/v1/organisation/settings",
+            Needs(ReadOrganisation),
+        ),
+        (
+            "PUT",
+            "/api/v1/organisation/settings",
+            Needs(EditOrganisation),
+        ),
+        ("GET", "/resources", Needs(ReadCommitment)),
+        ("POST", "/resources", Needs(EditCommitment)),
+        ("GET", "/resources/{id}/edit", Needs(EditCommitment)),
+        ("POST", "/resources/{id}", Needs(EditCommitment)),
+        ("POST", "/resources/{id}/approve", Needs(Approve)),
+        ("GET", "/statements", SignedIn),
+        ("POST", "/statements", Needs(EditCommitment)),
+        ("GET", "/statements/{id}", SignedIn),
+        ("POST", "/statements/{id}", Needs(EditCommitment)),
+        ("POST", "/statements/{id}/sign", Needs(Approve)),
+        ("POST", "/statements/{id}/publish", Needs(EditCommitment)),
+        ("GET", "/communications", Needs(ReadCommitment)),
+        ("POST", "/communications", Needs(EditCommitment)),
+        ("POST", "/communications/plan", Needs(EditCommitment)),
+        ("GET", "/training", Needs(ReadCommitment)),
+        ("POST", "/training/courses", Needs(EditCommitment)),
+        ("POST", "/training/records", Needs(EditCommitment)),
+        ("POST", "/training/csv", Needs(EditCommitment)),
+        ("GET", "/improvements", Needs(ReadCommitment)),
+        ("POST", "/improvements", Needs(EditCommitment)),
+        ("GET", "/improvements/{id}", Needs(ReadCommitment)),
+        ("POST", "/improvements/{id}", Needs(EditCommitment)),
+        ("POST", "/improvements/{id}/actions", Needs(EditCommitment)),
+        ("POST", "/improvements/{id}/checks", Needs(EditCommitment)),
+        ("POST", "/improvements/{id}/close", Needs(EditCommitment)),
+        ("GET", "/feedback", SignedIn),
+        ("POST", "/feedback", Needs(GiveFeedback)),
+        ("POST", "/feedback/{id}", Needs(EditCommitment)),
+        ("GET", "/public/{org}/feedback", Public),
+        ("POST", "/public/{org}/feedback", Public),
+        ("POST", "/settings/rules", Needs(EditOrganisation)),
+        ("GET", "/attestations", SignedIn),
+        ("POST", "/attestations", Needs(Attest)),
     ]
 }
 
@@ -344,7 +457,7 @@ async fn every_route_is_in_the_access_matrix_and_enforced_for_every_role() {
             let path = spec
                 .path
                 .replace("{id}", &person)
-                .replace("{area}", "resources")
+                .replace("{area}", "tasks")
                 .replace("{number}", "1")
                 .replace("{org}", "acme");
             for (role, session) in &sessions {
@@ -408,8 +521,7 @@ async fn every_route_is_in_the_access_matrix_and_enforced_for_every_role() {
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_api_route() {
-    let doc: Value = serde_json::to_value(<mandate_web::api::ApiDoc as utoipa::OpenApi>::openapi())
-        .expect("json");
+    let doc: Value = serde_json::to_value(mandate_web::api::document()).expect("json");
     for spec in table() {
         if !spec.path.starts_with("/api/v1/") || spec.path == "/api/v1/openapi.json" {
             continue;
@@ -1055,7 +1167,7 @@ async fn pages_render_for_the_roles_that_may_see_them() {
             "/audit?entity_type=person".to_string(),
             "create".to_string(),
         ),
-        ("/areas/resources".to_string(), "Not built yet".to_string()),
+        ("/areas/tasks".to_string(), "Not built yet".to_string()),
         ("/objectives".to_string(), "New objective".to_string()),
         (
             "/objectives/new".to_string(),

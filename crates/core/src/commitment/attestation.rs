@@ -121,7 +121,7 @@ pub fn check_period_open(period: &Period, today: Date) -> Result<(), String> {
 }
 
 /// The direct reports of `manager` who are personnel on `day`.
-pub fn team_on<'a>(people: &'a [Person], manager: PersonId, day: Date) -> Vec<&'a Person> {
+pub fn team_on(people: &[Person], manager: PersonId, day: Date) -> Vec<&Person> {
     people
         .iter()
         .filter(|p| p.manager_id == Some(manager) && is_personnel(p, day))

@@ -62,6 +62,16 @@ pub struct Feedback {
     pub version: i64,
 }
 
+/// How the ISMS manager handled a submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handling {
+    pub status: FeedbackStatus,
+    /// The answer, shown to a named author.
+    pub response: String,
+    /// The improvement it became, when acted on.
+    pub improvement_id: Option<ImprovementId>,
+}
+
 impl Feedback {
     /// A named submission by `author`.
     pub fn named(
@@ -96,13 +106,12 @@ impl Feedback {
     }
 
     /// The feedback after the ISMS manager handles it.
-    pub fn handled(
-        &self,
-        status: FeedbackStatus,
-        response: String,
-        improvement_id: Option<ImprovementId>,
-    ) -> Result<Self, String> {
-        let mut response = response;
+    pub fn handled(&self, handling: Handling) -> Result<Self, String> {
+        let Handling {
+            status,
+            mut response,
+            improvement_id,
+        } = handling;
         tidy_text("response", &mut response, 5000, false)?;
         if status == FeedbackStatus::ActedOn && improvement_id.is_none() {
             return Err("improvement_id: feedback acted on names the improvement it became".into());
@@ -164,22 +173,19 @@ mod tests {
     #[test]
     fn acting_on_feedback_names_the_improvement() {
         let f = Feedback::confidential(OrgId::new(), submission(), date!(2026 - 05 - 04));
-        assert!(
-            f.handled(FeedbackStatus::ActedOn, String::new(), None)
-                .is_err()
-        );
+        let handling = |status, improvement_id| Handling {
+            status,
+            response: "Thanks".into(),
+            improvement_id,
+        };
+        assert!(f.handled(handling(FeedbackStatus::ActedOn, None)).is_err());
         let acted = f
-            .handled(
+            .handled(handling(
                 FeedbackStatus::ActedOn,
-                "Thanks".into(),
                 Some(ImprovementId::new()),
-            )
+            ))
             .expect("handled");
-        assert!(
-            acted
-                .handled(FeedbackStatus::New, String::new(), None)
-                .is_err()
-        );
+        assert!(acted.handled(handling(FeedbackStatus::New, None)).is_err());
         assert!(
             FeedbackSubmission {
                 text: " ".into(),

@@ -5,8 +5,8 @@ use super::Repo;
 use super::kept::{self, check_read};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::Actor;
-use mandate_core::commitment::feedback::{CONFIDENTIAL_CHANNEL, Feedback, FeedbackStatus};
-use mandate_core::{FeedbackId, ImprovementId, OrgId};
+use mandate_core::commitment::feedback::{CONFIDENTIAL_CHANNEL, Feedback, Handling};
+use mandate_core::{FeedbackId, OrgId};
 
 impl Repo {
     /// Keeps a submission made as `feedback` says: named (its author's
@@ -38,15 +38,13 @@ impl Repo {
         org: OrgId,
         id: FeedbackId,
         expected_version: Option<i64>,
-        status: FeedbackStatus,
-        response: String,
-        improvement_id: Option<ImprovementId>,
+        handling: Handling,
     ) -> Result<Feedback> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before: Feedback = kept::load(&mut tx, org, id.0).await?;
         check_read(&before, expected_version)?;
-        if let Some(i) = improvement_id {
+        if let Some(i) = handling.improvement_id {
             super::objectives::must_exist(
                 &mut tx,
                 "improvements",
@@ -57,9 +55,7 @@ impl Repo {
             )
             .await?;
         }
-        let after = before
-            .handled(status, response, improvement_id)
-            .map_err(StoreError::Invalid)?;
+        let after = before.handled(handling).map_err(StoreError::Invalid)?;
         kept::save(&mut tx, &mut chain, Some(&before), &after, Some("handle")).await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;

@@ -7,7 +7,7 @@ use super::kept::{self, check_read};
 use super::objectives::must_exist;
 use crate::error::{Result, StoreError};
 use mandate_core::audit::Actor;
-use mandate_core::commitment::feedback::{Feedback, FeedbackStatus};
+use mandate_core::commitment::feedback::{Feedback, FeedbackStatus, Handling};
 use mandate_core::commitment::improvement::{EffectivenessCheck, Improvement, ImprovementFields};
 use mandate_core::performance::Action;
 use mandate_core::{ImprovementId, OrgId};
@@ -68,11 +68,11 @@ impl Repo {
                 StoreError::Invalid(format!("feedback_id: there is no feedback {feedback} here"))
             })?;
             let acted = source
-                .handled(
-                    FeedbackStatus::ActedOn,
-                    source.response.clone(),
-                    Some(after.id),
-                )
+                .handled(Handling {
+                    status: FeedbackStatus::ActedOn,
+                    response: source.response.clone(),
+                    improvement_id: Some(after.id),
+                })
                 .map_err(StoreError::Invalid)?;
             // The entry comes first: the feedback names it.
             kept::save(&mut tx, &mut chain, before.as_ref(), &after, None).await?;

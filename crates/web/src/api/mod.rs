@@ -6,14 +6,20 @@
 
 pub mod actions;
 pub mod assignments;
+pub mod attestations;
 pub mod audit;
+pub mod communications;
 pub mod delegations;
 pub mod dto;
 pub mod exceptions;
 pub mod extract;
+pub mod feedback;
+pub mod improvements;
+pub mod listing;
 pub mod me;
 pub mod measurements;
 pub mod objectives;
+pub mod org_settings;
 pub mod organisation;
 pub mod people;
 pub mod performance_dto;
@@ -22,8 +28,11 @@ pub mod policies;
 pub mod policy_dto;
 pub mod policy_versions;
 pub mod raci;
+pub mod resources;
 pub mod reviews;
 pub mod roles;
+pub mod statements;
+pub mod training;
 pub mod users;
 
 use axum::Json;
@@ -135,6 +144,55 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The commitment records' part of the document.
+#[derive(OpenApi)]
+#[openapi(paths(
+    resources::list,
+    resources::create,
+    resources::update,
+    resources::approve,
+    resources::capacity,
+    statements::list,
+    statements::create,
+    statements::update,
+    statements::sign,
+    statements::publish,
+    communications::list,
+    communications::create,
+    communications::update,
+    communications::plan,
+    communications::create_item,
+    communications::update_item,
+    training::courses,
+    training::create_course,
+    training::update_course,
+    training::records,
+    training::record,
+    training::upload_csv,
+    training::coverage,
+    improvements::list,
+    improvements::create,
+    improvements::update,
+    improvements::check,
+    improvements::close,
+    feedback::create,
+    feedback::list,
+    feedback::handle,
+    feedback::mine,
+    attestations::status,
+    attestations::create,
+    org_settings::show,
+    org_settings::update,
+))]
+struct CommitmentDoc;
+
+/// The whole OpenAPI document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(CommitmentDoc::openapi());
+    doc
+}
+
 pub async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
 }

@@ -135,6 +135,7 @@ pub struct ActionOut {
     pub source: String,
     pub objective_id: Option<Uuid>,
     pub review_id: Option<Uuid>,
+    pub improvement_id: Option<Uuid>,
     pub notes: String,
     #[schema(value_type = Option<String>, format = Date)]
     pub closed_on: Option<Date>,
@@ -155,6 +156,7 @@ impl ActionOut {
             source: a.fields.source.as_str().into(),
             objective_id: a.fields.objective_id.map(|o| o.0),
             review_id: a.fields.review_id.map(|r| r.0),
+            improvement_id: a.fields.improvement_id.map(|i| i.0),
             notes: a.fields.notes.clone(),
             closed_on: a.closed_on,
             overdue_days: a.overdue_days(today),
@@ -315,6 +317,9 @@ pub struct ActionIn {
     pub objective_id: Option<Uuid>,
     #[serde(default)]
     pub review_id: Option<Uuid>,
+    /// For a corrective action: the entry of the improvement register.
+    #[serde(default)]
+    pub improvement_id: Option<Uuid>,
     #[serde(default)]
     pub notes: String,
     /// On change: the version as last read.
@@ -342,7 +347,7 @@ impl ActionIn {
             source,
             objective_id: self.objective_id.map(ObjectiveId),
             review_id: self.review_id.map(ReviewId),
-            improvement_id: None,
+            improvement_id: self.improvement_id.map(mandate_core::ImprovementId),
             notes: self.notes.clone(),
         })
     }

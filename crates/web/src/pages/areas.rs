@@ -10,24 +10,6 @@ use axum::response::{IntoResponse, Response};
 /// (slug, menu label, what it will hold, listed among the records).
 pub const AREAS: &[(&str, &str, &str, bool)] = &[
     (
-        "resources",
-        "Resources",
-        "Budgets and capacity allocated to the ISMS, approved by top management (5.1 c).",
-        true,
-    ),
-    (
-        "communications",
-        "Communications",
-        "The leadership statement and the register of security communications (5.1 d).",
-        true,
-    ),
-    (
-        "improvements",
-        "Improvements",
-        "Nonconformities, corrective actions, opportunities for improvement and staff feedback (5.1 g).",
-        true,
-    ),
-    (
         "tasks",
         "My tasks",
         "What you must acknowledge, approve, attest or measure, oldest first.",

@@ -55,3 +55,16 @@ pub fn parse_date(raw: &str, field: &str) -> Result<time::Date, PageError> {
     mandate_core::timefmt::parse_date(raw.trim())
         .map_err(|_| invalid(format!("{field}: a date (YYYY-MM-DD)")))
 }
+
+/// A file's problems, by line, as the message of a page.
+pub fn file_problems(p: crate::problem::Problem) -> PageError {
+    if p.errors.is_empty() {
+        return PageError::Problem(p);
+    }
+    let lines: Vec<String> = p
+        .errors
+        .iter()
+        .map(|e| format!("line {}: {}", e.line, e.message))
+        .collect();
+    invalid(format!("{} {}", p.detail, lines.join(" · ")))
+}

@@ -4,10 +4,14 @@
 pub mod actions;
 pub mod areas;
 pub mod assets;
+pub mod attestations;
 pub mod audit;
+pub mod communications;
 pub mod dashboard;
 pub mod exceptions;
+pub mod feedback;
 pub mod form_input;
+pub mod improvements;
 pub mod me;
 pub mod objectives;
 pub mod people;
@@ -18,10 +22,13 @@ pub mod policies;
 pub mod policy_versions;
 pub mod public;
 pub mod raci;
+pub mod resources;
 pub mod reviews;
 pub mod roles;
 pub mod settings;
 pub mod signin;
+pub mod statements;
+pub mod training;
 pub mod users;
 
 use crate::auth::Viewer;
@@ -115,6 +122,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "The review is recorded as held; its pack and minutes are frozen. The chair approves the minutes."
         }
         "approved" => "The minutes are approved.",
+        "budget-approved" => "The budget is approved; your authority is recorded with it.",
+        "signed" => "Your signature of this exact text was recorded.",
+        "statement-published" => {
+            "Published. Staff see it now; the statement published before is superseded."
+        }
+        "trained" => "The training was recorded.",
+        "feedback" => "Thank you: your feedback was sent. The answer will appear here.",
+        "checked" => "The effectiveness check was recorded.",
+        "entry-closed" => "The entry is closed.",
+        "attested" => "Thank you: your attestation was recorded.",
         _ => return None,
     })
 }
@@ -152,6 +169,15 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         items.push(link("Management reviews", "/reviews", false));
         items.push(link("Performance reports", "/reports", false));
     }
+    items.push(link("Leadership statement", "/statements", false));
+    if viewer.may(Permission::ReadCommitment) {
+        items.push(link("Resources", "/resources", false));
+        items.push(link("Communications", "/communications", false));
+        items.push(link("Training", "/training", false));
+        items.push(link("Improvements", "/improvements", false));
+    }
+    items.push(link("Attestations", "/attestations", false));
+    items.push(link("Feedback", "/feedback", false));
     for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }

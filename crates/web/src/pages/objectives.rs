@@ -469,14 +469,7 @@ pub async fn upload_csv(
     let org = viewer.user.org_id;
     let entries = crate::api::measurements::entries_from_csv(&state.store, org, &f.csv)
         .await
-        .map_err(|p| {
-            let lines: Vec<String> = p
-                .errors
-                .iter()
-                .map(|e| format!("line {}: {}", e.line, e.message))
-                .collect();
-            invalid(format!("{} {}", p.detail, lines.join(" · ")))
-        })?;
+        .map_err(super::form_input::file_problems)?;
     state
         .store
         .record_measurements(&viewer.actor(), org, viewer.user.id, entries)

@@ -24,6 +24,8 @@ struct SettingsPage {
     month: String,
     can_edit: bool,
     error: Option<String>,
+    rules: mandate_core::settings::OrgSettings,
+    rules_version: i64,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +46,10 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, "Settings", "/settings")
         .await?
         .with_notice(params.notice.as_deref());
+    let (rules, rules_version) = state.store.org_settings(viewer.user.org_id).await?;
     let page = SettingsPage {
+        rules,
+        rules_version,
         layout,
         version: org.version,
         name: org.name,
@@ -96,7 +101,10 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to("/settings?notice=saved").into_response()),
         Err(StoreError::Invalid(m) | StoreError::Conflict(m)) => {
             let layout = Layout::new(&state, &viewer, "Settings", "/settings").await?;
+            let (rules, rules_version) = state.store.org_settings(viewer.user.org_id).await?;
             let page = SettingsPage {
+                rules,
+                rules_version,
                 layout,
                 version: form.version,
                 name: form.name,
@@ -111,4 +119,37 @@ pub async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    version: i64,
+    attestation_period_months: String,
+    joiner_grace_days: String,
+}
+
+/// The settings rules and workflows read.
+pub async fn update_rules(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<RulesForm>,
+) -> Result<Response, PageError> {
+    let number = |raw: &str, field: &str| {
+        raw.trim()
+            .parse::<u16>()
+            .map_err(|_| super::form_input::invalid(format!("{field}: a whole number")))
+    };
+    let settings = mandate_core::settings::OrgSettings {
+        attestation_period_months: u8::try_from(number(
+            &form.attestation_period_months,
+            "attestation_period_months",
+        )?)
+        .unwrap_or(0),
+        joiner_grace_days: number(&form.joiner_grace_days, "joiner_grace_days")?,
+    };
+    state
+        .store
+        .set_org_settings(&viewer.actor(), viewer.user.org_id, form.version, settings)
+        .await?;
+    Ok(Redirect::to("/settings?notice=saved#rules").into_response())
 }

@@ -243,7 +243,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// The client's address, from the connection. `X-Forwarded-For` is not
 /// trusted: anyone can send it, and it would let them dodge the throttle.
-fn client_address(peer: Option<SocketAddr>) -> String {
+pub fn client_address(peer: Option<SocketAddr>) -> String {
     peer.map(|p| p.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
 }
