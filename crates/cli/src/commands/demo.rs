@@ -3,13 +3,13 @@
 use crate::args::{DemoArgs, ServeArgs};
 use crate::context::Context;
 use crate::output::thousands;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use mandate_core::audit::Actor;
 use mandate_core::generator::{GeneratedPerson, Position, generate_people, to_import_rows};
 use mandate_core::import::plan_import;
 use mandate_core::password::hash_password;
 use mandate_core::timefmt::now;
-use mandate_core::{AccessRole, NewOrganisation, NewUser, PersonKind, Slug};
+use mandate_core::{AccessRole, NewOrganisation, NewUser, PersonKind, Slug, User};
 use std::process::ExitCode;
 
 pub const DEMO_SLUG: &str = "demo";
@@ -98,6 +98,8 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
     super::demo_policies::assign_roles(store, org.id).await?;
     let policies = super::demo_policies::create(store, org.id).await?;
     let objectives = super::demo_performance::create(store, org.id).await?;
+    super::demo_commitment::create(store, org.id).await?;
+    super::demo_improvement::create(store, org.id).await?;
     println!(
         "Created the demo organisation {:?} with {} people, {policies} policies and {objectives} objectives.",
         org.name,
@@ -110,6 +112,14 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
         println!("Password for every login: the value of {PASSWORD_ENV}");
     }
     Ok(())
+}
+
+/// The demo's login with access role `role`.
+pub fn login(users: &[User], role: AccessRole) -> Result<&User> {
+    users
+        .iter()
+        .find(|u| u.access_role == role)
+        .with_context(|| format!("the demo has no {role} login"))
 }
 
 /// Whether a generated person suits a demo login.

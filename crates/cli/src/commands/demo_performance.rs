@@ -5,6 +5,7 @@
 //! their packs frozen as compiled on the day, a review planned next, and a
 //! performance report presented to top management.
 
+use super::demo::login;
 use anyhow::{Context as _, Result, anyhow};
 use mandate_core::audit::Actor;
 use mandate_core::performance::{
@@ -13,7 +14,7 @@ use mandate_core::performance::{
 };
 use mandate_core::policy::PolicyKind;
 use mandate_core::timefmt::now;
-use mandate_core::{AccessRole, ObjectiveId, OrgId, PersonId, User};
+use mandate_core::{AccessRole, ObjectiveId, OrgId, PersonId};
 use mandate_store::{ReviewPlan, Store};
 use mandate_web::performance_records::{compile_report, compile_review_pack};
 use time::{Date, Duration};
@@ -127,13 +128,6 @@ const OBJECTIVES: &[PlannedObjective] = &[
         }],
     },
 ];
-
-fn login(users: &[User], role: AccessRole) -> Result<&User> {
-    users
-        .iter()
-        .find(|u| u.access_role == role)
-        .with_context(|| format!("the demo has no {role} login"))
-}
 
 /// The last day of the month `back` months before the one `day` is in.
 fn month_end(day: Date, back: i32) -> Date {

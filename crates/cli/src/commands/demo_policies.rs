@@ -5,6 +5,7 @@
 //! soon, a policy with several versions, work in progress, an open, an
 //! awaiting and an expired exception, and distributions to suppliers.
 
+use super::demo::login;
 use anyhow::{Context as _, Result};
 use mandate_core::audit::Actor;
 use mandate_core::policy::authority::{self, Authority};
@@ -323,13 +324,6 @@ fn plans() -> Vec<Planned> {
             in_progress: None,
         },
     ]
-}
-
-fn login(users: &[User], role: AccessRole) -> Result<&User> {
-    users
-        .iter()
-        .find(|u| u.access_role == role)
-        .with_context(|| format!("the demo has no {role} login"))
 }
 
 /// Takes a draft through submission and approval to publication.

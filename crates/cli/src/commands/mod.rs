@@ -4,6 +4,8 @@ mod audit;
 mod audit_file;
 mod backup;
 mod demo;
+mod demo_commitment;
+mod demo_improvement;
 mod demo_performance;
 mod demo_policies;
 mod import;
