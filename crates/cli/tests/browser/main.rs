@@ -254,6 +254,21 @@ pub async fn fill(client: &Client, name: &str, text: &str) {
         .expect("typed");
 }
 
+/// Waits until the page's source contains `needle` (a click navigates
+/// without waiting for the next page).
+pub async fn wait_for_source(client: &Client, needle: &str) {
+    for _ in 0..50 {
+        if client.source().await.is_ok_and(|s| s.contains(needle)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the page never showed {needle:?}: {}",
+        client.source().await.unwrap_or_default()
+    );
+}
+
 /// The text of the element `css` matches, waiting for it.
 pub async fn text_of(client: &Client, css: &str) -> String {
     match find(client, Locator::Css(css)).await {
