@@ -86,6 +86,33 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// The number of rows of `table`, read as an auditor with database access would.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Connection;
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        if self.backend == "postgres" {
+            let mut conn = connect(&self.url).await;
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut conn)
+                .await
+                .expect("count");
+            conn.close().await.ok();
+            n
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("SQLite opens");
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut conn)
+                .await
+                .expect("count");
+            conn.close().await.ok();
+            n
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some((admin, name)) = self.postgres.take() else {
