@@ -33,6 +33,26 @@ pub struct Global {
     /// The audit log's signing key file [default: beside the SQLite file, or ./mandate-data/ for PostgreSQL]
     #[arg(long, env = "MANDATE_SIGNING_KEY", global = true)]
     pub signing_key: Option<PathBuf>,
+    /// The SMTP server mail goes through: smtp://HOST:PORT (add ?tls=required for STARTTLS) or
+    /// smtps://USER:PASSWORD@HOST:465 [default: none, mail waits in the outbox]
+    #[arg(long, env = "MANDATE_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of Mandate's mail
+    #[arg(
+        long,
+        env = "MANDATE_MAIL_FROM",
+        global = true,
+        default_value = "Mandate <mandate@localhost>"
+    )]
+    pub mail_from: String,
+    /// The web interface's address as people reach it, for links in mail
+    #[arg(
+        long,
+        env = "MANDATE_PUBLIC_URL",
+        global = true,
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
 }
 
 #[derive(Subcommand)]
@@ -55,6 +75,8 @@ pub enum Command {
     /// Manage API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Run the background work once (reconcile acknowledgements, queue digests, send mail), for cron
+    Tick,
     /// Write a consistent backup of the whole database (safe while the server runs)
     Backup(BackupArgs),
     /// Restore a backup into this database

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 pub struct Context {
     pub url: DatabaseUrl,
     pub key_path: PathBuf,
+    pub mail: mandate_notify::MailConfig,
 }
 
 impl Context {
@@ -20,7 +21,20 @@ impl Context {
             .signing_key
             .clone()
             .unwrap_or_else(|| url.default_key_path());
-        Ok(Self { url, key_path })
+        let mail = mandate_notify::MailConfig {
+            smtp_url: global.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            from: global.mail_from.clone(),
+            public_url: global.public_url.clone(),
+        };
+        if let Some(url) = &mail.smtp_url {
+            // A bad address is found now, not when the first mail is due.
+            mandate_notify::Sender::new(url, &mail.from).map_err(|e| anyhow!("--smtp-url: {e}"))?;
+        }
+        Ok(Self {
+            url,
+            key_path,
+            mail,
+        })
     }
 
     /// Opens the store for writing; `create` makes a new database and key if

@@ -5,14 +5,18 @@
 //! shells around these types, so every rule can be tested as a plain function.
 
 pub mod access;
+pub mod acknowledgement;
 pub mod audit;
 pub mod commitment;
+pub mod digest;
 pub mod email;
 pub mod generator;
 pub mod ids;
 pub mod import;
 mod named;
+pub mod notify;
 pub mod organisation;
+pub mod outbox;
 pub mod password;
 pub mod performance;
 pub mod permission;
@@ -20,6 +24,7 @@ pub mod person;
 pub mod policy;
 pub mod roles;
 pub mod settings;
+pub mod tasks;
 pub mod timefmt;
 pub mod token;
 pub mod user;

@@ -52,10 +52,18 @@ pub enum Permission {
     /// Attest for one's area; whether one manages anybody is checked per
     /// attestation.
     Attest,
+    /// Acknowledge the policies and roles addressed to one.
+    Acknowledge,
+    /// Acknowledgement campaigns: who owes, who answered, who is overdue.
+    ReadCampaigns,
+    /// The outbox: what mail was sent, waits, or may not have gone.
+    ReadOutbox,
+    /// Mail templates, and sending a doubtful message again.
+    ManageMail,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 27] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -79,6 +87,10 @@ impl Permission {
         Permission::ReadFeedback,
         Permission::GiveFeedback,
         Permission::Attest,
+        Permission::Acknowledge,
+        Permission::ReadCampaigns,
+        Permission::ReadOutbox,
+        Permission::ManageMail,
     ];
 }
 
@@ -114,7 +126,10 @@ impl AccessRole {
             // What staff raise may be about their own managers: the ISMS
             // function reads it, and the auditor, who reads everything.
             ReadFeedback => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
-            GiveFeedback | Attest => !matches!(self, Auditor),
+            GiveFeedback | Attest | Acknowledge => !matches!(self, Auditor),
+            ReadCampaigns => !matches!(self, Staff),
+            ReadOutbox => matches!(self, Admin | IsmsManager | Auditor),
+            ManageMail => matches!(self, Admin | IsmsManager),
         }
     }
 
@@ -133,6 +148,8 @@ impl AccessRole {
             Permission::EditCommitment,
             Permission::GiveFeedback,
             Permission::Attest,
+            Permission::Acknowledge,
+            Permission::ManageMail,
         ]
         .into_iter()
         .all(|p| !self.may(p))

@@ -11,6 +11,12 @@ pub struct OrgSettings {
     pub attestation_period_months: u8,
     /// Days a joiner has before missing training or acknowledgements count.
     pub joiner_grace_days: u16,
+    /// Days to acknowledge a published policy version, from publication or
+    /// from joining its audience.
+    pub acknowledgement_grace_days: u16,
+    /// Days after something is owed on which a reminder is due (at most one
+    /// message a day, as a digest).
+    pub reminder_days: Vec<u16>,
 }
 
 impl Default for OrgSettings {
@@ -18,6 +24,8 @@ impl Default for OrgSettings {
         Self {
             attestation_period_months: 3,
             joiner_grace_days: 30,
+            acknowledgement_grace_days: 30,
+            reminder_days: vec![3, 7, 14],
         }
     }
 }
@@ -30,7 +38,19 @@ impl OrgSettings {
         if self.joiner_grace_days > 365 {
             return Err("joiner_grace_days: at most 365".into());
         }
-        Ok(self)
+        if !(1..=365).contains(&self.acknowledgement_grace_days) {
+            return Err("acknowledgement_grace_days: 1 to 365".into());
+        }
+        let mut days = self.reminder_days.clone();
+        days.sort_unstable();
+        days.dedup();
+        if days.len() > 10 || days.iter().any(|d| !(1..=365).contains(d)) {
+            return Err("reminder_days: up to ten days, each 1 to 365".into());
+        }
+        Ok(Self {
+            reminder_days: days,
+            ..self
+        })
     }
 }
 

@@ -30,6 +30,10 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A shared piece of work failed for everyone waiting on it; the detail
+    /// was logged where it happened.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl StoreError {

@@ -2,13 +2,15 @@
 //! either backend and forwards each call to it.
 
 use crate::backend::{
-    AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary, OrganisationChanges,
-    PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix,
-    RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary, postgres, sqlite,
+    AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary,
+    OrganisationChanges, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
+    RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary,
+    postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
 use mandate_core::UserId;
+use mandate_core::acknowledgement::{AckRequest, AckState};
 use mandate_core::audit::{
     Actor, Checkpoint, ExportLine, Head, PublicKey, SigningKey, Tamper, VerifyReport,
 };
@@ -22,6 +24,7 @@ use mandate_core::commitment::resources::{ResourcePlan, ResourcePlanFields};
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields};
 use mandate_core::commitment::training::{Completion, Course, CourseFields, TrainingRecord};
 use mandate_core::import::ImportPlan;
+use mandate_core::outbox::{Mail, MailState, NewMail};
 use mandate_core::performance::{
     Action as ActionRecord, ActionFields, ChangeSummary, Kpi, KpiFields, ManagementReview,
     Measurement, MeasurementEntry, Objective, ObjectiveFields, PerformanceReport, ReportContent,
@@ -263,7 +266,8 @@ impl Store {
             editor: UserId,
             expected_version: i64,
             body: &str,
-            change_summary: &str
+            change_summary: &str,
+            material_change: Option<bool>
         ) -> Result<PolicyVersion>;
         /// Submit, withdraw, publish (superseding the published one) or retire.
         pub async fn step_version(
@@ -466,6 +470,33 @@ impl Store {
         /// A line manager attests for their area for a period.
         pub async fn attest(&self, actor: &Actor, org: OrgId, user: &User, period: Period, fields: AttestationFields) -> Result<Attestation>;
         pub async fn attestations(&self, org: OrgId) -> Result<Vec<Attestation>>;
+
+        /// Brings every published version's acknowledgements in line with its audience today.
+        pub async fn reconcile_acknowledgements(&self, actor: &Actor, org: OrgId) -> Result<ReconcileSummary>;
+        /// Records many people's answers in one transaction; each succeeds or fails alone.
+        pub async fn answer_acknowledgements(&self, org: OrgId, answers: Vec<AnswerIn>) -> Result<Vec<Result<AckRequest>>>;
+        /// Every version ever published, without its text.
+        pub async fn published_version_index(&self, org: OrgId) -> Result<Vec<crate::backend::PublishedVersion>>;
+        pub async fn acknowledgements_of_person(&self, org: OrgId, person: PersonId) -> Result<Vec<AckRequest>>;
+        pub async fn acknowledgements_of_version(&self, org: OrgId, version: VersionId) -> Result<Vec<AckRequest>>;
+        pub async fn owed_acknowledgements(&self, org: OrgId) -> Result<Vec<AckRequest>>;
+        /// Per version: the count in each state, and how many owed are overdue on `day`.
+        pub async fn acknowledgement_totals(&self, org: OrgId, day: Date) -> Result<std::collections::HashMap<VersionId, (std::collections::HashMap<AckState, i64>, i64)>>;
+        /// Queues mail, skipping any whose dedupe key is queued already.
+        pub async fn queue_mail(&self, org: OrgId, mails: Vec<NewMail>, send_after: OffsetDateTime) -> Result<u64>;
+        /// Takes the next message due, marked as being sent.
+        pub async fn claim_mail(&self) -> Result<Option<Mail>>;
+        pub async fn mark_sent(&self, mail: &Mail) -> Result<()>;
+        pub async fn mark_refused(&self, mail: &Mail, error: &str) -> Result<()>;
+        /// Claims past their lease become uncertain.
+        pub async fn expire_claims(&self) -> Result<u64>;
+        pub async fn expire_all_claims(&self) -> Result<u64>;
+        pub async fn expire_claim(&self, mail: &Mail, reason: &str) -> Result<()>;
+        pub async fn requeue_mail(&self, org: OrgId, id: Uuid) -> Result<()>;
+        pub async fn outbox(&self, org: OrgId, limit: i64) -> Result<(Vec<Mail>, std::collections::HashMap<MailState, i64>)>;
+        pub async fn last_mail_to(&self, org: OrgId, kind: &str) -> Result<std::collections::HashMap<PersonId, OffsetDateTime>>;
+        pub async fn mail_template(&self, org: OrgId, name: &str) -> Result<Option<(String, String, i64)>>;
+        pub async fn save_mail_template(&self, actor: &Actor, org: OrgId, name: &str, expected_version: i64, template: Option<(String, String)>) -> Result<i64>;
 
         pub async fn backup(&self, path: &Path) -> Result<BackupSummary>;
         pub async fn restore(&self, path: &Path, force: bool) -> Result<RestoreSummary>;

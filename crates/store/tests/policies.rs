@@ -123,7 +123,17 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
             .await
             .expect("submitted");
         let edit = store
-            .edit_draft(&by(&author), org, top.id, 1, author.id, 2, "# Changed", "x")
+            .edit_draft(
+                &by(&author),
+                org,
+                top.id,
+                1,
+                author.id,
+                2,
+                "# Changed",
+                "x",
+                None,
+            )
             .await;
         assert!(matches!(edit, Err(StoreError::Conflict(_))), "{edit:?}");
         let own = store
@@ -454,6 +464,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
                 1,
                 "# Policy\n\nBoss's words.",
                 "First",
+                None,
             )
             .await
             .expect("edited");
@@ -655,6 +666,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
                 draft.version,
                 "# Parent\n\nEdited in Mandate.",
                 "x",
+                None,
             )
             .await
             .expect("edited in the web");

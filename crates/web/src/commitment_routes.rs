@@ -436,3 +436,135 @@ pub fn table() -> Vec<RouteSpec> {
         ),
     ]
 }
+
+/// The routes of acknowledgement campaigns, tasks and mail.
+pub fn campaign_table() -> Vec<RouteSpec> {
+    use Access::*;
+    use Permission::*;
+    let g = Method::GET;
+    let p = Method::POST;
+    let u = Method::PUT;
+    vec![
+        route(
+            g.clone(),
+            "/api/v1/me/acknowledgements",
+            SignedIn,
+            get(api::acknowledgements::mine),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/acknowledgements/{version_id}/accept",
+            Needs(Acknowledge),
+            post(api::acknowledgements::accept),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/acknowledgements/{version_id}/decline",
+            Needs(Acknowledge),
+            post(api::acknowledgements::decline),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/me/tasks",
+            SignedIn,
+            get(api::tasks::mine),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/campaigns",
+            Needs(ReadCampaigns),
+            get(api::campaigns::list),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/campaigns/{version_id}",
+            Needs(ReadCampaigns),
+            get(api::campaigns::show),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/campaigns/{version_id}/people",
+            Needs(ReadCampaigns),
+            get(api::campaigns::people),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/campaigns/{version_id}/people.csv",
+            Needs(ReadCampaigns),
+            get(api::campaigns::people_csv_file),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/outbox",
+            Needs(ReadOutbox),
+            get(api::outbox::list),
+        ),
+        route(
+            p.clone(),
+            "/api/v1/outbox/{id}/requeue",
+            Needs(ManageMail),
+            post(api::outbox::requeue),
+        ),
+        route(
+            g.clone(),
+            "/api/v1/mail-templates/{name}",
+            Needs(ManageMail),
+            get(api::outbox::template),
+        ),
+        route(
+            u,
+            "/api/v1/mail-templates/{name}",
+            Needs(ManageMail),
+            put(api::outbox::update_template),
+        ),
+        route(g.clone(), "/tasks", SignedIn, get(pages::tasks::show)),
+        route(
+            g.clone(),
+            "/acknowledge/{version_id}",
+            SignedIn,
+            get(pages::tasks::acknowledge_form),
+        ),
+        route(
+            p.clone(),
+            "/acknowledge/{version_id}",
+            Needs(Acknowledge),
+            post(pages::tasks::acknowledge),
+        ),
+        route(
+            g.clone(),
+            "/campaigns",
+            Needs(ReadCampaigns),
+            get(pages::campaigns::list),
+        ),
+        route(
+            g.clone(),
+            "/campaigns/{version_id}",
+            Needs(ReadCampaigns),
+            get(pages::campaigns::show),
+        ),
+        route(
+            g.clone(),
+            "/outbox",
+            Needs(ReadOutbox),
+            get(pages::outbox::show),
+        ),
+        route(
+            p.clone(),
+            "/outbox/{id}/requeue",
+            Needs(ManageMail),
+            post(pages::outbox::requeue),
+        ),
+        route(
+            g,
+            "/settings/mail",
+            Needs(ManageMail),
+            get(pages::outbox::template_form),
+        ),
+        route(
+            p,
+            "/settings/mail",
+            Needs(ManageMail),
+            post(pages::outbox::save),
+        ),
+    ]
+}

@@ -6,6 +6,7 @@
 //! state-changing requests from pages, and the route's access rule from
 //! [`routes::table`].
 
+mod ack_batch;
 pub mod api;
 pub mod auth;
 mod commitment_routes;
@@ -66,6 +67,14 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     let state = AppState::new(Arc::clone(&store), config.clone());
+    let sender =
+        match &config.mail.smtp_url {
+            Some(url) => Some(mandate_notify::Sender::new(url, &config.mail.from).map_err(
+                |e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()),
+            )?),
+            None => None,
+        };
+    mandate_notify::background::spawn(Arc::clone(&store), config.mail.clone(), sender);
     tokio::spawn(purge_sessions(store, config));
     axum::serve(
         listener,

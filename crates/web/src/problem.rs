@@ -79,6 +79,7 @@ impl From<StoreError> for Problem {
             StoreError::Conflict(m) => Problem::new(StatusCode::CONFLICT, m),
             StoreError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
             StoreError::Refused(m) => Problem::new(StatusCode::FORBIDDEN, m),
+            StoreError::Unavailable(m) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, m),
             other => {
                 tracing::error!(error = %other, "internal error");
                 Problem::new(

@@ -51,6 +51,7 @@ pub fn route(
 pub fn table() -> Vec<RouteSpec> {
     let mut all = foundation();
     all.extend(crate::commitment_routes::table());
+    all.extend(crate::commitment_routes::campaign_table());
     all
 }
 

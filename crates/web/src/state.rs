@@ -12,11 +12,13 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
+    pub acknowledgements: crate::ack_batch::AckBatcher,
 }
 
 impl AppState {
     pub fn new(store: Arc<Store>, config: WebConfig) -> Self {
         Self {
+            acknowledgements: crate::ack_batch::AckBatcher::start(Arc::clone(&store)),
             store,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
@@ -35,6 +37,8 @@ pub struct WebConfig {
     pub idle_timeout: Duration,
     /// A session ends this long after sign-in, however busy.
     pub absolute_timeout: Duration,
+    /// Where mail goes, and the address links in it point to.
+    pub mail: mandate_notify::MailConfig,
 }
 
 impl Default for WebConfig {
@@ -43,6 +47,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             idle_timeout: Duration::minutes(30),
             absolute_timeout: Duration::hours(12),
+            mail: mandate_notify::MailConfig::default(),
         }
     }
 }

@@ -97,6 +97,7 @@ async fn create(store: &mandate_store::Store, args: &DemoArgs) -> Result<()> {
         .await?;
     super::demo_policies::assign_roles(store, org.id).await?;
     let policies = super::demo_policies::create(store, org.id).await?;
+    super::demo_campaigns::create(store, org.id).await?;
     let objectives = super::demo_performance::create(store, org.id).await?;
     super::demo_commitment::create(store, org.id).await?;
     super::demo_improvement::create(store, org.id).await?;

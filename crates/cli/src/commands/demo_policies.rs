@@ -327,7 +327,7 @@ fn plans() -> Vec<Planned> {
 }
 
 /// Takes a draft through submission and approval to publication.
-async fn approve_and_publish(
+pub(super) async fn approve_and_publish(
     store: &Store,
     org: OrgId,
     editor: &User,

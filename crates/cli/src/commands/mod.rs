@@ -4,6 +4,7 @@ mod audit;
 mod audit_file;
 mod backup;
 mod demo;
+mod demo_campaigns;
 mod demo_commitment;
 mod demo_improvement;
 mod demo_performance;
@@ -12,6 +13,7 @@ mod import;
 mod init;
 mod policy_files;
 mod serve;
+mod tick;
 mod token;
 
 use crate::args::{Cli, Command};
@@ -29,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(command) => policy_files::export(&ctx, command).await,
         Command::Audit(command) => audit::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
+        Command::Tick => tick::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,
     }

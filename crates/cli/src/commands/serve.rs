@@ -14,7 +14,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     );
     mandate_web::serve(
         Arc::clone(&store),
-        mandate_web::WebConfig::default(),
+        mandate_web::WebConfig {
+            mail: ctx.mail.clone(),
+            ..mandate_web::WebConfig::default()
+        },
         args.bind,
         shutdown_signal(),
     )

@@ -6,12 +6,11 @@
 
 use crate::ids::{OrgId, PersonId, StatementId};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 /// The SHA-256 of a text, as signatures carry it.
 pub fn text_digest(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
+    crate::digest::sha256_hex(text.as_bytes())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -248,7 +248,16 @@ pub struct PolicyVersion {
     pub approved_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub published_at: Option<OffsetDateTime>,
+    /// A material change asks everyone to acknowledge it again; a
+    /// non-material one carries the acknowledgements of the version before
+    /// over. The author chooses; the approver sees the choice.
+    #[serde(default = "material")]
+    pub material_change: bool,
     pub version: i64,
+}
+
+fn material() -> bool {
+    true
 }
 
 impl PolicyVersion {

@@ -1,6 +1,7 @@
 //! The two backends. Each compiles the shared repository code in `repo/`
 //! against its own database type (see the crate's documentation).
 
+mod acknowledgement_types;
 mod commitment_types;
 mod performance_types;
 mod policy_types;
@@ -8,6 +9,7 @@ pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
+pub use acknowledgement_types::{AnswerIn, PublishedVersion, ReconcileSummary};
 pub use commitment_types::TrainingSummary;
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
@@ -52,6 +54,10 @@ pub const TABLES: &[&str] = &[
     "feedback",
     "improvements",
     "attestations",
+    "acknowledgements",
+    "acknowledgement_totals",
+    "outbox",
+    "mail_templates",
     "audit_events",
     "audit_checkpoints",
     "audit_heads",

@@ -24,6 +24,9 @@ pub mod dialect {
     pub const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     pub const LOCK_HEAD: &str =
         "SELECT seq, head_hash FROM audit_heads WHERE org_id = $1 FOR UPDATE";
+    /// How the outbox's next message is taken so that two senders never
+    /// take the same one (SQLite has one writer at a time already).
+    pub const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
     /// Audit events at or after an instant.
     pub const OCCURRED_FROM: &str = "occurred_at >= ?";
     /// Audit events before an instant.

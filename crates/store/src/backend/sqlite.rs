@@ -26,6 +26,9 @@ pub mod dialect {
     pub const BEGIN_SNAPSHOT: &str = "BEGIN";
     /// SQLite has no row locks; `BEGIN IMMEDIATE` already holds the write lock.
     pub const LOCK_HEAD: &str = "SELECT seq, head_hash FROM audit_heads WHERE org_id = $1";
+    /// How the outbox's next message is taken so that two senders never
+    /// take the same one (SQLite has one writer at a time already).
+    pub const SKIP_LOCKED: &str = "";
     /// Audit events at or after an instant (SQLite compares instants, not their text).
     pub const OCCURRED_FROM: &str = "julianday(occurred_at) >= julianday(?)";
     /// Audit events before an instant.

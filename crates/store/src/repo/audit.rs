@@ -48,11 +48,16 @@ impl<'k> Appender<'k> {
     }
 
     pub fn record(&mut self, change: Change) {
-        let event = self.head.append(EventDraft::from_change(
-            change,
-            self.actor.as_str(),
-            self.at,
-        ));
+        let actor = self.actor.clone();
+        self.record_by(&actor, change);
+    }
+
+    /// Records a change made by someone other than the transaction's actor:
+    /// a batch of answers from many people commits as one transaction.
+    pub fn record_by(&mut self, actor: &Actor, change: Change) {
+        let event = self
+            .head
+            .append(EventDraft::from_change(change, actor.as_str(), self.at));
         if event.seq % CHECKPOINT_INTERVAL == 0 {
             self.checkpoints.push(CheckpointRow::from(&Checkpoint::sign(
                 &self.head, self.at, self.key,

@@ -2,6 +2,7 @@
 //! while the server runs. The format is the same for both backends, so a
 //! backup of an SQLite deployment restores into PostgreSQL and back.
 
+use super::acknowledgement_rows::{AckRow, AckTotalRow};
 use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
 use super::commitment_rows::{
@@ -9,6 +10,7 @@ use super::commitment_rows::{
     ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
 };
 use super::delegations::DelegationRow;
+use super::outbox_rows::{MailRow, MailTemplateRow};
 use super::performance_rows::{
     ActionRow, KpiRow, ManagementReviewRow, MeasurementRow, ObjectiveRow, ReportRow,
     ReviewSettingsRow,
@@ -118,6 +120,10 @@ backed_up! {
     Feedback(FeedbackRow) = "feedback", feedback;
     Improvement(ImprovementRow) = "improvements", improvements;
     Attestation(AttestationRow) = "attestations", attestations;
+    Acknowledgement(AckRow) = "acknowledgements", acknowledgements;
+    AcknowledgementTotal(AckTotalRow) = "acknowledgement_totals", acknowledgement_totals;
+    Outbox(MailRow) = "outbox", outbox;
+    MailTemplate(MailTemplateRow) = "mail_templates", mail_templates;
     Event(EventRow) = "audit_events", events;
     Checkpoint(CheckpointRow) = "audit_checkpoints", checkpoints;
     Head(HeadRow) = "audit_heads", heads;

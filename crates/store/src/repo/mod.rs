@@ -2,6 +2,8 @@
 //! (see the crate's documentation). Everything here must type-check for both
 //! SQLite and PostgreSQL; where the SQL differs, it comes from `dialect`.
 
+mod acknowledgement_rows;
+mod acknowledgements;
 mod actions;
 mod assignments;
 mod attestations;
@@ -21,6 +23,8 @@ mod measurements;
 mod objectives;
 mod org_settings;
 mod organisations;
+mod outbox;
+mod outbox_rows;
 mod people;
 mod people_edit;
 mod performance_reports;

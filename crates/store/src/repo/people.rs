@@ -20,6 +20,18 @@ const UPSERT: &str = " ON CONFLICT (org_id, email) DO UPDATE SET name = excluded
      start_date = excluded.start_date, end_date = excluded.end_date, updated_at = excluded.updated_at, \
      version = excluded.version WHERE people.version = excluded.version - 1";
 
+/// Every person of `org`, inside a transaction.
+pub(super) async fn load_people(
+    tx: &mut super::Transaction<'static, super::Db>,
+    org: OrgId,
+) -> Result<Vec<Person>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1"
+    ));
+    let rows: Vec<PersonRow> = sqlx::query_as(sql).bind(org.0).fetch_all(&mut **tx).await?;
+    rows.into_iter().map(Person::try_from).collect()
+}
+
 impl Repo {
     /// Every person of `org`, for planning an import.
     pub async fn people_all(&self, org: OrgId) -> Result<Vec<Person>> {

@@ -41,6 +41,19 @@ pub(super) async fn load_policy(
         .ok_or_else(|| not_found(id))
 }
 
+/// Every policy of `org`, inside a transaction.
+pub(super) async fn load_policies(tx: &mut Transaction<'_, Db>, org: OrgId) -> Result<Vec<Policy>> {
+    let sql = format!(
+        "SELECT {} FROM policies WHERE org_id = $1",
+        columns(PolicyRow::SELECT)
+    );
+    let rows: Vec<PolicyRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.into_iter().map(Policy::try_from).collect()
+}
+
 /// Checks what the schema cannot say in words: the parent exists in this
 /// organisation and a policy never sits under itself.
 async fn check_parent(

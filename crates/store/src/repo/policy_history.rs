@@ -67,6 +67,10 @@ impl Repo {
         .bind(after.version)
         .execute(&mut *tx)
         .await?;
+        if let (Some(was), Some(now_published)) = (before.published_at, after.published_at) {
+            self.backdate_acknowledgements(&mut tx, &after, was, now_published)
+                .await?;
+        }
         sqlx::query(
             "UPDATE policy_decisions SET decided_at = $3 WHERE org_id = $1 AND version_id = $2",
         )

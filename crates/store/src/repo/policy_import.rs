@@ -91,6 +91,7 @@ impl Repo {
                         author,
                         &item.body,
                         &v.change_summary.clone(),
+                        None,
                     )
                     .await
                     .map_err(in_file)?;

@@ -44,6 +44,7 @@ row_type!(VersionRow in "policy_versions" {
     approved_at: Option<OffsetDateTime>,
     published_at: Option<OffsetDateTime>,
     version: i64,
+    material_change: bool,
 });
 
 row_type!(DecisionRow in "policy_decisions" {
@@ -170,6 +171,7 @@ impl From<&PolicyVersion> for VersionRow {
             approved_at: v.approved_at,
             published_at: v.published_at,
             version: v.version,
+            material_change: v.material_change,
         }
     }
 }
@@ -192,6 +194,7 @@ impl TryFrom<VersionRow> for PolicyVersion {
             updated_at: r.updated_at,
             approved_at: r.approved_at,
             published_at: r.published_at,
+            material_change: r.material_change,
             version: r.version,
         })
     }

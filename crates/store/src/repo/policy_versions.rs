@@ -63,6 +63,22 @@ pub(super) async fn load_versions(
     rows.into_iter().map(PolicyVersion::try_from).collect()
 }
 
+/// Every published version of the organisation.
+pub(super) async fn published_versions(
+    tx: &mut Transaction<'_, Db>,
+    org: OrgId,
+) -> Result<Vec<PolicyVersion>> {
+    let sql = format!(
+        "SELECT {} FROM policy_versions WHERE org_id = $1 AND state = 'published'",
+        columns(VersionRow::SELECT)
+    );
+    let rows: Vec<VersionRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.into_iter().map(PolicyVersion::try_from).collect()
+}
+
 async fn load_decisions(
     tx: &mut Transaction<'_, Db>,
     org: OrgId,
@@ -101,8 +117,8 @@ async fn save_version(
 ) -> Result<()> {
     let changed = sqlx::query(
         "UPDATE policy_versions SET body = $4, change_summary = $5, state = $6, review_round = $7, \
-         updated_at = $8, approved_at = $9, published_at = $10, version = $11, contributors = $12 \
-         WHERE org_id = $1 AND version_id = $2 AND version = $3",
+         updated_at = $8, approved_at = $9, published_at = $10, version = $11, contributors = $12, \
+         material_change = $13 WHERE org_id = $1 AND version_id = $2 AND version = $3",
     )
     .bind(before.org_id.0)
     .bind(before.id.0)
@@ -116,6 +132,7 @@ async fn save_version(
     .bind(after.published_at)
     .bind(after.version)
     .bind(serde_json::to_string(&after.contributors).map_err(StoreError::corrupt)?)
+    .bind(after.material_change)
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -191,6 +208,7 @@ impl Repo {
             updated_at: chain.at(),
             approved_at: None,
             published_at: None,
+            material_change: true,
             version: 1,
         };
         insert_rows(tx, &[VersionRow::from(&version)], "", |_| {}).await?;
@@ -223,6 +241,7 @@ impl Repo {
         Ok(draft)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn rewrite_draft(
         &self,
         tx: &mut Transaction<'_, Db>,
@@ -231,9 +250,13 @@ impl Repo {
         editor: UserId,
         body: &str,
         change_summary: &str,
+        material_change: Option<bool>,
     ) -> Result<PolicyVersion> {
         check_version_text(body, change_summary).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut after = stepped(before, Action::Edit, chain)?;
+        if let Some(material) = material_change {
+            after.material_change = material;
+        }
         // Whoever changes the text shares in writing it, so cannot approve it.
         if body != before.body && !after.contributors.contains(&editor) {
             after.contributors.push(editor);
@@ -244,7 +267,8 @@ impl Repo {
         Ok(after)
     }
 
-    /// Changes a draft's text, if its revision is still `expected_version`.
+    /// Changes a draft's text (and, if given, whether it is a material
+    /// change), if its revision is still `expected_version`.
     #[allow(clippy::too_many_arguments)]
     pub async fn edit_draft(
         &self,
@@ -256,6 +280,7 @@ impl Repo {
         expected_version: i64,
         body: &str,
         change_summary: &str,
+        material_change: Option<bool>,
     ) -> Result<PolicyVersion> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
@@ -264,7 +289,15 @@ impl Repo {
             return Err(stale(&before, expected_version));
         }
         let after = self
-            .rewrite_draft(&mut tx, &mut chain, &before, editor, body, change_summary)
+            .rewrite_draft(
+                &mut tx,
+                &mut chain,
+                &before,
+                editor,
+                body,
+                change_summary,
+                material_change,
+            )
             .await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
@@ -293,14 +326,16 @@ impl Repo {
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before = load_version(&mut tx, org, policy, number).await?;
         let after = stepped(&before, action, &chain)?;
+        let mut superseded = None;
         if action == Action::Publish {
             let versions = load_versions(&mut tx, org, policy).await?;
             for old in versions
                 .iter()
                 .filter(|v| v.state == VersionState::Published)
             {
-                let superseded = stepped(old, Action::Supersede, &chain)?;
-                save_version(&mut tx, &mut chain, old, &superseded, "supersede").await?;
+                let replaced = stepped(old, Action::Supersede, &chain)?;
+                save_version(&mut tx, &mut chain, old, &replaced, "supersede").await?;
+                superseded = Some(old.clone());
             }
         }
         let name = match action {
@@ -310,6 +345,22 @@ impl Repo {
             _ => "retire",
         };
         save_version(&mut tx, &mut chain, &before, &after, name).await?;
+        // Publishing asks the audience to acknowledge the text; retiring a
+        // published version lets them off.
+        if action == Action::Publish {
+            let policy = super::policies::load_policy(&mut tx, org, policy).await?;
+            self.request_acknowledgements(
+                &mut tx,
+                &mut chain,
+                &policy,
+                &after,
+                superseded.as_ref(),
+            )
+            .await?;
+        } else if action == Action::Retire && before.state == VersionState::Published {
+            self.release_acknowledgements(&mut tx, &mut chain, &after)
+                .await?;
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(after)

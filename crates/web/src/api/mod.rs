@@ -4,10 +4,12 @@
 //! error is an RFC 9457 problem document. The OpenAPI document is generated
 //! from the handlers' annotations; a test checks it lists every API route.
 
+pub mod acknowledgements;
 pub mod actions;
 pub mod assignments;
 pub mod attestations;
 pub mod audit;
+pub mod campaigns;
 pub mod communications;
 pub mod delegations;
 pub mod dto;
@@ -21,6 +23,7 @@ pub mod measurements;
 pub mod objectives;
 pub mod org_settings;
 pub mod organisation;
+pub mod outbox;
 pub mod people;
 pub mod performance_dto;
 pub mod performance_reports;
@@ -32,6 +35,7 @@ pub mod resources;
 pub mod reviews;
 pub mod roles;
 pub mod statements;
+pub mod tasks;
 pub mod training;
 pub mod users;
 
@@ -186,10 +190,29 @@ impl Modify for BearerAuth {
 ))]
 struct CommitmentDoc;
 
+/// Acknowledgements, tasks and mail.
+#[derive(OpenApi)]
+#[openapi(paths(
+    acknowledgements::mine,
+    acknowledgements::accept,
+    acknowledgements::decline,
+    tasks::mine,
+    campaigns::list,
+    campaigns::show,
+    campaigns::people,
+    campaigns::people_csv_file,
+    outbox::list,
+    outbox::requeue,
+    outbox::template,
+    outbox::update_template,
+))]
+struct CampaignDoc;
+
 /// The whole OpenAPI document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(CommitmentDoc::openapi());
+    doc.merge(CampaignDoc::openapi());
     doc
 }
 

@@ -18,6 +18,10 @@ pub struct SettingsBody {
     pub attestation_period_months: u8,
     /// Days a joiner has before missing training counts (30 by default).
     pub joiner_grace_days: u16,
+    /// Days to acknowledge a published version, from publication or joining (30).
+    pub acknowledgement_grace_days: u16,
+    /// Days after something is owed on which reminders go out (3, 7 and 14).
+    pub reminder_days: Vec<u16>,
     /// 0 when never saved; send the version last read.
     pub version: i64,
 }
@@ -26,6 +30,8 @@ fn body(settings: OrgSettings, version: i64) -> SettingsBody {
     SettingsBody {
         attestation_period_months: settings.attestation_period_months,
         joiner_grace_days: settings.joiner_grace_days,
+        acknowledgement_grace_days: settings.acknowledgement_grace_days,
+        reminder_days: settings.reminder_days,
         version,
     }
 }
@@ -48,6 +54,8 @@ pub async fn update(
     let settings = OrgSettings {
         attestation_period_months: input.attestation_period_months,
         joiner_grace_days: input.joiner_grace_days,
+        acknowledgement_grace_days: input.acknowledgement_grace_days,
+        reminder_days: input.reminder_days,
     };
     let (saved, version) = state
         .store

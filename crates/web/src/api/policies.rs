@@ -37,18 +37,41 @@ pub async fn visible_policies(
     viewer: &Viewer,
 ) -> Result<Vec<mandate_store::PolicySummary>, Problem> {
     let all = state.store.policy_summaries(viewer.user.org_id).await?;
-    Ok(if viewer.may(Permission::ReadPolicyWork) {
-        all
-    } else {
-        // Work in progress stays out of sight, even as a version number.
-        all.into_iter()
-            .filter(|s| s.published.is_some())
-            .map(|s| mandate_store::PolicySummary {
-                latest: s.published.clone(),
-                ..s
+    if viewer.may(Permission::ReadPolicyWork) {
+        return Ok(all);
+    }
+    // Staff see what is published and addressed to them; work in progress
+    // stays out of sight, even as a version number.
+    let person = state
+        .store
+        .person(viewer.user.org_id, viewer.user.person_id)
+        .await?;
+    let roles: Vec<String> = crate::policy_flow::roles_held(state, viewer)
+        .await?
+        .into_iter()
+        .map(|r| r.fields.name)
+        .collect();
+    let today = now().date();
+    Ok(all
+        .into_iter()
+        .filter(|s| s.published.is_some())
+        .filter(|s| {
+            person.as_ref().is_some_and(|p| {
+                mandate_core::acknowledgement::in_audience(
+                    &s.policy.fields.audience,
+                    &mandate_core::acknowledgement::Membership {
+                        person: p,
+                        roles: &roles,
+                    },
+                    today,
+                )
             })
-            .collect()
-    })
+        })
+        .map(|s| mandate_store::PolicySummary {
+            latest: s.published.clone(),
+            ..s
+        })
+        .collect())
 }
 
 async fn summary_of(

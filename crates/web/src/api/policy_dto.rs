@@ -161,6 +161,9 @@ pub struct VersionOut {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub published_at: Option<OffsetDateTime>,
+    /// Everyone acknowledges it again (true), or the acknowledgements of
+    /// the version before carry over.
+    pub material_change: bool,
     /// Send it back with an edit; a stale revision is refused with 409.
     pub version: i64,
 }
@@ -192,6 +195,7 @@ impl VersionOut {
             created_at: v.created_at,
             approved_at: v.approved_at,
             published_at: v.published_at,
+            material_change: v.material_change,
             version: v.version,
         }
     }
@@ -237,6 +241,10 @@ pub struct DraftIn {
 pub struct DraftUpdate {
     pub body: String,
     pub change_summary: String,
+    /// Whether everyone acknowledges this version again once published
+    /// (true), or the acknowledgements of the version before carry over.
+    #[serde(default)]
+    pub material_change: Option<bool>,
     pub version: i64,
 }
 

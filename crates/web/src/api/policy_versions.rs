@@ -109,6 +109,7 @@ pub async fn update(
             input.version,
             &input.body,
             &input.change_summary,
+            input.material_change,
         )
         .await?;
     Ok(Json(shown(&state, &viewer, v).await?))

@@ -8,20 +8,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 /// (slug, menu label, what it will hold, listed among the records).
-pub const AREAS: &[(&str, &str, &str, bool)] = &[
-    (
-        "tasks",
-        "My tasks",
-        "What you must acknowledge, approve, attest or measure, oldest first.",
-        false,
-    ),
-    (
-        "auditor",
-        "Auditor view",
-        "Every record as of the end of an audit period, and the evidence pack.",
-        false,
-    ),
-];
+pub const AREAS: &[(&str, &str, &str, bool)] = &[(
+    "auditor",
+    "Auditor view",
+    "Every record as of the end of an audit period, and the evidence pack.",
+    false,
+)];
 
 #[derive(Template)]
 #[template(path = "area.html")]

@@ -6,6 +6,7 @@ pub mod areas;
 pub mod assets;
 pub mod attestations;
 pub mod audit;
+pub mod campaigns;
 pub mod communications;
 pub mod dashboard;
 pub mod exceptions;
@@ -14,6 +15,7 @@ pub mod form_input;
 pub mod improvements;
 pub mod me;
 pub mod objectives;
+pub mod outbox;
 pub mod people;
 pub mod performance_glance;
 pub mod performance_reports;
@@ -28,6 +30,7 @@ pub mod roles;
 pub mod settings;
 pub mod signin;
 pub mod statements;
+pub mod tasks;
 pub mod training;
 pub mod users;
 
@@ -132,6 +135,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "checked" => "The effectiveness check was recorded.",
         "entry-closed" => "The entry is closed.",
         "attested" => "Thank you: your attestation was recorded.",
+        "acknowledged-policy" => "Thank you: your answer was recorded.",
+        "requeued" => "The message is queued to be sent again.",
         _ => return None,
     })
 }
@@ -154,7 +159,7 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     let mut items = vec![
         heading("Overview"),
         link("Dashboard", "/", false),
-        link("My tasks", "/areas/tasks", true),
+        link("My tasks", "/tasks", false),
     ];
     items.push(heading("Clause 5 records"));
     if viewer.may(Permission::ReadPeople) {
@@ -168,6 +173,9 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         items.push(link("Actions", "/actions", false));
         items.push(link("Management reviews", "/reviews", false));
         items.push(link("Performance reports", "/reports", false));
+    }
+    if viewer.may(Permission::ReadCampaigns) {
+        items.push(link("Acknowledgements", "/campaigns", false));
     }
     items.push(link("Leadership statement", "/statements", false));
     if viewer.may(Permission::ReadCommitment) {
@@ -190,6 +198,9 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     items.push(link("Settings", "/settings", false));
     if viewer.may(Permission::ReadUsers) {
         items.push(link("Users", "/users", false));
+    }
+    if viewer.may(Permission::ReadOutbox) {
+        items.push(link("Outbox", "/outbox", false));
     }
     items.push(link("Your account", "/me", false));
     items

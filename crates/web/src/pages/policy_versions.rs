@@ -59,6 +59,8 @@ struct VersionPage {
     can_edit: bool,
     can_decide: bool,
     is_author: bool,
+    /// "material change", or "not material: acknowledgements carry over".
+    change_kind: Option<&'static str>,
 }
 
 pub async fn show(
@@ -93,6 +95,11 @@ pub async fn show(
         state: state_label(version.state),
         raw_state: version.state.as_str(),
         summary: version.change_summary.clone(),
+        change_kind: (number > 1).then_some(if version.material_change {
+            "material: everyone acknowledges it again"
+        } else {
+            "not material: the acknowledgements of the version before carry over"
+        }),
         author: email_of(&users, version.author_id),
         html: render_markdown(&version.body),
         missing: elements.iter().any(|e| !e.2),
@@ -138,6 +145,9 @@ struct EditorPage {
     version: i64,
     elements: Vec<(&'static str, &'static str, bool)>,
     error: Option<String>,
+    /// Not for a policy's first version: there is nothing to carry over.
+    ask_material: bool,
+    material: bool,
 }
 
 pub async fn edit_form(
@@ -162,6 +172,8 @@ pub async fn edit_form(
         summary: version.change_summary,
         version: version.version,
         error: None,
+        ask_material: number > 1,
+        material: version.material_change,
     }))
 }
 
@@ -170,6 +182,11 @@ pub struct EditForm {
     body: String,
     change_summary: String,
     version: i64,
+    /// The editor shows the material-change box; unticked means false.
+    #[serde(default)]
+    material_shown: Option<String>,
+    #[serde(default)]
+    material_change: Option<String>,
 }
 
 pub async fn save(
@@ -191,6 +208,9 @@ pub async fn save(
             f.version,
             &f.body,
             &f.change_summary,
+            f.material_shown
+                .as_ref()
+                .map(|_| f.material_change.is_some()),
         )
         .await;
     match saved {
@@ -213,6 +233,8 @@ pub async fn save(
                     summary: f.change_summary,
                     version: f.version,
                     error: Some(m),
+                    ask_material: number > 1,
+                    material: f.material_change.is_some(),
                 },
             ))
         }

@@ -26,6 +26,7 @@ struct SettingsPage {
     error: Option<String>,
     rules: mandate_core::settings::OrgSettings,
     rules_version: i64,
+    reminder_days: String,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +49,7 @@ pub async fn show(
         .with_notice(params.notice.as_deref());
     let (rules, rules_version) = state.store.org_settings(viewer.user.org_id).await?;
     let page = SettingsPage {
+        reminder_days: days_text(&rules.reminder_days),
         rules,
         rules_version,
         layout,
@@ -103,6 +105,7 @@ pub async fn update(
             let layout = Layout::new(&state, &viewer, "Settings", "/settings").await?;
             let (rules, rules_version) = state.store.org_settings(viewer.user.org_id).await?;
             let page = SettingsPage {
+                reminder_days: days_text(&rules.reminder_days),
                 rules,
                 rules_version,
                 layout,
@@ -126,6 +129,8 @@ pub struct RulesForm {
     version: i64,
     attestation_period_months: String,
     joiner_grace_days: String,
+    acknowledgement_grace_days: String,
+    reminder_days: String,
 }
 
 /// The settings rules and workflows read.
@@ -146,10 +151,27 @@ pub async fn update_rules(
         )?)
         .unwrap_or(0),
         joiner_grace_days: number(&form.joiner_grace_days, "joiner_grace_days")?,
+        acknowledgement_grace_days: number(
+            &form.acknowledgement_grace_days,
+            "acknowledgement_grace_days",
+        )?,
+        reminder_days: form
+            .reminder_days
+            .split([',', ' '])
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| number(d, "reminder_days"))
+            .collect::<Result<_, _>>()?,
     };
     state
         .store
         .set_org_settings(&viewer.actor(), viewer.user.org_id, form.version, settings)
         .await?;
     Ok(Redirect::to("/settings?notice=saved#rules").into_response())
+}
+
+fn days_text(days: &[u16]) -> String {
+    days.iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,0 +1,36 @@
+//! Inputs and results of the acknowledgement store shared by both backends.
+
+use mandate_core::acknowledgement::AckAnswer;
+use mandate_core::audit::Actor;
+use mandate_core::{PersonId, VersionId};
+
+/// One person's answer to one version, as handed to `answer_acknowledgements`.
+#[derive(Clone, Debug)]
+pub struct AnswerIn {
+    /// Who answers, as the audit log records them.
+    pub actor: Actor,
+    pub person_id: PersonId,
+    pub version_id: VersionId,
+    pub answer: AckAnswer,
+    /// The SHA-256 of the text the person was shown.
+    pub shown_sha256: String,
+}
+
+/// What a reconciliation changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReconcileSummary {
+    pub versions: usize,
+    pub owed: usize,
+    pub released: usize,
+}
+
+/// A version that was published, without its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedVersion {
+    pub version_id: VersionId,
+    pub policy_id: mandate_core::PolicyId,
+    pub number: i32,
+    pub state: mandate_core::policy::VersionState,
+    pub published_at: time::OffsetDateTime,
+    pub material_change: bool,
+}

@@ -1,0 +1,395 @@
+//! `/api/v1/campaigns`: each published version's acknowledgement campaign,
+//! overall, by department and by line manager, and the people behind each
+//! figure (also as CSV).
+
+use super::extract::{ApiPath, ApiQuery};
+use super::listing::{Listing, page};
+use super::performance_dto::invalid;
+use crate::auth::Viewer;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mandate_core::acknowledgement::{AckRequest, AckState, CampaignFigures, Tally};
+use mandate_core::timefmt::now;
+use mandate_core::{OrgId, PersonId, VersionId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema, Clone, Copy, Default)]
+pub struct TallyOut {
+    pub addressed: usize,
+    pub owed: usize,
+    pub overdue: usize,
+    /// Accepted or carried over.
+    pub done: usize,
+    pub declined: usize,
+    pub percent_done: f64,
+}
+
+impl From<Tally> for TallyOut {
+    fn from(t: Tally) -> Self {
+        Self {
+            addressed: t.addressed,
+            owed: t.owed,
+            overdue: t.overdue,
+            done: t.done,
+            declined: t.declined,
+            percent_done: (t.percent_done() * 10.0).round() / 10.0,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignOut {
+    pub version_id: Uuid,
+    pub policy_id: Uuid,
+    pub policy: String,
+    pub number: i32,
+    /// `published` (the campaign running), `superseded` or `retired`.
+    pub state: String,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    pub material_change: bool,
+    #[serde(flatten)]
+    pub figures: TallyOut,
+}
+
+/// Every campaign, the running ones first, from the kept totals (no scan
+/// of the acknowledgements themselves).
+pub async fn campaigns(state: &AppState, org: OrgId) -> ApiResult<Vec<CampaignOut>> {
+    let today = now().date();
+    let versions = state.store.published_version_index(org).await?;
+    let totals = state.store.acknowledgement_totals(org, today).await?;
+    let titles: HashMap<_, _> = state
+        .store
+        .policy_summaries(org)
+        .await?
+        .into_iter()
+        .map(|s| (s.policy.id, s.policy.fields.title))
+        .collect();
+    let mut out: Vec<CampaignOut> = versions
+        .into_iter()
+        .map(|v| {
+            let (counts, overdue) = totals.get(&v.version_id).cloned().unwrap_or_default();
+            let n =
+                |s: AckState| usize::try_from(counts.get(&s).copied().unwrap_or(0)).unwrap_or(0);
+            let tally = Tally {
+                owed: n(AckState::Owed),
+                done: n(AckState::Accepted) + n(AckState::CarriedOver),
+                declined: n(AckState::Declined),
+                addressed: n(AckState::Owed)
+                    + n(AckState::Accepted)
+                    + n(AckState::CarriedOver)
+                    + n(AckState::Declined),
+                overdue: usize::try_from(overdue).unwrap_or(0),
+            };
+            CampaignOut {
+                version_id: v.version_id.0,
+                policy_id: v.policy_id.0,
+                policy: titles.get(&v.policy_id).cloned().unwrap_or_default(),
+                number: v.number,
+                state: v.state.as_str().into(),
+                published_at: v.published_at,
+                material_change: v.material_change,
+                figures: tally.into(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.state != "published")
+            .cmp(&(b.state != "published"))
+            .then(a.policy.cmp(&b.policy))
+    });
+    Ok(out)
+}
+
+#[utoipa::path(get, operation_id = "campaigns_list", path = "/api/v1/campaigns", tag = "acknowledgements",
+    responses((status = 200, body = Vec<CampaignOut>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> ApiResult<Json<Vec<CampaignOut>>> {
+    Ok(Json(campaigns(&state, viewer.user.org_id).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupOut {
+    /// The department, or the line manager's name.
+    pub name: String,
+    /// The line manager's id, for the by-manager groups.
+    pub manager_id: Option<Uuid>,
+    #[serde(flatten)]
+    pub figures: TallyOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CampaignDetailOut {
+    #[serde(flatten)]
+    pub campaign: CampaignOut,
+    pub by_department: Vec<GroupOut>,
+    pub by_manager: Vec<GroupOut>,
+}
+
+/// One campaign with its groups; NotFound for a version never published.
+pub async fn campaign(
+    state: &AppState,
+    org: OrgId,
+    version: VersionId,
+) -> ApiResult<(CampaignDetailOut, Vec<AckRequest>)> {
+    let summary = campaigns(state, org)
+        .await?
+        .into_iter()
+        .find(|c| c.version_id == version.0)
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no campaign for this version"))?;
+    let requests = state
+        .store
+        .acknowledgements_of_version(org, version)
+        .await?;
+    let figures = CampaignFigures::of(&requests, now().date());
+    let managers: Vec<PersonId> = figures.by_manager.keys().flatten().copied().collect();
+    let names = state.store.person_names(org, managers).await?;
+    let detail = CampaignDetailOut {
+        campaign: summary,
+        by_department: figures
+            .by_department
+            .iter()
+            .map(|(d, t)| GroupOut {
+                name: d.clone(),
+                manager_id: None,
+                figures: (*t).into(),
+            })
+            .collect(),
+        by_manager: figures
+            .by_manager
+            .iter()
+            .map(|(m, t)| GroupOut {
+                name: m
+                    .and_then(|m| names.get(&m).cloned())
+                    .unwrap_or_else(|| "(no line manager)".into()),
+                manager_id: m.map(|m| m.0),
+                figures: (*t).into(),
+            })
+            .collect(),
+    };
+    Ok((detail, requests))
+}
+
+#[utoipa::path(get, operation_id = "campaigns_show", path = "/api/v1/campaigns/{version_id}",
+    params(("version_id" = Uuid, Path)), tag = "acknowledgements",
+    responses((status = 200, body = CampaignDetailOut), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(version): ApiPath<Uuid>,
+) -> ApiResult<Json<CampaignDetailOut>> {
+    Ok(Json(
+        campaign(&state, viewer.user.org_id, VersionId(version))
+            .await?
+            .0,
+    ))
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleQuery {
+    /// `owed`, `overdue`, `done`, `declined` or `released`; everyone addressed by default.
+    pub show: Option<String>,
+    pub department: Option<String>,
+    pub manager_id: Option<Uuid>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PersonLineOut {
+    pub person_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub department: Option<String>,
+    pub state: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_on: Date,
+    pub overdue: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub answered_at: Option<OffsetDateTime>,
+    pub reason: String,
+}
+
+/// The people behind a figure, with their names.
+pub async fn people_of(
+    state: &AppState,
+    org: OrgId,
+    requests: &[AckRequest],
+    q: &PeopleQuery,
+) -> ApiResult<Vec<PersonLineOut>> {
+    let today = now().date();
+    let keep = |r: &AckRequest| -> Result<bool, Problem> {
+        let state_ok = match q.show.as_deref() {
+            None | Some("") => r.state != AckState::Released,
+            Some("owed") => r.state == AckState::Owed,
+            Some("overdue") => r.overdue_on(today),
+            Some("done") => r.state.is_done(),
+            Some("declined") => r.state == AckState::Declined,
+            Some("released") => r.state == AckState::Released,
+            Some(other) => {
+                return Err(invalid(format!(
+                    "show: {other:?} is not one of owed, overdue, done, declined, released"
+                )));
+            }
+        };
+        Ok(state_ok
+            && q.department
+                .as_deref()
+                .is_none_or(|d| r.department.as_deref().unwrap_or("(no department)") == d)
+            && q.manager_id
+                .is_none_or(|m| r.manager_id.map(|x| x.0) == Some(m)))
+    };
+    let mut chosen = Vec::new();
+    for r in requests {
+        if keep(r)? {
+            chosen.push(r);
+        }
+    }
+    let people: HashMap<PersonId, mandate_core::Person> = state
+        .store
+        .people_all(org)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut out: Vec<PersonLineOut> = chosen
+        .into_iter()
+        .map(|r| {
+            let p = people.get(&r.person_id);
+            PersonLineOut {
+                person_id: r.person_id.0,
+                name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                email: p.map(|p| p.email.to_string()).unwrap_or_default(),
+                department: r.department.clone(),
+                state: r.state.as_str().into(),
+                due_on: r.due_on,
+                overdue: r.overdue_on(today),
+                answered_at: r.answered_at,
+                reason: r.reason.clone(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.person_id.cmp(&b.person_id)));
+    Ok(out)
+}
+
+#[utoipa::path(get, operation_id = "campaigns_people", path = "/api/v1/campaigns/{version_id}/people",
+    params(("version_id" = Uuid, Path), PeopleQuery), tag = "acknowledgements",
+    responses((status = 200, body = Listing<PersonLineOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn people(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(version): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Json<Listing<PersonLineOut>>> {
+    let org = viewer.user.org_id;
+    let (_, requests) = campaign(&state, org, VersionId(version)).await?;
+    let lines = people_of(&state, org, &requests, &q).await?;
+    let paging = super::listing::Paging {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    Ok(Json(page(lines, &paging, |l| l.person_id.to_string())?))
+}
+
+/// The people behind a figure as CSV (everyone matching, not one page).
+pub fn people_csv(lines: &[PersonLineOut]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "name",
+        "email",
+        "department",
+        "state",
+        "due_on",
+        "overdue",
+        "answered_at",
+        "reason",
+    ]);
+    for l in lines {
+        let answered = l
+            .answered_at
+            .map(mandate_core::timefmt::format_instant)
+            .unwrap_or_default();
+        let _ = w.write_record([
+            l.name.as_str(),
+            l.email.as_str(),
+            l.department.as_deref().unwrap_or(""),
+            l.state.as_str(),
+            &l.due_on.to_string(),
+            if l.overdue { "true" } else { "false" },
+            &answered,
+            l.reason.as_str(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[utoipa::path(get, operation_id = "campaigns_people_csv", path = "/api/v1/campaigns/{version_id}/people.csv",
+    params(("version_id" = Uuid, Path), PeopleQuery), tag = "acknowledgements",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+pub async fn people_csv_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(version): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Response> {
+    let org = viewer.user.org_id;
+    let (detail, requests) = campaign(&state, org, VersionId(version)).await?;
+    let lines = people_of(&state, org, &requests, &q).await?;
+    let name = format!(
+        "attachment; filename=\"acknowledgements-{}-v{}.csv\"",
+        detail
+            .campaign
+            .policy
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>(),
+        detail.campaign.number
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        people_csv(&lines),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_fields_with_commas_or_quotes_are_quoted() {
+        let line = super::PersonLineOut {
+            person_id: uuid::Uuid::nil(),
+            name: "Lovelace, Ada".into(),
+            email: "ada@example.com".into(),
+            department: None,
+            state: "declined".into(),
+            due_on: time::macros::date!(2026 - 01 - 31),
+            overdue: false,
+            answered_at: None,
+            reason: "say \"no\"".into(),
+        };
+        let text = super::people_csv(&[line]);
+        assert!(
+            text.ends_with(
+                "\"Lovelace, Ada\",ada@example.com,,declined,2026-01-31,false,,\"say \"\"no\"\"\"\n"
+            ),
+            "{text}"
+        );
+    }
+}

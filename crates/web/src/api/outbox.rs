@@ -1,0 +1,190 @@
+//! `/api/v1/outbox` and `/api/v1/mail-templates`: the mail Mandate sent,
+//! waits to send or may not have sent, and the templates it is written
+//! from. Without an SMTP server configured, mail waits here to be read.
+
+use super::extract::{ApiJson, ApiPath};
+use super::performance_dto::invalid;
+use crate::auth::Viewer;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use mandate_core::outbox::{Mail, MailState};
+use mandate_notify::templates::{
+    DEFAULT_DIGEST_BODY, DEFAULT_DIGEST_SUBJECT, TEMPLATES, check_digest,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct MailOut {
+    pub id: Uuid,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// `queued`, `sending`, `sent`, `uncertain` or `failed`.
+    pub state: String,
+    pub attempts: i32,
+    #[schema(value_type = String, format = DateTime)]
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+    pub last_error: String,
+}
+
+impl From<&Mail> for MailOut {
+    fn from(m: &Mail) -> Self {
+        Self {
+            id: m.id,
+            kind: m.mail.kind.clone(),
+            to: m.mail.to.clone(),
+            subject: m.mail.subject.clone(),
+            body: m.mail.body.clone(),
+            state: m.state.as_str().into(),
+            attempts: m.attempts,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+            last_error: m.last_error.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OutboxOut {
+    /// Whether an SMTP server is configured; without one, mail waits here.
+    pub smtp_configured: bool,
+    /// How many messages are in each state.
+    pub counts: BTreeMap<String, i64>,
+    /// The latest 200 messages, newest first.
+    pub items: Vec<MailOut>,
+}
+
+pub async fn outbox_of(state: &AppState, viewer: &Viewer) -> ApiResult<OutboxOut> {
+    let (mails, counts) = state.store.outbox(viewer.user.org_id, 200).await?;
+    Ok(OutboxOut {
+        smtp_configured: state.config.mail.smtp_url.is_some(),
+        counts: MailState::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), counts.get(s).copied().unwrap_or(0)))
+            .collect(),
+        items: mails.iter().map(MailOut::from).collect(),
+    })
+}
+
+#[utoipa::path(get, operation_id = "outbox_list", path = "/api/v1/outbox", tag = "mail",
+    responses((status = 200, body = OutboxOut)))]
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<OutboxOut>> {
+    Ok(Json(outbox_of(&state, &viewer).await?))
+}
+
+#[utoipa::path(post, operation_id = "outbox_requeue", path = "/api/v1/outbox/{id}/requeue",
+    params(("id" = Uuid, Path)), tag = "mail",
+    responses((status = 204), (status = 409, body = Problem)))]
+pub async fn requeue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    state.store.requeue_mail(viewer.user.org_id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateBody {
+    /// MiniJinja, rendered as plain text.
+    pub subject: String,
+    pub body: String,
+    /// 0 while the default is used; send the version last read.
+    pub version: i64,
+    /// On reading: whether this is the default (the organisation has none of its own).
+    #[serde(default)]
+    pub default: bool,
+}
+
+fn known(name: &str) -> Result<(), Problem> {
+    if TEMPLATES.iter().any(|(n, _)| *n == name) {
+        Ok(())
+    } else {
+        Err(Problem::new(StatusCode::NOT_FOUND, "no such mail template"))
+    }
+}
+
+pub async fn template_of(state: &AppState, viewer: &Viewer, name: &str) -> ApiResult<TemplateBody> {
+    known(name)?;
+    Ok(
+        match state.store.mail_template(viewer.user.org_id, name).await? {
+            Some((subject, body, version)) => TemplateBody {
+                subject,
+                body,
+                version,
+                default: false,
+            },
+            None => TemplateBody {
+                subject: DEFAULT_DIGEST_SUBJECT.into(),
+                body: DEFAULT_DIGEST_BODY.into(),
+                version: 0,
+                default: true,
+            },
+        },
+    )
+}
+
+#[utoipa::path(get, operation_id = "mail_templates_show", path = "/api/v1/mail-templates/{name}",
+    params(("name" = String, Path)), tag = "mail",
+    responses((status = 200, body = TemplateBody), (status = 404, body = Problem)))]
+pub async fn template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<TemplateBody>> {
+    Ok(Json(template_of(&state, &viewer, &name).await?))
+}
+
+/// Saves a template after rendering it with a sample; `default: true`
+/// goes back to the default.
+pub async fn save_template(
+    state: &AppState,
+    viewer: &Viewer,
+    name: &str,
+    input: TemplateBody,
+) -> ApiResult<TemplateBody> {
+    known(name)?;
+    let template = if input.default {
+        None
+    } else {
+        check_digest(&input.subject, &input.body).map_err(|e| invalid(format!("template: {e}")))?;
+        Some((input.subject, input.body))
+    };
+    state
+        .store
+        .save_mail_template(
+            &viewer.actor(),
+            viewer.user.org_id,
+            name,
+            input.version,
+            template,
+        )
+        .await?;
+    template_of(state, viewer, name).await
+}
+
+#[utoipa::path(put, operation_id = "mail_templates_update", path = "/api/v1/mail-templates/{name}",
+    params(("name" = String, Path)), request_body = TemplateBody, tag = "mail",
+    responses((status = 200, body = TemplateBody), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_template(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(input): ApiJson<TemplateBody>,
+) -> ApiResult<Json<TemplateBody>> {
+    Ok(Json(save_template(&state, &viewer, &name, input).await?))
+}

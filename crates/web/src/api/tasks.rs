@@ -1,0 +1,62 @@
+//! `/api/v1/me/tasks`: what the viewer must do, oldest first.
+
+use crate::auth::Viewer;
+use crate::problem::ApiResult;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use mandate_core::tasks::Task;
+use mandate_core::timefmt::now;
+use mandate_notify::{Scope, tasks_of};
+use serde::Serialize;
+use time::Date;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskOut {
+    /// `acknowledge`, `approve`, `sign`, `attest`, `measure` or `act`.
+    pub kind: String,
+    pub title: String,
+    pub detail: String,
+    /// Where it is done in the web interface.
+    pub link: String,
+    #[schema(value_type = String, format = Date)]
+    pub since: Date,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Option<Date>,
+    pub overdue: bool,
+}
+
+/// The viewer's tasks today.
+pub async fn my_tasks(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<Task>> {
+    let person = viewer.user.person_id;
+    let mut all = tasks_of(
+        &state.store,
+        viewer.user.org_id,
+        Scope::Person(person),
+        now().date(),
+    )
+    .await?;
+    Ok(all.remove(&person).unwrap_or_default())
+}
+
+#[utoipa::path(get, operation_id = "me_tasks", path = "/api/v1/me/tasks", tag = "tasks",
+    responses((status = 200, body = Vec<TaskOut>)))]
+pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Vec<TaskOut>>> {
+    let today = now().date();
+    Ok(Json(
+        my_tasks(&state, &viewer)
+            .await?
+            .into_iter()
+            .map(|t| TaskOut {
+                kind: t.kind.as_str().into(),
+                overdue: t.overdue_on(today),
+                title: t.title,
+                detail: t.detail,
+                link: t.link,
+                since: t.since,
+                due_on: t.due_on,
+            })
+            .collect(),
+    ))
+}

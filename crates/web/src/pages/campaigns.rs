@@ -1,0 +1,85 @@
+//! Acknowledgement campaigns: every published version's figures, and one
+//! campaign by department and line manager with the people behind each
+//! figure (downloadable as CSV).
+
+use super::{Layout, PageError, render};
+use crate::api::campaigns::{
+    CampaignDetailOut, CampaignOut, PeopleQuery, PersonLineOut, campaign, campaigns, people_of,
+};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use mandate_core::VersionId;
+
+#[derive(Template)]
+#[template(path = "campaigns.html")]
+struct CampaignsPage {
+    layout: Layout,
+    campaigns: Vec<CampaignOut>,
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &viewer, "Acknowledgement campaigns", "/campaigns").await?;
+    Ok(render(&CampaignsPage {
+        layout,
+        campaigns: campaigns(&state, viewer.user.org_id).await?,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "campaign.html")]
+struct CampaignPage {
+    layout: Layout,
+    c: CampaignDetailOut,
+    people: Vec<PersonLineOut>,
+    more: usize,
+    filter: String,
+    query: String,
+}
+
+const SHOWN: usize = 200;
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<PeopleQuery>,
+) -> Result<Response, PageError> {
+    let version: VersionId = id.parse().map_err(|_| PageError::NotFound("campaign"))?;
+    let org = viewer.user.org_id;
+    let (c, requests) = campaign(&state, org, version).await?;
+    let mut people = people_of(&state, org, &requests, &q).await?;
+    let more = people.len().saturating_sub(SHOWN);
+    people.truncate(SHOWN);
+    let mut filter = Vec::new();
+    let mut query = Vec::new();
+    if let Some(s) = q.show.as_deref().filter(|s| !s.is_empty()) {
+        filter.push(s.to_string());
+        query.push(format!("show={}", super::url_encode(s)));
+    }
+    if let Some(d) = &q.department {
+        filter.push(format!("department {d}"));
+        query.push(format!("department={}", super::url_encode(d)));
+    }
+    if let Some(m) = q.manager_id {
+        let name = c
+            .by_manager
+            .iter()
+            .find(|g| g.manager_id == Some(m))
+            .map(|g| g.name.clone())
+            .unwrap_or_default();
+        filter.push(format!("reporting to {name}"));
+        query.push(format!("manager_id={m}"));
+    }
+    let layout = Layout::new(&state, &viewer, &c.campaign.policy, "/campaigns").await?;
+    Ok(render(&CampaignPage {
+        layout,
+        c,
+        people,
+        more,
+        filter: filter.join(", "),
+        query: query.join("&"),
+    }))
+}

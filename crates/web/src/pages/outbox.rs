@@ -1,0 +1,134 @@
+//! The outbox (what mail was sent, waits, or may not have gone, with a way
+//! to send a doubtful one again) and the mail templates.
+
+use super::form_input::invalid;
+use super::{Layout, NoticeParams, PageError, render, render_with};
+use crate::api::outbox::{OutboxOut, TemplateBody, outbox_of, save_template, template_of};
+use crate::auth::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mandate_core::Permission;
+use mandate_notify::templates::check_digest;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "outbox.html")]
+struct OutboxPage {
+    layout: Layout,
+    o: OutboxOut,
+    can_manage: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(&state, &viewer, "Outbox", "/outbox")
+        .await?
+        .with_notice(params.notice.as_deref());
+    Ok(render(&OutboxPage {
+        layout,
+        o: outbox_of(&state, &viewer).await?,
+        can_manage: viewer.may(Permission::ManageMail),
+    }))
+}
+
+pub async fn requeue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound("message"))?;
+    state.store.requeue_mail(viewer.user.org_id, id).await?;
+    Ok(Redirect::to("/outbox?notice=requeued").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "mail_template.html")]
+struct TemplatePage {
+    layout: Layout,
+    t: TemplateBody,
+    preview_subject: String,
+    preview_body: String,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    t: TemplateBody,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let layout = Layout::new(state, viewer, "Mail template", "/outbox")
+        .await?
+        .with_notice(notice);
+    let (preview_subject, preview_body) = check_digest(&t.subject, &t.body).unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(render_with(
+        status,
+        &TemplatePage {
+            layout,
+            t,
+            preview_subject,
+            preview_body,
+            error,
+        },
+    ))
+}
+
+pub async fn template_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let t = template_of(&state, &viewer, "digest").await?;
+    page(&state, &viewer, t, None, params.notice.as_deref()).await
+}
+
+#[derive(Deserialize)]
+pub struct TemplateForm {
+    subject: String,
+    body: String,
+    version: i64,
+    #[serde(default)]
+    reset: Option<String>,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<TemplateForm>,
+) -> Result<Response, PageError> {
+    let input = TemplateBody {
+        default: f.reset.is_some(),
+        subject: f.subject,
+        body: f.body,
+        version: f.version,
+    };
+    if !input.default
+        && let Err(e) = check_digest(&input.subject, &input.body)
+    {
+        // The text stays in the editor, with what is wrong with it.
+        return page(&state, &viewer, input, Some(e.to_string()), None).await;
+    }
+    save_template(&state, &viewer, "digest", input)
+        .await
+        .map_err(|p| {
+            if p.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                invalid(p.detail)
+            } else {
+                PageError::Problem(p)
+            }
+        })?;
+    Ok(Redirect::to("/settings/mail?notice=saved").into_response())
+}
