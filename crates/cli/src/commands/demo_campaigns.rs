@@ -87,8 +87,8 @@ pub async fn create(store: &Store, org: OrgId) -> Result<()> {
             store.answer_acknowledgements(org, chunk.to_vec()).await?;
         }
     }
-    republish(store, org, "Incident management", true).await?;
-    republish(store, org, "Business continuity", false).await?;
+    republish(store, org, "Supplier security", true).await?;
+    republish(store, org, "Secure development", false).await?;
     Ok(())
 }
 

@@ -1,0 +1,212 @@
+//! Mail through a real SMTP server (aiosmtpd, a local sink): the digest
+//! reaches its recipient with the right content, and a sender killed in the
+//! middle of a batch and started again delivers every message once: never
+//! twice, and at most the one in flight is left "uncertain" for an operator.
+//!
+//! Needs Python with aiosmtpd (`pip install aiosmtpd`); skipped without it,
+//! except under CI, where it fails.
+
+use mandate_testkit::TestDb;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn have_aiosmtpd() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "CI must have aiosmtpd"
+    );
+    if !found {
+        eprintln!("skipped: python3 with aiosmtpd is not installed");
+    }
+    found
+}
+
+/// The sink on a free port, writing to `file`, slowed by `delay` seconds a message.
+fn sink(file: &std::path::Path, delay: f64) -> (Killed, u16) {
+    let port = free_port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .args([
+            script,
+            &port.to_string(),
+            &file.display().to_string(),
+            &delay.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the sink starts");
+    let mut ready = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("the sink says it is ready");
+    assert_eq!(ready.trim(), "ready");
+    (Killed(child), port)
+}
+
+fn mandate(db: &TestDb, args: &[&str], smtp: Option<u16>) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mandate"));
+    c.args(args)
+        .env("MANDATE_DATABASE_URL", &db.url)
+        .env("MANDATE_SIGNING_KEY", db.key_path())
+        .env("MANDATE_DEMO_PASSWORD", "mail-test-password")
+        .env("MANDATE_PUBLIC_URL", "https://mandate.example")
+        .env_remove("MANDATE_SMTP_URL");
+    if let Some(port) = smtp {
+        c.env("MANDATE_SMTP_URL", format!("smtp://127.0.0.1:{port}"));
+    }
+    c
+}
+
+fn run_ok(mut c: Command) -> String {
+    let out = c.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn delivered(file: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+async fn count(db: &TestDb, state: &str) -> i64 {
+    db.count(&format!("outbox WHERE state = '{state}'")).await
+}
+
+#[tokio::test]
+async fn a_digest_is_delivered_with_its_links() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    run_ok(mandate(&db, &["demo", "--people", "40"], None));
+    let file = db.path("delivered.jsonl");
+    let (_sink, port) = sink(&file, 0.0);
+    let out = run_ok(mandate(&db, &["tick"], Some(port)));
+    assert!(out.contains("message(s) queued"), "{out}");
+    let sent = count(&db, "sent").await;
+    assert!(sent > 10, "{out}");
+    let mail = delivered(&file);
+    assert_eq!(mail.len() as i64, sent);
+    let staff = mail
+        .iter()
+        .find(|m| m["to"][0] == "staff@demo.example")
+        .expect("staff's digest");
+    let subject = staff["subject"].as_str().expect("subject");
+    assert!(
+        subject.starts_with("Northwind Analytics:") && subject.ends_with("for you in Mandate"),
+        "{subject}"
+    );
+    let body = staff["body"].as_str().expect("body");
+    assert!(
+        body.contains("Acceptable use v1") && body.contains("https://mandate.example/acknowledge/"),
+        "{body}"
+    );
+    // A second run the same day writes to nobody again.
+    let again = run_ok(mandate(&db, &["tick"], Some(port)));
+    assert!(
+        again.contains("0 message(s) queued") && again.contains("0 message(s) sent"),
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn a_sender_killed_mid_batch_never_sends_a_message_twice() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    let db = TestDb::sqlite();
+    run_ok(mandate(&db, &["demo", "--people", "80"], None));
+    // Queue the digests without sending them.
+    run_ok(mandate(&db, &["tick"], None));
+    let total = count(&db, "queued").await;
+    assert!(total > 30, "{total} queued");
+    let file = db.path("delivered.jsonl");
+    let (_sink, port) = sink(&file, 0.05);
+
+    let serve = |db: &TestDb| {
+        let mut c = mandate(
+            db,
+            &["serve", "--bind", &format!("127.0.0.1:{}", free_port())],
+            Some(port),
+        );
+        c.stdout(Stdio::null()).stderr(Stdio::null());
+        Killed(c.spawn().expect("serves"))
+    };
+    let mut first = serve(&db);
+    let started = Instant::now();
+    while (delivered(&file).len() as i64) < total / 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "nothing was sent"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Killed without warning in the middle of the batch.
+    let _ = first.0.kill();
+    let _ = first.0.wait();
+    let before = delivered(&file).len();
+    assert!((before as i64) < total, "the batch was not interrupted");
+
+    let _second = serve(&db);
+    let started = Instant::now();
+    while count(&db, "queued").await + count(&db, "sending").await > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "the restarted sender did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mail = delivered(&file);
+    let mut ids: Vec<&str> = mail
+        .iter()
+        .filter_map(|m| m["message_id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    let unique = {
+        let mut u = ids.clone();
+        u.dedup();
+        u.len()
+    };
+    assert_eq!(unique, ids.len(), "a message reached the sink twice");
+    let (sent, uncertain) = (count(&db, "sent").await, count(&db, "uncertain").await);
+    assert_eq!(sent + uncertain, total, "every message is sent or in doubt");
+    assert!(
+        uncertain <= 1,
+        "only the message in flight may be in doubt: {uncertain}"
+    );
+    let arrived = mail.len() as i64;
+    assert!(
+        sent <= arrived && arrived <= sent + uncertain,
+        "{sent} sent, {uncertain} uncertain, {arrived} arrived"
+    );
+}

@@ -1,0 +1,444 @@
+//! Acknowledgement campaigns through the API and the pages, on every
+//! backend: staff see what is addressed to them, owe it under My tasks,
+//! acknowledge the exact text, and the campaign's figures (and CSV) follow;
+//! mail templates are checked before they are kept.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use mandate_core::AccessRole;
+use mandate_core::audit::Actor;
+use mandate_core::roles::AssignmentTerms;
+use mandate_core::timefmt::now;
+use mandate_testkit::TestDb;
+use serde_json::{Value, json};
+use time::Duration;
+
+mod support;
+use support::*;
+
+/// The starter roles and the top-management role for the boss.
+async fn set_up(app: &App) {
+    let system = Actor::system("test");
+    app.store
+        .install_starter_roles(&system, app.org)
+        .await
+        .expect("roles");
+    let top = app
+        .store
+        .roles(app.org)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.fields.top_management)
+        .expect("top")
+        .id;
+    app.store
+        .assign_role(
+            &system,
+            app.org,
+            app.user(AccessRole::Admin).id,
+            AssignmentTerms {
+                role_id: top,
+                person_id: app.user(AccessRole::TopManagement).person_id,
+                starts_on: now().date() - Duration::days(30),
+                ends_on: None,
+                deputy_id: None,
+                capacity_percent: None,
+            },
+        )
+        .await
+        .expect("assigned");
+}
+
+/// Creates and publishes a policy addressed to `audience`; its first version's path.
+async fn published(
+    app: &App,
+    editor: &str,
+    boss: &str,
+    title: &str,
+    kind: &str,
+    audience: Value,
+) -> (String, Value) {
+    let (s, p) = call(
+        app,
+        Method::POST,
+        "/api/v1/policies",
+        editor,
+        Some(json!({
+        "title": title, "kind": kind, "owner_role": "ISMS manager", "audience": audience,
+        "body": format!("# {title}\n\nLock your screen."), "change_summary": "First"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let v1 = format!(
+        "/api/v1/policies/{}/versions/1",
+        p["policy"]["id"].as_str().expect("id")
+    );
+    let (s, v) = call(
+        app,
+        Method::POST,
+        &format!("{v1}/submit"),
+        editor,
+        Some(json!({"confirm_missing_elements": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, d) = call(
+        app,
+        Method::POST,
+        &format!("{v1}/decisions"),
+        boss,
+        Some(json!({"verdict": "approve"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, v) = call(app, Method::POST, &format!("{v1}/publish"), editor, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    (v1, p)
+}
+
+#[tokio::test]
+async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        set_up(&app).await;
+        let editor = token_for(&app, AccessRole::IsmsManager).await;
+        let boss = token_for(&app, AccessRole::TopManagement).await;
+        let staff = token_for(&app, AccessRole::Staff).await;
+        let staff_person = app
+            .people
+            .iter()
+            .find(|p| p.id == app.user(AccessRole::Staff).person_id)
+            .expect("staff")
+            .clone();
+        let (top, _) = published(
+            &app,
+            &editor,
+            &boss,
+            "Information security policy",
+            "top_level",
+            json!({"everyone": true}),
+        )
+        .await;
+        let elsewhere = if staff_person.department.as_deref() == Some("Finance") {
+            "Legal"
+        } else {
+            "Finance"
+        };
+        let (s, p) = call(&app, Method::POST, "/api/v1/policies", &editor, Some(json!({
+            "title": "Treasury controls", "kind": "topic", "parent_id": top.split('/').nth(4), "owner_role": "ISMS manager",
+            "audience": {"departments": [elsewhere]}, "body": "# Treasury\n\nTwo signatures.", "change_summary": "First"}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
+        let t1 = format!(
+            "/api/v1/policies/{}/versions/1",
+            p["policy"]["id"].as_str().expect("id")
+        );
+        call(
+            &app,
+            Method::POST,
+            &format!("{t1}/submit"),
+            &editor,
+            Some(json!({})),
+        )
+        .await;
+        let (s, d) = call(
+            &app,
+            Method::POST,
+            &format!("{t1}/decisions"),
+            &boss,
+            Some(json!({"verdict": "approve"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {d}");
+        call(&app, Method::POST, &format!("{t1}/publish"), &editor, None).await;
+
+        // Staff see the policy addressed to them, not the other department's.
+        let (_, list) = call(&app, Method::GET, "/api/v1/policies", &staff, None).await;
+        let titles: Vec<&str> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|p| p["title"].as_str())
+            .collect();
+        assert_eq!(titles, vec!["Information security policy"], "{b}");
+
+        // It is a task; a wrong digest is refused; the right one is kept.
+        let (s, tasks) = call(&app, Method::GET, "/api/v1/me/tasks", &staff, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let task = tasks
+            .as_array()
+            .expect("tasks")
+            .iter()
+            .find(|t| t["kind"] == "acknowledge" && t["title"] == "Information security policy v1")
+            .expect("the task")
+            .clone();
+        let version_id = task["link"]
+            .as_str()
+            .expect("link")
+            .trim_start_matches("/acknowledge/")
+            .to_string();
+        let (_, campaigns) = call(&app, Method::GET, "/api/v1/campaigns", &editor, None).await;
+        let campaign = campaigns
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|c| c["version_id"] == version_id.as_str())
+            .expect("the campaign")
+            .clone();
+        let addressed = campaign["addressed"].as_u64().expect("addressed");
+        assert!(addressed > 20 && campaign["done"] == 0, "{b}: {campaign}");
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/acknowledgements/{version_id}/accept"),
+            &staff,
+            Some(json!({"text_sha256": "0".repeat(64)})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: not the text shown");
+        let (_, version) = call(&app, Method::GET, &top, &editor, None).await;
+        let digest =
+            mandate_core::digest::sha256_hex(version["body"].as_str().expect("body").as_bytes());
+        let (s, ack) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/acknowledgements/{version_id}/accept"),
+            &staff,
+            Some(json!({"text_sha256": digest})),
+        )
+        .await;
+        assert_eq!(
+            (s, ack["state"].as_str()),
+            (StatusCode::OK, Some("accepted")),
+            "{b}: {ack}"
+        );
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/acknowledgements/{version_id}/accept"),
+            &staff,
+            Some(json!({"text_sha256": digest})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: once");
+        let auditor = token_for(&app, AccessRole::Auditor).await;
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/acknowledgements/{version_id}/accept"),
+            &auditor,
+            Some(json!({"text_sha256": digest})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: the auditor changes nothing");
+
+        // The boss declines, through the page.
+        let (cookie, csrf) = app.session(AccessRole::TopManagement).await;
+        let page = app
+            .send(
+                request(Method::GET, &format!("/acknowledge/{version_id}"))
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::OK, "{b}");
+        assert!(
+            body_text(page).await.contains(&digest),
+            "{b}: the page shows the digest it sends"
+        );
+        let declined = app
+            .send(form_request(
+                &format!("/acknowledge/{version_id}"),
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("answer", "decline"),
+                    ("text_sha256", &digest),
+                    ("reason", "Clause 3 is unclear"),
+                ],
+            ))
+            .await;
+        assert_eq!(declined.status(), StatusCode::SEE_OTHER, "{b}");
+
+        let (s, detail) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/campaigns/{version_id}"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(
+            (detail["done"].as_u64(), detail["declined"].as_u64()),
+            (Some(1), Some(1)),
+            "{b}: {detail}"
+        );
+        let departments: u64 = detail["by_department"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .map(|g| g["addressed"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            departments, addressed,
+            "{b}: every one is in a department group"
+        );
+        let (_, declines) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/campaigns/{version_id}/people?show=declined"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(
+            declines["items"][0]["reason"], "Clause 3 is unclear",
+            "{b}: {declines}"
+        );
+        let csv = app
+            .send(api(
+                Method::GET,
+                &format!("/api/v1/campaigns/{version_id}/people.csv?show=owed"),
+                &editor,
+                None,
+            ))
+            .await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        let text = body_text(csv).await;
+        assert_eq!(
+            text.lines().count() as u64,
+            addressed - 2 + 1,
+            "{b}: a header and each person still owing"
+        );
+        assert!(text.starts_with("name,email,department,state"), "{b}");
+        let (s, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/campaigns/{version_id}/people?show=nobody"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, _) = call(&app, Method::GET, "/api/v1/campaigns", &staff, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        for page in [
+            "/tasks",
+            "/campaigns",
+            &format!("/campaigns/{version_id}?show=owed"),
+        ] {
+            let r = app
+                .send(
+                    request(Method::GET, page)
+                        .header(header::COOKIE, &cookie)
+                        .body(Body::empty())
+                        .expect("req"),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "{b}: {page}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_scheduler_queues_one_digest_a_day_and_templates_are_checked() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        set_up(&app).await;
+        let editor = token_for(&app, AccessRole::IsmsManager).await;
+        let boss = token_for(&app, AccessRole::TopManagement).await;
+        published(
+            &app,
+            &editor,
+            &boss,
+            "Information security policy",
+            "top_level",
+            json!({"everyone": true}),
+        )
+        .await;
+        let config = mandate_notify::MailConfig::default();
+        let first = mandate_notify::tick(&app.store, &config)
+            .await
+            .expect("tick");
+        assert!(first.queued > 20, "{b}: {first:?}");
+        let second = mandate_notify::tick(&app.store, &config)
+            .await
+            .expect("tick");
+        assert_eq!(second.queued, 0, "{b}: one a day");
+        let (s, outbox) = call(&app, Method::GET, "/api/v1/outbox", &editor, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(outbox["smtp_configured"], false);
+        let staff_email = app.user(AccessRole::Staff).email.to_string();
+        let mine = outbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|m| m["to"] == staff_email.as_str())
+            .expect("staff's digest");
+        assert!(
+            mine["body"]
+                .as_str()
+                .expect("body")
+                .contains("Information security policy v1"),
+            "{b}: {mine}"
+        );
+
+        let (s, t) = call(
+            &app,
+            Method::GET,
+            "/api/v1/mail-templates/digest",
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (s, t["default"].as_bool()),
+            (StatusCode::OK, Some(true)),
+            "{b}"
+        );
+        let (s, bad) = call(
+            &app,
+            Method::PUT,
+            "/api/v1/mail-templates/digest",
+            &editor,
+            Some(json!({"subject": "Hi {{ nmae }}", "body": "x", "version": 0})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {bad}");
+        let (s, saved) = call(&app, Method::PUT, "/api/v1/mail-templates/digest", &editor,
+            Some(json!({"subject": "{{ count }} for {{ name }}", "body": "See {{ tasks_url }}", "version": 0}))).await;
+        assert_eq!(
+            (s, saved["version"].as_i64()),
+            (StatusCode::OK, Some(1)),
+            "{b}: {saved}"
+        );
+        let (s, _) = call(
+            &app,
+            Method::GET,
+            "/api/v1/mail-templates/nothing",
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let staff = token_for(&app, AccessRole::Staff).await;
+        let (s, _) = call(&app, Method::GET, "/api/v1/outbox", &staff, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (cookie, _) = app.session(AccessRole::IsmsManager).await;
+        for page in ["/outbox", "/settings/mail"] {
+            let r = app
+                .send(
+                    request(Method::GET, page)
+                        .header(header::COOKIE, &cookie)
+                        .body(Body::empty())
+                        .expect("req"),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "{b}: {page}");
+        }
+    }
+}
