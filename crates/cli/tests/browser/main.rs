@@ -295,6 +295,7 @@ pub async fn url_without_query(client: &Client) -> String {
     url.split('?').next().unwrap_or_default().to_string()
 }
 
+mod acknowledgements;
 mod commitment;
 mod foundation;
 mod performance;
