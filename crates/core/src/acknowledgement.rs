@@ -12,5 +12,5 @@ pub mod campaign;
 pub mod request;
 
 pub use audience::{Membership, in_audience};
-pub use campaign::{CampaignFigures, Tally};
+pub use campaign::{CampaignFigures, GroupCount, NO_DEPARTMENT, Tally};
 pub use request::{AckAnswer, AckRequest, AckState, Reconciliation, carried_requests, reconcile};

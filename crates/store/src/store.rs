@@ -477,6 +477,10 @@ impl Store {
         pub async fn answer_acknowledgements(&self, org: OrgId, answers: Vec<AnswerIn>) -> Result<Vec<Result<AckRequest>>>;
         /// Every version ever published, without its text.
         pub async fn published_version_index(&self, org: OrgId) -> Result<Vec<crate::backend::PublishedVersion>>;
+        /// A version's requests counted by department, manager, state and overdue.
+        pub async fn campaign_groups(&self, org: OrgId, version: VersionId, today: Date) -> Result<Vec<mandate_core::acknowledgement::GroupCount>>;
+        /// A page of a campaign's people, by name.
+        pub async fn campaign_people(&self, org: OrgId, version: VersionId, q: &crate::backend::CampaignPeopleQuery) -> Result<Vec<crate::backend::CampaignPerson>>;
         pub async fn acknowledgements_of_person(&self, org: OrgId, person: PersonId) -> Result<Vec<AckRequest>>;
         pub async fn acknowledgements_of_version(&self, org: OrgId, version: VersionId) -> Result<Vec<AckRequest>>;
         pub async fn owed_acknowledgements(&self, org: OrgId) -> Result<Vec<AckRequest>>;

@@ -43,6 +43,10 @@ pub struct AckRequest {
     pub answered_at: Option<OffsetDateTime>,
     /// Why they declined.
     pub reason: String,
+    /// When it stopped being owed (they left the audience, or the version
+    /// was superseded or retired before they answered).
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub released_at: Option<OffsetDateTime>,
     /// Their department and line manager when they came to owe it.
     pub department: Option<String>,
     pub manager_id: Option<PersonId>,
@@ -70,6 +74,7 @@ impl AckRequest {
             text_sha256: None,
             answered_at: None,
             reason: String::new(),
+            released_at: None,
             department: person.department.clone(),
             manager_id: person.manager_id,
             version: 1,
@@ -109,10 +114,11 @@ impl AckRequest {
         })
     }
 
-    /// Released: no longer owed.
-    pub fn released(&self) -> Self {
+    /// Released at `at`: no longer owed.
+    pub fn released(&self, at: OffsetDateTime) -> Self {
         Self {
             state: AckState::Released,
+            released_at: Some(at),
             version: self.version + 1,
             ..self.clone()
         }

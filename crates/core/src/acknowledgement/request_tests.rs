@@ -99,7 +99,7 @@ fn reconciling_adds_joiners_releases_leavers_and_re_owes_returners() {
     let requests = vec![
         request(&stays, v, T0),
         request(&leaves, v, T0),
-        request(&returns, v, T0).released(),
+        request(&returns, v, T0).released(T0),
         request(&stays, v, T0)
             .answered(&AckAnswer::Accept, T0)
             .expect("ok"),

@@ -18,6 +18,7 @@ CREATE TABLE acknowledgements (
     department TEXT,
     manager_id UUID,
     version BIGINT NOT NULL DEFAULT 1,
+    released_at TIMESTAMPTZ,
     PRIMARY KEY (org_id, version_id, person_id),
     FOREIGN KEY (org_id, version_id) REFERENCES policy_versions (org_id, version_id),
     FOREIGN KEY (org_id, person_id) REFERENCES people (org_id, person_id)

@@ -18,6 +18,7 @@ CREATE TABLE acknowledgements (
     department TEXT,
     manager_id BLOB,
     version INTEGER NOT NULL DEFAULT 1,
+    released_at TEXT,
     PRIMARY KEY (org_id, version_id, person_id),
     FOREIGN KEY (org_id, version_id) REFERENCES policy_versions (org_id, version_id),
     FOREIGN KEY (org_id, person_id) REFERENCES people (org_id, person_id)

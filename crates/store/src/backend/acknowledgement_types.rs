@@ -34,3 +34,42 @@ pub struct PublishedVersion {
     pub published_at: time::OffsetDateTime,
     pub material_change: bool,
 }
+
+/// Whom a campaign's people list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeopleFilter {
+    /// Everyone addressed (released excluded).
+    Addressed,
+    Owed,
+    Overdue,
+    Done,
+    Declined,
+    Released,
+}
+
+/// A page of a campaign's people: filters, and where the last page ended.
+#[derive(Clone, Debug)]
+pub struct CampaignPeopleQuery {
+    pub filter: PeopleFilter,
+    /// `Some(None)` for those with no department.
+    pub department: Option<Option<String>>,
+    pub manager_id: Option<PersonId>,
+    /// The (name, id) of the last person of the previous page.
+    pub after: Option<(String, PersonId)>,
+    /// None: everyone (for a CSV file).
+    pub limit: Option<i64>,
+    pub today: time::Date,
+}
+
+/// One person of a campaign, with their name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignPerson {
+    pub person_id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub department: Option<String>,
+    pub state: mandate_core::acknowledgement::AckState,
+    pub due_on: time::Date,
+    pub answered_at: Option<time::OffsetDateTime>,
+    pub reason: String,
+}

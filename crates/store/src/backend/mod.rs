@@ -9,7 +9,9 @@ pub mod postgres;
 pub mod sqlite;
 mod summaries;
 
-pub use acknowledgement_types::{AnswerIn, PublishedVersion, ReconcileSummary};
+pub use acknowledgement_types::{
+    AnswerIn, CampaignPeopleQuery, CampaignPerson, PeopleFilter, PublishedVersion, ReconcileSummary,
+};
 pub use commitment_types::TrainingSummary;
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};

@@ -21,6 +21,7 @@ row_type!(AckRow in "acknowledgements" {
     department: Option<String>,
     manager_id: Option<Uuid>,
     version: i64,
+    released_at: Option<OffsetDateTime>,
 });
 
 impl From<&AckRequest> for AckRow {
@@ -36,6 +37,7 @@ impl From<&AckRequest> for AckRow {
             text_sha256: a.text_sha256.clone(),
             answered_at: a.answered_at,
             reason: a.reason.clone(),
+            released_at: a.released_at,
             department: a.department.clone(),
             manager_id: a.manager_id.map(|m| m.0),
             version: a.version,
@@ -59,6 +61,7 @@ impl TryFrom<AckRow> for AckRequest {
             text_sha256: r.text_sha256,
             answered_at: r.answered_at,
             reason: r.reason,
+            released_at: r.released_at,
             department: r.department,
             manager_id: r.manager_id.map(PersonId),
             version: r.version,

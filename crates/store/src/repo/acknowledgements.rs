@@ -5,7 +5,7 @@
 //! campaign figures are read without counting millions of rows.
 
 use super::Repo;
-use super::acknowledgement_rows::{AckRow, AckTotalRow};
+use super::acknowledgement_rows::AckRow;
 use super::audit::Appender;
 use super::batch::{Insertable, insert_rows};
 use super::org_settings::load_settings;
@@ -26,6 +26,7 @@ use uuid::Uuid;
 const ACK_UPSERT: &str = " ON CONFLICT (org_id, version_id, person_id) DO UPDATE SET \
      owed_since = excluded.owed_since, due_on = excluded.due_on, state = excluded.state, \
      text_sha256 = excluded.text_sha256, answered_at = excluded.answered_at, reason = excluded.reason, \
+     released_at = excluded.released_at, \
      department = excluded.department, manager_id = excluded.manager_id, version = excluded.version";
 
 /// Adds `delta` to the totals of (version, state) for each change of state.
@@ -61,7 +62,7 @@ fn tally(
     *deltas.entry((after.version_id, after.state)).or_default() += 1;
 }
 
-async fn load_requests(
+pub(super) async fn load_requests(
     tx: &mut Transaction<'static, Db>,
     org: OrgId,
     filter: &str,
@@ -167,7 +168,7 @@ impl Repo {
         let released: Vec<AckRequest> = previous
             .iter()
             .filter(|r| r.state == AckState::Owed)
-            .map(AckRequest::released)
+            .map(|r| r.released(at))
             .collect();
         for (before, after) in previous
             .iter()
@@ -218,7 +219,8 @@ impl Repo {
             return Ok(());
         }
         let mut deltas = HashMap::new();
-        let released: Vec<AckRequest> = owed.iter().map(AckRequest::released).collect();
+        let at = chain.at();
+        let released: Vec<AckRequest> = owed.iter().map(|r| r.released(at)).collect();
         for (b, a) in owed.iter().zip(&released) {
             tally(&mut deltas, Some(b), a);
         }
@@ -322,7 +324,7 @@ impl Repo {
             }
             for person in &plan.release {
                 if let Some(before) = existing.get(person) {
-                    let after = before.released();
+                    let after = before.released(at);
                     tally(&mut deltas, Some(before), &after);
                     changed.push(after);
                 }
@@ -492,77 +494,5 @@ impl Repo {
                 })
             })
             .collect()
-    }
-
-    /// One person's requests, every version.
-    pub async fn acknowledgements_of_person(
-        &self,
-        org: OrgId,
-        person: PersonId,
-    ) -> Result<Vec<AckRequest>> {
-        let mut tx = self.begin_snapshot().await?;
-        let found = load_requests(&mut tx, org, "person_id", person.0).await?;
-        tx.commit().await?;
-        Ok(found)
-    }
-
-    /// One version's requests.
-    pub async fn acknowledgements_of_version(
-        &self,
-        org: OrgId,
-        version: VersionId,
-    ) -> Result<Vec<AckRequest>> {
-        let mut tx = self.begin_snapshot().await?;
-        let found = load_requests(&mut tx, org, "version_id", version.0).await?;
-        tx.commit().await?;
-        Ok(found)
-    }
-
-    /// Every request still owed, across versions (for reminders).
-    pub async fn owed_acknowledgements(&self, org: OrgId) -> Result<Vec<AckRequest>> {
-        let sql = format!(
-            "SELECT {} FROM acknowledgements WHERE org_id = $1 AND state = 'owed' ORDER BY owed_since",
-            AckRow::COLUMNS.join(", ")
-        );
-        let rows: Vec<AckRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(org.0)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter().map(AckRequest::try_from).collect()
-    }
-
-    /// Per version: the count in each state, and how many owed are overdue on `day`.
-    pub async fn acknowledgement_totals(
-        &self,
-        org: OrgId,
-        day: Date,
-    ) -> Result<HashMap<VersionId, (HashMap<AckState, i64>, i64)>> {
-        let totals: Vec<AckTotalRow> = sqlx::query_as(
-            "SELECT org_id, version_id, state, count FROM acknowledgement_totals WHERE org_id = $1",
-        )
-        .bind(org.0)
-        .fetch_all(&self.pool)
-        .await?;
-        let overdue: Vec<(Uuid, i64)> = sqlx::query_as(
-            "SELECT version_id, COUNT(*) FROM acknowledgements WHERE org_id = $1 AND state = 'owed' AND due_on < $2 GROUP BY version_id",
-        )
-        .bind(org.0)
-        .bind(day)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out: HashMap<VersionId, (HashMap<AckState, i64>, i64)> = HashMap::new();
-        for t in totals {
-            let state = AckState::parse(&t.state).ok_or_else(|| {
-                StoreError::corrupt(format!("acknowledgement state {:?}", t.state))
-            })?;
-            out.entry(VersionId(t.version_id))
-                .or_default()
-                .0
-                .insert(state, t.count);
-        }
-        for (version, n) in overdue {
-            out.entry(VersionId(version)).or_default().1 = n;
-        }
-        Ok(out)
     }
 }

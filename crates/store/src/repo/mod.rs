@@ -2,6 +2,7 @@
 //! (see the crate's documentation). Everything here must type-check for both
 //! SQLite and PostgreSQL; where the SQL differs, it comes from `dialect`.
 
+mod acknowledgement_queries;
 mod acknowledgement_rows;
 mod acknowledgements;
 mod actions;

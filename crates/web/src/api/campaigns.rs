@@ -3,7 +3,7 @@
 //! figure (also as CSV).
 
 use super::extract::{ApiPath, ApiQuery};
-use super::listing::{Listing, page};
+use super::listing::Listing;
 use super::performance_dto::invalid;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -12,9 +12,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mandate_core::acknowledgement::{AckRequest, AckState, CampaignFigures, Tally};
+use mandate_core::acknowledgement::{AckState, CampaignFigures, NO_DEPARTMENT, Tally};
 use mandate_core::timefmt::now;
 use mandate_core::{OrgId, PersonId, VersionId};
+use mandate_store::{CampaignPeopleQuery, PeopleFilter};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
@@ -142,20 +143,20 @@ pub async fn campaign(
     state: &AppState,
     org: OrgId,
     version: VersionId,
-) -> ApiResult<(CampaignDetailOut, Vec<AckRequest>)> {
+) -> ApiResult<CampaignDetailOut> {
     let summary = campaigns(state, org)
         .await?
         .into_iter()
         .find(|c| c.version_id == version.0)
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no campaign for this version"))?;
-    let requests = state
+    let groups = state
         .store
-        .acknowledgements_of_version(org, version)
+        .campaign_groups(org, version, now().date())
         .await?;
-    let figures = CampaignFigures::of(&requests, now().date());
+    let figures = CampaignFigures::from_groups(&groups);
     let managers: Vec<PersonId> = figures.by_manager.keys().flatten().copied().collect();
     let names = state.store.person_names(org, managers).await?;
-    let detail = CampaignDetailOut {
+    Ok(CampaignDetailOut {
         campaign: summary,
         by_department: figures
             .by_department
@@ -177,8 +178,7 @@ pub async fn campaign(
                 figures: (*t).into(),
             })
             .collect(),
-    };
-    Ok((detail, requests))
+    })
 }
 
 #[utoipa::path(get, operation_id = "campaigns_show", path = "/api/v1/campaigns/{version_id}",
@@ -190,9 +190,7 @@ pub async fn show(
     ApiPath(version): ApiPath<Uuid>,
 ) -> ApiResult<Json<CampaignDetailOut>> {
     Ok(Json(
-        campaign(&state, viewer.user.org_id, VersionId(version))
-            .await?
-            .0,
+        campaign(&state, viewer.user.org_id, VersionId(version)).await?,
     ))
 }
 
@@ -223,67 +221,82 @@ pub struct PersonLineOut {
     pub reason: String,
 }
 
-/// The people behind a figure, with their names.
+fn filter_of(show: Option<&str>) -> Result<PeopleFilter, Problem> {
+    Ok(match show {
+        None | Some("") => PeopleFilter::Addressed,
+        Some("owed") => PeopleFilter::Owed,
+        Some("overdue") => PeopleFilter::Overdue,
+        Some("done") => PeopleFilter::Done,
+        Some("declined") => PeopleFilter::Declined,
+        Some("released") => PeopleFilter::Released,
+        Some(other) => {
+            return Err(invalid(format!(
+                "show: {other:?} is not one of owed, overdue, done, declined, released"
+            )));
+        }
+    })
+}
+
+fn decode_cursor(cursor: &str) -> Result<(String, PersonId), Problem> {
+    let text = hex::decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| invalid("cursor: not one this API gave"))?;
+    let (name, id) = text
+        .rsplit_once('\n')
+        .ok_or_else(|| invalid("cursor: not one this API gave"))?;
+    let id = id
+        .parse()
+        .map_err(|_| invalid("cursor: not one this API gave"))?;
+    Ok((name.to_string(), id))
+}
+
+/// The people behind a figure (`limit` of them after the cursor, or all),
+/// and the cursor of the next page.
 pub async fn people_of(
     state: &AppState,
     org: OrgId,
-    requests: &[AckRequest],
+    version: VersionId,
     q: &PeopleQuery,
-) -> ApiResult<Vec<PersonLineOut>> {
+    limit: Option<u32>,
+) -> ApiResult<(Vec<PersonLineOut>, Option<String>)> {
     let today = now().date();
-    let keep = |r: &AckRequest| -> Result<bool, Problem> {
-        let state_ok = match q.show.as_deref() {
-            None | Some("") => r.state != AckState::Released,
-            Some("owed") => r.state == AckState::Owed,
-            Some("overdue") => r.overdue_on(today),
-            Some("done") => r.state.is_done(),
-            Some("declined") => r.state == AckState::Declined,
-            Some("released") => r.state == AckState::Released,
-            Some(other) => {
-                return Err(invalid(format!(
-                    "show: {other:?} is not one of owed, overdue, done, declined, released"
-                )));
-            }
-        };
-        Ok(state_ok
-            && q.department
-                .as_deref()
-                .is_none_or(|d| r.department.as_deref().unwrap_or("(no department)") == d)
-            && q.manager_id
-                .is_none_or(|m| r.manager_id.map(|x| x.0) == Some(m)))
+    let query = CampaignPeopleQuery {
+        filter: filter_of(q.show.as_deref())?,
+        department: q
+            .department
+            .as_ref()
+            .map(|d| (d != NO_DEPARTMENT).then(|| d.clone())),
+        manager_id: q.manager_id.map(PersonId),
+        after: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit: limit.map(|l| i64::from(l) + 1),
+        today,
     };
-    let mut chosen = Vec::new();
-    for r in requests {
-        if keep(r)? {
-            chosen.push(r);
+    let mut found = state.store.campaign_people(org, version, &query).await?;
+    let next = match limit {
+        Some(l) if found.len() > l as usize => {
+            found.truncate(l as usize);
+            found
+                .last()
+                .map(|p| hex::encode(format!("{}\n{}", p.name, p.person_id)))
         }
-    }
-    let people: HashMap<PersonId, mandate_core::Person> = state
-        .store
-        .people_all(org)
-        .await?
+        _ => None,
+    };
+    let lines = found
         .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut out: Vec<PersonLineOut> = chosen
-        .into_iter()
-        .map(|r| {
-            let p = people.get(&r.person_id);
-            PersonLineOut {
-                person_id: r.person_id.0,
-                name: p.map(|p| p.name.clone()).unwrap_or_default(),
-                email: p.map(|p| p.email.to_string()).unwrap_or_default(),
-                department: r.department.clone(),
-                state: r.state.as_str().into(),
-                due_on: r.due_on,
-                overdue: r.overdue_on(today),
-                answered_at: r.answered_at,
-                reason: r.reason.clone(),
-            }
+        .map(|p| PersonLineOut {
+            person_id: p.person_id.0,
+            overdue: p.state == AckState::Owed && today > p.due_on,
+            name: p.name,
+            email: p.email,
+            department: p.department,
+            state: p.state.as_str().into(),
+            due_on: p.due_on,
+            answered_at: p.answered_at,
+            reason: p.reason,
         })
         .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name).then(a.person_id.cmp(&b.person_id)));
-    Ok(out)
+    Ok((lines, next))
 }
 
 #[utoipa::path(get, operation_id = "campaigns_people", path = "/api/v1/campaigns/{version_id}/people",
@@ -295,14 +308,19 @@ pub async fn people(
     ApiPath(version): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Json<Listing<PersonLineOut>>> {
-    let org = viewer.user.org_id;
-    let (_, requests) = campaign(&state, org, VersionId(version)).await?;
-    let lines = people_of(&state, org, &requests, &q).await?;
-    let paging = super::listing::Paging {
-        limit: q.limit,
-        cursor: q.cursor.clone(),
-    };
-    Ok(Json(page(lines, &paging, |l| l.person_id.to_string())?))
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(invalid("limit: 1 to 500"));
+    }
+    let (items, next_cursor) = people_of(
+        &state,
+        viewer.user.org_id,
+        VersionId(version),
+        &q,
+        Some(limit),
+    )
+    .await?;
+    Ok(Json(Listing { items, next_cursor }))
 }
 
 /// The people behind a figure as CSV (everyone matching, not one page).
@@ -347,8 +365,8 @@ pub async fn people_csv_file(
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Response> {
     let org = viewer.user.org_id;
-    let (detail, requests) = campaign(&state, org, VersionId(version)).await?;
-    let lines = people_of(&state, org, &requests, &q).await?;
+    let detail = campaign(&state, org, VersionId(version)).await?;
+    let (lines, _) = people_of(&state, org, VersionId(version), &q, None).await?;
     let name = format!(
         "attachment; filename=\"acknowledgements-{}-v{}.csv\"",
         detail

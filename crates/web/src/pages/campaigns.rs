@@ -34,12 +34,12 @@ struct CampaignPage {
     layout: Layout,
     c: CampaignDetailOut,
     people: Vec<PersonLineOut>,
-    more: usize,
+    more: bool,
     filter: String,
     query: String,
 }
 
-const SHOWN: usize = 200;
+const SHOWN: u32 = 200;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -49,10 +49,9 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let version: VersionId = id.parse().map_err(|_| PageError::NotFound("campaign"))?;
     let org = viewer.user.org_id;
-    let (c, requests) = campaign(&state, org, version).await?;
-    let mut people = people_of(&state, org, &requests, &q).await?;
-    let more = people.len().saturating_sub(SHOWN);
-    people.truncate(SHOWN);
+    let c = campaign(&state, org, version).await?;
+    let (people, next) = people_of(&state, org, version, &q, Some(SHOWN)).await?;
+    let more = next.is_some();
     let mut filter = Vec::new();
     let mut query = Vec::new();
     if let Some(s) = q.show.as_deref().filter(|s| !s.is_empty()) {
