@@ -17,6 +17,18 @@ pub struct OrgSettings {
     /// Days after something is owed on which a reminder is due (at most one
     /// message a day, as a digest).
     pub reminder_days: Vec<u16>,
+    /// 5.1 e: objectives on track, in per cent, for the rule to be met.
+    pub objectives_on_track_percent: u8,
+    /// 5.1 f: personnel with current awareness training, in per cent.
+    pub awareness_percent: u8,
+    /// 5.2 f: in-scope personnel who acknowledged the policy, in per cent.
+    pub acknowledgement_percent: u8,
+    /// 5.1 g: days an improvement action may be overdue.
+    pub action_overdue_days: u16,
+    /// 5.1 d: months within which leadership last communicated.
+    pub leadership_communication_months: u8,
+    /// 5.3.3: days a holder has to acknowledge a role.
+    pub assignment_grace_days: u16,
 }
 
 impl Default for OrgSettings {
@@ -26,6 +38,12 @@ impl Default for OrgSettings {
             joiner_grace_days: 30,
             acknowledgement_grace_days: 30,
             reminder_days: vec![3, 7, 14],
+            objectives_on_track_percent: 80,
+            awareness_percent: 90,
+            acknowledgement_percent: 95,
+            action_overdue_days: 30,
+            leadership_communication_months: 6,
+            assignment_grace_days: 14,
         }
     }
 }
@@ -46,6 +64,24 @@ impl OrgSettings {
         days.dedup();
         if days.len() > 10 || days.iter().any(|d| !(1..=365).contains(d)) {
             return Err("reminder_days: up to ten days, each 1 to 365".into());
+        }
+        for (field, value) in [
+            (
+                "objectives_on_track_percent",
+                self.objectives_on_track_percent,
+            ),
+            ("awareness_percent", self.awareness_percent),
+            ("acknowledgement_percent", self.acknowledgement_percent),
+        ] {
+            if !(1..=100).contains(&value) {
+                return Err(format!("{field}: 1 to 100 per cent"));
+            }
+        }
+        if !(1..=24).contains(&self.leadership_communication_months) {
+            return Err("leadership_communication_months: 1 to 24".into());
+        }
+        if self.action_overdue_days > 365 || self.assignment_grace_days > 365 {
+            return Err("action_overdue_days and assignment_grace_days: at most 365".into());
         }
         Ok(Self {
             reminder_days: days,

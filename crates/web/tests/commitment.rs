@@ -586,7 +586,7 @@ async fn line_managers_attest_once_per_period_and_the_rest_are_outstanding() {
             Method::PUT,
             "/api/v1/organisation/settings",
             &admin,
-            Some(json!({"attestation_period_months": 4, "joiner_grace_days": 30, "acknowledgement_grace_days": 30, "reminder_days": [3, 7], "version": 0})),
+            Some(json!({"attestation_period_months": 4, "version": 0})),
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");

@@ -131,6 +131,12 @@ pub struct RulesForm {
     joiner_grace_days: String,
     acknowledgement_grace_days: String,
     reminder_days: String,
+    objectives_on_track_percent: String,
+    awareness_percent: String,
+    acknowledgement_percent: String,
+    action_overdue_days: String,
+    leadership_communication_months: String,
+    assignment_grace_days: String,
 }
 
 /// The settings rules and workflows read.
@@ -144,28 +150,48 @@ pub async fn update_rules(
             .parse::<u16>()
             .map_err(|_| super::form_input::invalid(format!("{field}: a whole number")))
     };
-    let settings = mandate_core::settings::OrgSettings {
-        attestation_period_months: u8::try_from(number(
+    let small = |raw: &str, field: &str| -> Result<u8, PageError> {
+        u8::try_from(number(raw, field)?)
+            .map_err(|_| super::form_input::invalid(format!("{field}: too large")))
+    };
+    let input = crate::api::org_settings::SettingsIn {
+        version: form.version,
+        attestation_period_months: Some(small(
             &form.attestation_period_months,
             "attestation_period_months",
-        )?)
-        .unwrap_or(0),
-        joiner_grace_days: number(&form.joiner_grace_days, "joiner_grace_days")?,
-        acknowledgement_grace_days: number(
+        )?),
+        joiner_grace_days: Some(number(&form.joiner_grace_days, "joiner_grace_days")?),
+        acknowledgement_grace_days: Some(number(
             &form.acknowledgement_grace_days,
             "acknowledgement_grace_days",
-        )?,
-        reminder_days: form
-            .reminder_days
-            .split([',', ' '])
-            .filter(|d| !d.trim().is_empty())
-            .map(|d| number(d, "reminder_days"))
-            .collect::<Result<_, _>>()?,
+        )?),
+        reminder_days: Some(
+            form.reminder_days
+                .split([',', ' '])
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| number(d, "reminder_days"))
+                .collect::<Result<_, _>>()?,
+        ),
+        objectives_on_track_percent: Some(small(
+            &form.objectives_on_track_percent,
+            "objectives_on_track_percent",
+        )?),
+        awareness_percent: Some(small(&form.awareness_percent, "awareness_percent")?),
+        acknowledgement_percent: Some(small(
+            &form.acknowledgement_percent,
+            "acknowledgement_percent",
+        )?),
+        action_overdue_days: Some(number(&form.action_overdue_days, "action_overdue_days")?),
+        leadership_communication_months: Some(small(
+            &form.leadership_communication_months,
+            "leadership_communication_months",
+        )?),
+        assignment_grace_days: Some(number(
+            &form.assignment_grace_days,
+            "assignment_grace_days",
+        )?),
     };
-    state
-        .store
-        .set_org_settings(&viewer.actor(), viewer.user.org_id, form.version, settings)
-        .await?;
+    crate::api::org_settings::change(&state, &viewer, input).await?;
     Ok(Redirect::to("/settings?notice=saved#rules").into_response())
 }
 
