@@ -75,6 +75,8 @@ pub enum Command {
     /// Manage API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Judge every Clause 5 requirement from the records; exit 1 when any is not met
+    Check(CheckArgs),
     /// Run the background work once (reconcile acknowledgements, queue digests, send mail), for cron
     Tick,
     /// Write a consistent backup of the whole database (safe while the server runs)
@@ -90,6 +92,26 @@ impl Command {
             Command::Serve(_) | Command::Demo(DemoArgs { serve: true, .. })
         )
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// One line per requirement, for people
+    Text,
+    /// The whole evaluation, for machines
+    Json,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Judge the records as they stood at the end of this day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }
 
 #[derive(Args)]

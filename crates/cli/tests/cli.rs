@@ -2,9 +2,10 @@
 
 use mandate_testkit::TestDb;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const PASSWORD: &str = "correct horse battery staple";
+mod support;
+use support::{assert_one_line_error, mandate, ok, stderr};
 
 /// The audit events of a demo of `people` people: the organisation, its
 /// people, six logins, the starter role catalogue, and its policy set taken
@@ -68,52 +69,6 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-fn mandate(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mandate"))
-        .args(args)
-        .env("MANDATE_DATABASE_URL", &db.url)
-        .env("MANDATE_SIGNING_KEY", db.key_path())
-        .env("MANDATE_ADMIN_PASSWORD", PASSWORD)
-        .env("MANDATE_DEMO_PASSWORD", PASSWORD)
-        .env_remove("MANDATE_LOG")
-        .current_dir(db.dir.path())
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs and expects success, showing the output otherwise.
-fn ok(db: &TestDb, args: &[&str]) -> String {
-    let o = mandate(db, args);
-    assert!(
-        o.status.success(),
-        "{} {args:?} failed:\n{}{}",
-        db.backend,
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
-
-/// An error is one line on stderr, starting with `error:`, and exit code 2.
-fn assert_one_line_error(o: &Output, contains: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    assert!(
-        err.starts_with("error: ") && err.contains(contains),
-        "{err}"
-    );
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

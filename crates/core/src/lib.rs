@@ -8,6 +8,7 @@ pub mod access;
 pub mod acknowledgement;
 pub mod audit;
 pub mod commitment;
+pub mod conformance;
 pub mod digest;
 pub mod email;
 pub mod generator;

@@ -18,11 +18,11 @@ mod location;
 mod store;
 
 pub use backend::{
-    AnswerIn, AuditPage, AuditQuery, BackupSummary, CampaignPeopleQuery, CampaignPerson,
+    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, CampaignPeopleQuery, CampaignPerson,
     EPHEMERAL_TABLES, ImportSummary, MeasurementSummary, OrganisationChanges, PeopleFilter,
     PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, PublishedVersion,
     RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord,
-    TABLES as BACKUP_TABLES, TrainingSummary, VersionMeta,
+    TABLES as BACKUP_TABLES, TrainingSummary, VersionApproval, VersionDates, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

@@ -2,10 +2,10 @@
 //! either backend and forwards each call to it.
 
 use crate::backend::{
-    AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary,
+    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary,
     OrganisationChanges, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
     RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary,
-    postgres, sqlite,
+    VersionApproval, VersionDates, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -431,6 +431,18 @@ impl Store {
         pub async fn present_report(&self, actor: &Actor, org: OrgId, id: ReportId, on: Date, audience: Vec<PersonId>) -> Result<PerformanceReport>;
         pub async fn performance_reports(&self, org: OrgId) -> Result<Vec<PerformanceReport>>;
         pub async fn raci(&self, org: OrgId) -> Result<RaciMatrix>;
+
+        /// Every version's dates, without the text (the conformance check).
+        pub async fn version_dates(&self, org: OrgId) -> Result<Vec<VersionDates>>;
+        pub async fn version_approvals(&self, org: OrgId) -> Result<Vec<VersionApproval>>;
+        pub async fn no_change_reviews(&self, org: OrgId) -> Result<Vec<(PolicyId, OffsetDateTime)>>;
+        pub async fn distribution_days(&self, org: OrgId) -> Result<Vec<(PolicyId, Date)>>;
+        /// One version's acknowledgements as they stood at the end of a day.
+        pub async fn acknowledgements_on(&self, org: OrgId, version: VersionId, day: Date) -> Result<AckCounts>;
+        /// General-awareness coverage on a day, counted in SQL.
+        pub async fn awareness_on(&self, org: OrgId, day: Date, window_start: Date, grace_days: i64) -> Result<mandate_core::commitment::training::AwarenessCoverage>;
+        /// Line managers on a day, with their names.
+        pub async fn line_managers_on(&self, org: OrgId, day: Date) -> Result<Vec<(PersonId, String)>>;
         pub async fn add_activity(&self, actor: &Actor, org: OrgId, name: &str) -> Result<Uuid>;
         /// Sets or clears cells of the RACI matrix in one transaction.
         pub async fn set_raci_cells(&self, actor: &Actor, org: OrgId, changes: &[(Uuid, RoleId, Option<Raci>)]) -> Result<usize>;

@@ -10,6 +10,7 @@ mod ack_batch;
 pub mod api;
 pub mod auth;
 mod commitment_routes;
+pub mod conformance;
 mod metrics;
 mod ops;
 pub mod pages;

@@ -34,6 +34,13 @@ pub async fn create(store: &Store, org: OrgId) -> Result<()> {
     let staff = login(&users, AccessRole::Staff)?.person_id;
     let imported = Actor::system("import");
     let summaries = store.policy_summaries(org).await?;
+    // Answers go by email, so the same seed gives the same answers everywhere.
+    let email: std::collections::HashMap<PersonId, String> = store
+        .people_all(org)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.email.to_string()))
+        .collect();
     for version in store.published_version_index(org).await? {
         if version.state != VersionState::Published {
             continue;
@@ -59,7 +66,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<()> {
             .filter(|r| r.state == AckState::Owed)
             .map(|r| r.person_id)
             .collect();
-        owed.sort();
+        owed.sort_by_key(|p| email.get(p).cloned());
         let total = owed.len() as u64;
         let mut answers = Vec::new();
         for (i, person) in owed.into_iter().enumerate() {

@@ -376,7 +376,9 @@ async fn training(
                 .await?,
         );
     }
-    let people = store.people_all(org).await?;
+    let mut people = store.people_all(org).await?;
+    // By email, so the same seed trains the same people on every backend.
+    people.sort_by(|a, b| a.email.cmp(&b.email));
     let mut completions = Vec::new();
     for (i, person) in people
         .iter()

@@ -263,7 +263,11 @@ async fn attestations(store: &Store, org: OrgId) -> Result<()> {
     let (settings, _) = store.org_settings(org).await?;
     let period = last_ended_period(today, settings.attestation_period_months, start);
     let people = store.people_all(org).await?;
-    let managers = line_managers_on(&people, period.ends_on);
+    let mut managers = line_managers_on(&people, period.ends_on);
+    // By email, so the same seed leaves the same managers outstanding.
+    let email: std::collections::HashMap<_, _> =
+        people.iter().map(|p| (p.id, p.email.as_str())).collect();
+    managers.sort_by_key(|m| email.get(m).copied());
     let system = Actor::system("demo");
     let mut users = store.users(org).await?;
     for (i, manager) in managers.iter().enumerate() {

@@ -3,6 +3,7 @@
 mod audit;
 mod audit_file;
 mod backup;
+mod check;
 mod demo;
 mod demo_campaigns;
 mod demo_commitment;
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(command) => policy_files::export(&ctx, command).await,
         Command::Audit(command) => audit::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
+        Command::Check(args) => check::run(&ctx, args).await,
         Command::Tick => tick::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,
         Command::Restore(args) => backup::restore(&ctx, args).await,

@@ -164,6 +164,17 @@ pub fn attestation_status(
     as_of: Date,
 ) -> AttestationStatus {
     let managers = line_managers_on(people, period.ends_on.min(as_of));
+    attestation_status_of(managers, attestations, period, as_of)
+}
+
+/// `managers` (the line managers at the period's end, counted elsewhere)
+/// against the attestations given by `as_of`.
+pub fn attestation_status_of(
+    managers: Vec<PersonId>,
+    attestations: &[Attestation],
+    period: Period,
+    as_of: Date,
+) -> AttestationStatus {
     let given: Vec<&Attestation> = attestations
         .iter()
         .filter(|a| a.period == period && a.attested_at.date() <= as_of)

@@ -3,6 +3,7 @@
 
 mod acknowledgement_types;
 mod commitment_types;
+mod conformance_types;
 mod performance_types;
 mod policy_types;
 pub mod postgres;
@@ -13,6 +14,7 @@ pub use acknowledgement_types::{
     AnswerIn, CampaignPeopleQuery, CampaignPerson, PeopleFilter, PublishedVersion, ReconcileSummary,
 };
 pub use commitment_types::TrainingSummary;
+pub use conformance_types::{AckCounts, VersionApproval, VersionDates};
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 

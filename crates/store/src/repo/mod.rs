@@ -14,6 +14,7 @@ mod batch;
 mod commitment_kept;
 mod commitment_rows;
 mod communications;
+mod conformance;
 mod decision_authority;
 mod delegations;
 mod feedback;
