@@ -81,5 +81,9 @@ async fn as_of_a_day_before_the_records_nothing_counts() {
         &mandate(&db, &["check", "--as-of", "2025-02-30"]),
         "not a date",
     );
+    assert_one_line_error(
+        &mandate(&db, &["check", "--as-of", "2999-01-01"]),
+        "after today",
+    );
     assert_one_line_error(&mandate(&db, &["check", "--org", "nobody"]), "nobody");
 }

@@ -5,6 +5,7 @@
 //! plain data: the store gathers the snapshot, these decide.
 
 pub mod leadership;
+pub mod period;
 pub mod policy;
 pub mod review;
 pub mod roles;
@@ -15,6 +16,7 @@ mod fixture;
 #[cfg(test)]
 mod tests;
 
+pub use period::AuditPeriod;
 pub use snapshot::{AckFigures, Approval, PolicyAt, Snapshot, TrainingFacts, VersionAt};
 
 use serde::{Deserialize, Serialize};
@@ -182,4 +184,17 @@ pub(crate) fn some_of(names: &[String], max: usize) -> String {
     } else {
         format!("{} and {} more", names[..max].join(", "), names.len() - max)
     }
+}
+
+/// The day an evaluation is asked for, as `YYYY-MM-DD`: not after `today`,
+/// since the records of a day to come do not exist yet.
+pub fn parse_as_of(raw: &str, today: Date) -> Result<Date, String> {
+    let day = crate::timefmt::parse_date(raw.trim())
+        .map_err(|_| format!("{raw:?} is not a date (expected YYYY-MM-DD)"))?;
+    if day > today {
+        return Err(format!(
+            "{day} is after today ({today}): the records of a day to come are not known"
+        ));
+    }
+    Ok(day)
 }

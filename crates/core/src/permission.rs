@@ -60,10 +60,13 @@ pub enum Permission {
     ReadOutbox,
     /// Mail templates, and sending a doubtful message again.
     ManageMail,
+    /// The conformance check of every Clause 5 requirement, the auditor
+    /// view and the evidence pack: the whole organisation's standing.
+    ReadConformance,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 28] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -91,6 +94,7 @@ impl Permission {
         Permission::ReadCampaigns,
         Permission::ReadOutbox,
         Permission::ManageMail,
+        Permission::ReadConformance,
     ];
 }
 
@@ -130,6 +134,9 @@ impl AccessRole {
             ReadCampaigns => !matches!(self, Staff),
             ReadOutbox => matches!(self, Admin | IsmsManager | Auditor),
             ManageMail => matches!(self, Admin | IsmsManager),
+            // The organisation's standing as a whole: those who lead the ISMS
+            // and the auditor, not a line manager's view of their area.
+            ReadConformance => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
         }
     }
 

@@ -140,8 +140,16 @@ pub async fn gather(store: &Store, org: OrgId, day: Date) -> Result<Snapshot, St
         }
         None => AckFigures::default(),
     };
-    let roles = store.roles(org).await?;
+    let mut roles = store.roles(org).await?;
     let assignments = store.assignments(org, None).await?;
+    // A role counts from when it was entered, or from the first day it is
+    // recorded as held (a register brought in with its history).
+    roles.retain(|r| {
+        r.created_at < end_of(day)
+            || assignments
+                .iter()
+                .any(|a| a.terms.role_id == r.id && a.terms.starts_on <= day)
+    });
     let role_people = store.role_people(org).await?;
     let mut names: HashMap<_, String> =
         role_people.iter().map(|p| (p.id, p.name.clone())).collect();

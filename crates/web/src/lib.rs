@@ -8,6 +8,7 @@
 
 mod ack_batch;
 pub mod api;
+mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
 pub mod conformance;

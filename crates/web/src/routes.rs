@@ -52,6 +52,7 @@ pub fn table() -> Vec<RouteSpec> {
     let mut all = foundation();
     all.extend(crate::commitment_routes::table());
     all.extend(crate::commitment_routes::campaign_table());
+    all.extend(crate::assurance_routes::table());
     all
 }
 

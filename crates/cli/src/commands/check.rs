@@ -11,9 +11,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 pub async fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
+    let today = mandate_core::timefmt::now().date();
     let day = match args.as_of.as_deref() {
-        Some(text) => day(text)?,
-        None => mandate_core::timefmt::now().date(),
+        Some(text) => day(text, today)?,
+        None => today,
     };
     let store = ctx.open_for_reading().await?;
     let org = organisation(&store, args.org.as_deref()).await?;
@@ -38,10 +39,9 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     })
 }
 
-/// A day given as YYYY-MM-DD (a clap value parser would print three lines).
-pub fn day(text: &str) -> Result<time::Date> {
-    mandate_core::timefmt::parse_date(text.trim())
-        .map_err(|_| anyhow::anyhow!("--as-of: {text:?} is not a date (expected YYYY-MM-DD)"))
+/// The day asked for with `--as-of` (a clap value parser would print three lines).
+pub fn day(text: &str, today: time::Date) -> Result<time::Date> {
+    mandate_core::conformance::parse_as_of(text, today).map_err(|e| anyhow::anyhow!("--as-of: {e}"))
 }
 
 fn paint(status: Status, colour: bool) -> String {

@@ -42,7 +42,7 @@ pub fn management_review(s: &Snapshot) -> RuleResult {
     let actions = s
         .actions
         .iter()
-        .filter(|a| a.fields.review_id == Some(review.id))
+        .filter(|a| a.fields.review_id == Some(review.id) && a.created_at.date() <= day)
         .count();
     let decided = !review.decisions.is_empty() && actions > 0;
     let mut problems = Vec::new();

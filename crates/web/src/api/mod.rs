@@ -11,6 +11,7 @@ pub mod attestations;
 pub mod audit;
 pub mod campaigns;
 pub mod communications;
+pub mod conformance;
 pub mod delegations;
 pub mod dto;
 pub mod exceptions;
@@ -208,11 +209,17 @@ struct CommitmentDoc;
 ))]
 struct CampaignDoc;
 
+/// The conformance check.
+#[derive(OpenApi)]
+#[openapi(paths(conformance::show))]
+struct AssuranceDoc;
+
 /// The whole OpenAPI document.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(CommitmentDoc::openapi());
     doc.merge(CampaignDoc::openapi());
+    doc.merge(AssuranceDoc::openapi());
     doc
 }
 

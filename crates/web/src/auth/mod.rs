@@ -3,6 +3,7 @@
 //! [`Viewer`]; `routes` then checks the route's access rule against it.
 
 pub mod csrf;
+pub mod period;
 pub mod secrets;
 pub mod session;
 pub mod throttle;
@@ -12,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
+use mandate_core::conformance::AuditPeriod;
 use mandate_core::token::secret_hash;
 use mandate_core::{Permission, User};
 use time::Duration;
@@ -21,6 +23,9 @@ use time::Duration;
 pub struct Viewer {
     pub user: User,
     pub via: Via,
+    /// The audit period chosen in the auditor view, if any (sessions of
+    /// those who may read the conformance check only).
+    pub period: Option<AuditPeriod>,
 }
 
 #[derive(Clone, Debug)]
@@ -42,6 +47,13 @@ impl Viewer {
             Via::Session { session_hash, .. } => Some(session_hash),
             Via::Token => None,
         }
+    }
+
+    /// The day pages answer as of: the end of the chosen audit period, or
+    /// today.
+    pub fn day(&self) -> time::Date {
+        let today = mandate_core::timefmt::now().date();
+        self.period.map_or(today, |p| p.as_of(today))
     }
 
     pub fn csrf_token(&self) -> &str {
@@ -81,6 +93,7 @@ pub async fn authenticate(
                 request.extensions_mut().insert(Viewer {
                     user,
                     via: Via::Token,
+                    period: None,
                 });
             }
             Ok(_) => tracing::warn!("a request carried an unknown or revoked API token"),
@@ -104,9 +117,13 @@ pub async fn authenticate(
                         session_hash: hash,
                         csrf_token: s.csrf_token,
                     };
-                    request
-                        .extensions_mut()
-                        .insert(Viewer { user: s.user, via });
+                    let period = period::from_headers(request.headers())
+                        .filter(|_| s.user.access_role.may(Permission::ReadConformance));
+                    request.extensions_mut().insert(Viewer {
+                        user: s.user,
+                        via,
+                        period,
+                    });
                 }
             }
             Ok(None) => {

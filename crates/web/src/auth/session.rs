@@ -12,6 +12,11 @@ pub fn cookie(request: &Request) -> Option<String> {
 }
 
 pub fn cookie_from(headers: &HeaderMap) -> Option<String> {
+    named_cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `wanted`, if the request carries it.
+pub fn named_cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -19,7 +24,7 @@ pub fn cookie_from(headers: &HeaderMap) -> Option<String> {
         .find_map(|line| {
             line.split(';').find_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
-                (name == COOKIE && !value.is_empty()).then(|| value.to_string())
+                (name == wanted && !value.is_empty()).then(|| value.to_string())
             })
         })
 }

@@ -28,6 +28,35 @@ struct Dashboard {
     awaiting_exceptions: usize,
     can_see_work: bool,
     performance: Option<super::performance_glance::PerformanceGlance>,
+    clause5: Option<Clause5Glance>,
+}
+
+/// Clause 5 at a glance: every rule's status, and the two coverage figures
+/// an auditor asks for first.
+struct Clause5Glance {
+    rules: Vec<super::conformance::RuleView>,
+    summary: mandate_core::conformance::Summary,
+    /// Acknowledged / addressed of the information security policy in force.
+    acknowledged: Option<(usize, usize, usize)>,
+    /// Personnel with current general awareness training / all personnel.
+    trained: (usize, usize),
+}
+
+async fn clause5(state: &AppState, viewer: &Viewer) -> Result<Clause5Glance, PageError> {
+    let snapshot =
+        crate::conformance::gather(&state.store, viewer.user.org_id, viewer.day()).await?;
+    let evaluation = mandate_core::conformance::evaluate(&snapshot);
+    let a = snapshot.acknowledgements;
+    let awareness = &snapshot.training.awareness;
+    Ok(Clause5Glance {
+        rules: super::conformance::rule_views(&evaluation),
+        summary: evaluation.summary,
+        acknowledged: a
+            .version
+            .filter(|_| a.addressed > 0)
+            .map(|_| (a.done, a.addressed, a.done * 100 / a.addressed)),
+        trained: (awareness.trained, awareness.personnel),
+    })
 }
 
 #[derive(Deserialize)]
@@ -100,7 +129,13 @@ pub async fn show(
     } else {
         None
     };
+    let clause5 = if viewer.may(mandate_core::Permission::ReadConformance) {
+        Some(clause5(&state, &viewer).await?)
+    } else {
+        None
+    };
     Ok(render(&Dashboard {
+        clause5,
         performance,
         layout,
         people,

@@ -8,6 +8,7 @@ pub mod attestations;
 pub mod audit;
 pub mod campaigns;
 pub mod communications;
+pub mod conformance;
 pub mod dashboard;
 pub mod exceptions;
 pub mod feedback;
@@ -190,6 +191,9 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         items.push(link(label, &format!("/areas/{slug}"), true));
     }
     items.push(heading("Assurance"));
+    if viewer.may(Permission::ReadConformance) {
+        items.push(link("Clause 5 conformance", "/conformance", false));
+    }
     if viewer.may(Permission::ReadAuditLog) {
         items.push(link("Audit log", "/audit", false));
     }

@@ -1,0 +1,175 @@
+//! The conformance check through the API and the pages, on every backend:
+//! who may read it, the as-of day (a role entered today did not exist
+//! yesterday), bad days refused, the dashboard's glance and the audit
+//! period chosen in the auditor view.
+
+use axum::http::{Method, StatusCode, header};
+use mandate_core::AccessRole;
+use mandate_core::audit::Actor;
+use mandate_core::timefmt::now;
+use mandate_testkit::TestDb;
+use serde_json::Value;
+use time::Duration;
+
+mod support;
+use support::*;
+
+fn rule<'a>(evaluation: &'a Value, id: &str) -> &'a Value {
+    evaluation["rules"]
+        .as_array()
+        .and_then(|rules| rules.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("rule {id} in {evaluation}"))
+}
+
+#[tokio::test]
+async fn the_check_answers_as_of_a_day_to_those_who_lead_and_audit() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let auditor = token_for(&app, AccessRole::Auditor).await;
+        let (s, before) = call(&app, Method::GET, "/api/v1/conformance", &auditor, None).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {before}");
+        assert_eq!(before["rules"].as_array().map(Vec::len), Some(23), "{b}");
+        assert_eq!(before["organisation"], "acme Ltd");
+        assert_eq!(before["as_of"], now().date().to_string());
+        let summary = &before["summary"];
+        let total: u64 = ["met", "partial", "not_met", "not_applicable"]
+            .iter()
+            .map(|k| summary[*k].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(total, 23, "{b}");
+        assert_eq!(rule(&before, "5.3.1")["status"], "not_met", "{b}");
+        assert_eq!(
+            rule(&before, "5.3.1")["explanation"],
+            "There is no ISMS role."
+        );
+        assert_eq!(rule(&before, "5.2.a")["status"], "not_met", "{b}");
+        assert!(
+            !rule(&before, "5.2.a")["next_step"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty(),
+            "a rule not met says what to do next"
+        );
+
+        app.store
+            .install_starter_roles(&Actor::system("test"), app.org)
+            .await
+            .expect("roles");
+        let (_, after) = call(&app, Method::GET, "/api/v1/conformance", &auditor, None).await;
+        let written = rule(&after, "5.3.1");
+        assert_ne!(written["status"], "not_met", "{b}: {written}");
+        assert!(
+            written["explanation"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("13 roles in the catalogue")),
+            "{b}: {written}"
+        );
+        assert!(
+            written["evidence"][0]["link"] == "/roles",
+            "evidence links to the catalogue: {written}"
+        );
+
+        let yesterday = (now().date() - Duration::days(1)).to_string();
+        let (s, then) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/conformance?as_of={yesterday}"),
+            &auditor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {then}");
+        assert_eq!(then["as_of"], yesterday.as_str());
+        assert_eq!(
+            rule(&then, "5.3.1")["status"],
+            "not_met",
+            "{b}: roles entered today did not exist yesterday"
+        );
+
+        let tomorrow = (now().date() + Duration::days(1)).to_string();
+        for bad in [tomorrow.as_str(), "2025-02-30", "soon"] {
+            let (s, problem) = call(
+                &app,
+                Method::GET,
+                &format!("/api/v1/conformance?as_of={bad}"),
+                &auditor,
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b} {bad}: {problem}");
+            assert!(
+                problem["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("as_of: ")),
+                "{problem}"
+            );
+        }
+
+        for role in [AccessRole::Staff, AccessRole::Manager] {
+            let token = token_for(&app, role).await;
+            let (s, _) = call(&app, Method::GET, "/api/v1/conformance", &token, None).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {role}");
+        }
+        for role in [
+            AccessRole::Admin,
+            AccessRole::IsmsManager,
+            AccessRole::TopManagement,
+        ] {
+            let token = token_for(&app, role).await;
+            let (s, _) = call(&app, Method::GET, "/api/v1/conformance", &token, None).await;
+            assert_eq!(s, StatusCode::OK, "{b}: {role}");
+        }
+    }
+}
+
+async fn page(app: &App, uri: &str, cookie: &str) -> (StatusCode, String) {
+    let r = app
+        .send(
+            request(Method::GET, uri)
+                .header(header::COOKIE, cookie)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    (r.status(), body_text(r).await)
+}
+
+#[tokio::test]
+async fn the_pages_show_each_rule_and_the_dashboard_glances_at_them() {
+    let app = App::new(TestDb::sqlite()).await;
+    let (auditor, _) = app.session(AccessRole::Auditor).await;
+    let (s, html) = page(&app, "/conformance", &auditor).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(r#"id="r-5-1-a""#), "one section per rule");
+    assert!(html.contains(r#"id="r-9-3""#));
+    assert!(html.contains("There is no ISMS role."));
+    assert!(html.contains("Next step:"));
+    assert!(html.contains("/evidence-pack?format=pdf"));
+
+    let (_, dashboard) = page(&app, "/", &auditor).await;
+    assert!(dashboard.contains("Clause 5 at a glance"));
+    assert!(dashboard.contains(r#"href="/conformance#r-5-3-1""#));
+    let (manager, _) = app.session(AccessRole::Manager).await;
+    let (_, theirs) = page(&app, "/", &manager).await;
+    assert!(
+        !theirs.contains("Clause 5 at a glance"),
+        "a line manager sees their area, not the organisation's standing"
+    );
+
+    let (_, asked) = page(&app, "/conformance?as_of=2001-03-31", &auditor).await;
+    assert!(
+        asked.contains(r#"value="2001-03-31""#),
+        "evaluated as of the day asked"
+    );
+    assert!(
+        asked.contains("as_of=2001-03-31\">HTML"),
+        "the pack is asked for the same day"
+    );
+    let (s, refused) = page(&app, "/conformance?as_of=tomorrow", &auditor).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        refused.contains(r#"class="error""#),
+        "a bad day is said, not a 500"
+    );
+}
