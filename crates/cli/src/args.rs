@@ -177,6 +177,34 @@ pub struct ImportPoliciesArgs {
 pub enum ExportCommand {
     /// Write one Markdown file per policy (YAML front matter, then the newest version's text)
     Policies(ExportPoliciesArgs),
+    /// Write the auditor's evidence pack: every Clause 5 requirement with its evidence, the
+    /// records behind it and the audit chain's signed head, as of a day
+    Evidence(ExportEvidenceArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvidenceFormat {
+    /// One self-contained HTML file
+    Html,
+    /// A PDF, typeset in process
+    Pdf,
+    /// The same content as JSON
+    Json,
+}
+
+#[derive(Args)]
+pub struct ExportEvidenceArgs {
+    #[arg(long, value_enum)]
+    pub format: EvidenceFormat,
+    /// The file to write
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The records as they stood at the end of this day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }
 
 #[derive(Args)]

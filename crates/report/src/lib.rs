@@ -1,9 +1,10 @@
 //! Mandate's imports and exports: CSV files (people, KPI values, training),
-//! charts, policy files and, as they arrive, evidence packs. Pure transformations over
+//! charts, policy files and the auditor's evidence pack. Pure transformations over
 //! readers and writers; the command line decides where the bytes come from.
 
 pub mod csv_table;
 pub mod diff;
+pub mod evidence;
 pub mod markdown;
 pub mod measurements_csv;
 pub mod org_chart;

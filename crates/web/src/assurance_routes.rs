@@ -20,6 +20,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         route(
             Method::GET,
+            "/evidence-pack",
+            Needs(ReadConformance),
+            get(pages::evidence::download),
+        ),
+        route(
+            Method::GET,
             "/api/v1/conformance",
             Needs(ReadConformance),
             get(api::conformance::show),

@@ -12,6 +12,8 @@ mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
 pub mod conformance;
+pub mod evidence_pack;
+mod evidence_sections;
 mod metrics;
 mod ops;
 pub mod pages;

@@ -39,7 +39,14 @@ pub struct WebConfig {
     pub absolute_timeout: Duration,
     /// Where mail goes, and the address links in it point to.
     pub mail: mandate_notify::MailConfig,
+    /// Typesets the evidence pack as PDF. The binary supplies it, so the
+    /// web layer builds without the (heavy) typesetter; without it the pack
+    /// is offered as HTML and JSON only.
+    pub pdf: Option<PdfRenderer>,
 }
+
+/// Turns an evidence pack into PDF bytes, or says why it could not.
+pub type PdfRenderer = fn(&mandate_report::evidence::EvidencePack) -> Result<Vec<u8>, String>;
 
 impl Default for WebConfig {
     fn default() -> Self {
@@ -48,6 +55,7 @@ impl Default for WebConfig {
             idle_timeout: Duration::minutes(30),
             absolute_timeout: Duration::hours(12),
             mail: mandate_notify::MailConfig::default(),
+            pdf: None,
         }
     }
 }

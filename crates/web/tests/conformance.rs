@@ -173,3 +173,62 @@ async fn the_pages_show_each_rule_and_the_dashboard_glances_at_them() {
         "a bad day is said, not a 500"
     );
 }
+
+#[tokio::test]
+async fn the_evidence_pack_downloads_for_those_who_may_read_the_check() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let (auditor, _) = app.session(AccessRole::Auditor).await;
+        let r = app
+            .send(
+                request(Method::GET, "/evidence-pack?format=json")
+                    .header(header::COOKIE, &auditor)
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+        let disposition = r.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("ascii")
+            .to_string();
+        assert!(
+            disposition.starts_with("attachment; filename=\"evidence-pack-acme-"),
+            "{disposition}"
+        );
+        let pack: Value = serde_json::from_str(&body_text(r).await).expect("JSON");
+        assert_eq!(pack["organisation"]["name"], "acme Ltd");
+        assert_eq!(
+            pack["evaluation"]["rules"].as_array().map(Vec::len),
+            Some(23)
+        );
+        assert!(
+            pack["audit"]["head"]["hash"].is_string(),
+            "{b}: the chain's signed head is in the pack"
+        );
+
+        let (s, html) = page(&app, "/evidence-pack?format=html", &auditor).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.starts_with("<!doctype html>") && html.contains("acme Ltd"));
+        let (s, _) = page(&app, "/evidence-pack?format=pdf", &auditor).await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_IMPLEMENTED,
+            "{b}: without the typesetter the PDF is refused plainly"
+        );
+        let (s, _) = page(&app, "/evidence-pack?format=xml", &auditor).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _) = page(
+            &app,
+            "/evidence-pack?format=json&as_of=2999-01-01",
+            &auditor,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (staff, _) = app.session(AccessRole::Staff).await;
+        let (s, _) = page(&app, "/evidence-pack?format=json", &staff).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+    }
+}

@@ -453,6 +453,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("POST", "/api/v1/outbox/{id}/requeue", Needs(ManageMail)),
         ("GET", "/conformance", Needs(ReadConformance)),
         ("GET", "/api/v1/conformance", Needs(ReadConformance)),
+        ("GET", "/evidence-pack", Needs(ReadConformance)),
         ("GET", "/api/v1/mail-templates/{name}", Needs(ManageMail)),
         ("PUT", "/api/v1/mail-templates/{name}", Needs(ManageMail)),
         ("GET", "/tasks", SignedIn),

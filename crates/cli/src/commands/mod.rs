@@ -10,6 +10,7 @@ mod demo_commitment;
 mod demo_improvement;
 mod demo_performance;
 mod demo_policies;
+mod evidence;
 mod import;
 mod init;
 mod policy_files;

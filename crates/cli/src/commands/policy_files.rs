@@ -15,6 +15,7 @@ use std::process::ExitCode;
 pub async fn export(ctx: &Context, command: ExportCommand) -> Result<ExitCode> {
     match command {
         ExportCommand::Policies(args) => export_policies(ctx, args).await,
+        ExportCommand::Evidence(args) => super::evidence::export(ctx, args).await,
     }
 }
 

@@ -16,6 +16,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         Arc::clone(&store),
         mandate_web::WebConfig {
             mail: ctx.mail.clone(),
+            pdf: Some(pdf),
             ..mandate_web::WebConfig::default()
         },
         args.bind,
@@ -25,6 +26,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
     .with_context(|| format!("cannot serve on {}", args.bind))?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The evidence pack's PDF, for the web interface's download.
+fn pdf(pack: &mandate_report::evidence::EvidencePack) -> Result<Vec<u8>, String> {
+    mandate_pdf::evidence_pdf(pack).map_err(|e| e.to_string())
 }
 
 /// Resolves on Ctrl-C or SIGTERM; requests in flight are then finished.

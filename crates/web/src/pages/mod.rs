@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod communications;
 pub mod conformance;
 pub mod dashboard;
+pub mod evidence;
 pub mod exceptions;
 pub mod feedback;
 pub mod form_input;
