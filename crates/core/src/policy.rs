@@ -3,6 +3,7 @@
 //! exceptions. Storage, pages and the API build on these.
 
 pub mod approval;
+pub mod as_of;
 pub mod authority;
 pub mod exception;
 pub mod lifecycle;

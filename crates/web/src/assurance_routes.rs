@@ -5,7 +5,7 @@
 use crate::routes::{Access, RouteSpec, route};
 use crate::{api, pages};
 use axum::http::Method;
-use axum::routing::get;
+use axum::routing::{get, post};
 use mandate_core::Permission;
 
 pub fn table() -> Vec<RouteSpec> {
@@ -23,6 +23,18 @@ pub fn table() -> Vec<RouteSpec> {
             "/evidence-pack",
             Needs(ReadConformance),
             get(pages::evidence::download),
+        ),
+        route(
+            Method::GET,
+            "/auditor",
+            Needs(ReadConformance),
+            get(pages::auditor::show),
+        ),
+        route(
+            Method::POST,
+            "/auditor/period",
+            Needs(ReadConformance),
+            post(pages::auditor::choose),
         ),
         route(
             Method::GET,

@@ -11,7 +11,8 @@ use mandate_core::commitment::training::{AWARENESS_WINDOW_MONTHS, CourseKind, ro
 use mandate_core::conformance::{
     AckFigures, Approval, Evaluation, PolicyAt, Snapshot, TrainingFacts, VersionAt, evaluate,
 };
-use mandate_core::policy::{PolicyKind, VersionState};
+use mandate_core::policy::PolicyKind;
+use mandate_core::policy::as_of::in_force_at;
 use mandate_report::markdown::{Element, elements_present};
 use mandate_store::{Store, StoreError, VersionApproval, VersionDates};
 use std::collections::{HashMap, HashSet};
@@ -23,19 +24,15 @@ pub async fn evaluate_on(store: &Store, org: OrgId, day: Date) -> Result<Evaluat
 }
 
 /// The first instant after `day`: what happened before it had happened by then.
-fn end_of(day: Date) -> OffsetDateTime {
+pub fn end_of(day: Date) -> OffsetDateTime {
     day.midnight().assume_utc() + Duration::days(1)
 }
 
-/// The version of a policy in force at the end of the day: the last one
-/// published by then, unless it had been retired by then.
+/// The version of a policy in force at the end of the day.
 fn in_force<'a>(versions: &[&'a VersionDates], end: OffsetDateTime) -> Option<&'a VersionDates> {
-    let latest = versions
-        .iter()
-        .filter(|v| v.published_at.is_some_and(|p| p < end))
-        .max_by_key(|v| v.published_at)?;
-    let retired = latest.state == VersionState::Retired && latest.updated_at < end;
-    (!retired).then_some(*latest)
+    let times: Vec<_> = versions.iter().map(|v| v.times()).collect();
+    let number = in_force_at(&times, end)?;
+    versions.iter().copied().find(|v| v.number == number)
 }
 
 fn version_at(v: &VersionDates, approvals: &[&VersionApproval], end: OffsetDateTime) -> VersionAt {

@@ -18,6 +18,7 @@ mod metrics;
 mod ops;
 pub mod pages;
 pub mod performance_records;
+pub mod policies_as_of;
 pub mod policy_flow;
 pub mod problem;
 pub mod raci_view;

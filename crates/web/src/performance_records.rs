@@ -41,6 +41,14 @@ impl PerformanceRecords {
         })
     }
 
+    /// The records as they stood at the end of `day`: objectives and actions
+    /// entered by then (values and KPIs are dated already).
+    pub fn as_of(mut self, day: Date) -> Self {
+        self.objectives.retain(|o| o.created_at.date() <= day);
+        self.actions.retain(|a| a.created_at.date() <= day);
+        self
+    }
+
     pub fn name(&self, id: PersonId) -> String {
         self.names
             .get(&id)

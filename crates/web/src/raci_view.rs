@@ -35,7 +35,7 @@ pub struct RaciOut {
 
 pub async fn matrix(state: &AppState, viewer: &Viewer) -> Result<RaciOut, Problem> {
     let org = viewer.user.org_id;
-    let today = mandate_core::timefmt::now().date();
+    let today = viewer.day();
     let roles = state.store.roles(org).await?;
     let held: HashSet<RoleId> = state
         .store

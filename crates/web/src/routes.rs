@@ -167,12 +167,6 @@ fn foundation() -> Vec<RouteSpec> {
         ),
         route(
             Method::GET,
-            "/areas/{area}",
-            SignedIn,
-            get(pages::areas::show),
-        ),
-        route(
-            Method::GET,
             "/users",
             Needs(ReadUsers),
             get(pages::users::list),

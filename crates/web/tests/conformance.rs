@@ -232,3 +232,138 @@ async fn the_evidence_pack_downloads_for_those_who_may_read_the_check() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
     }
 }
+
+/// The cookie a response sets, as `name=value`.
+fn set_cookie(r: &axum::response::Response) -> String {
+    r.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .expect("a pair")
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_auditor_chooses_a_period_and_the_pages_answer_as_of_its_end() {
+    use mandate_core::policy::{ApprovalRule, Audience, PolicyFields, PolicyKind};
+    let app = App::new(TestDb::sqlite()).await;
+    let admin = app.user(AccessRole::Admin);
+    app.store
+        .create_policy(
+            &Actor::user(admin.id),
+            app.org,
+            PolicyFields {
+                title: "Clean desk policy".into(),
+                kind: PolicyKind::TopLevel,
+                parent_id: None,
+                owner_role: "ISMS manager".into(),
+                review_interval_months: 12,
+                audience: Audience::everyone(),
+                public: false,
+                approval_rule: ApprovalRule::default(),
+            },
+            Some((admin.id, "# Clean desks".into(), "First".into())),
+        )
+        .await
+        .expect("policy");
+    let (auditor, csrf) = app.session(AccessRole::Auditor).await;
+    let (_, today) = page(&app, "/policies", &auditor).await;
+    assert!(today.contains("Clean desk policy"));
+    assert!(
+        !today.contains("Audit period"),
+        "no banner without a period"
+    );
+
+    let r = app
+        .send(form_request(
+            "/auditor/period",
+            Some(&auditor),
+            &[
+                ("csrf_token", &csrf),
+                ("starts_on", "2001-01-01"),
+                ("ends_on", "2001-12-31"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let period = set_cookie(&r);
+    assert_eq!(period, "mandate_period=2001-01-01..2001-12-31");
+    let both = format!("{auditor}; {period}");
+
+    let (_, then) = page(&app, "/policies", &both).await;
+    assert!(
+        then.contains("Audit period 2001-01-01 to 2001-12-31"),
+        "{then}"
+    );
+    assert!(
+        !then.contains("Clean desk policy"),
+        "a policy written later did not exist at the period's end"
+    );
+    let (_, check) = page(&app, "/conformance", &both).await;
+    assert!(
+        check.contains(r#"value="2001-12-31""#),
+        "evaluated as of the end"
+    );
+    let (_, log) = page(&app, "/audit", &both).await;
+    assert!(log.contains(r#"value="2001-01-01""#) && log.contains("No events match."));
+    let (_, live) = page(&app, "/campaigns", &both).await;
+    assert!(live.contains("this page shows today's records"));
+    let (_, auditor_page) = page(&app, "/auditor", &both).await;
+    assert!(auditor_page.contains("Back to today"));
+    assert!(
+        auditor_page.contains("as_of=2001-12-31"),
+        "the pack is offered as of the end"
+    );
+
+    let backwards = app
+        .send(form_request(
+            "/auditor/period",
+            Some(&both),
+            &[
+                ("csrf_token", &csrf),
+                ("starts_on", "2001-12-31"),
+                ("ends_on", "2001-01-01"),
+            ],
+        ))
+        .await;
+    assert_eq!(backwards.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(backwards).await.contains("after it ends"));
+
+    let cleared = app
+        .send(form_request(
+            "/auditor/period",
+            Some(&both),
+            &[("csrf_token", &csrf), ("action", "clear")],
+        ))
+        .await;
+    assert!(
+        cleared.headers()[header::SET_COOKIE]
+            .to_str()
+            .is_ok_and(|c| c.contains("Max-Age=0")),
+        "the period is forgotten"
+    );
+
+    let (manager, manager_csrf) = app.session(AccessRole::IsmsManager).await;
+    let refused = app
+        .send(form_request(
+            "/auditor/period",
+            Some(&manager),
+            &[
+                ("csrf_token", &manager_csrf),
+                ("starts_on", "2001-01-01"),
+                ("ends_on", "2001-12-31"),
+            ],
+        ))
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "those who change records work on today's"
+    );
+    let (_, theirs) = page(&app, "/policies", &format!("{manager}; {period}")).await;
+    assert!(
+        theirs.contains("Clean desk policy") && !theirs.contains("Audit period"),
+        "a period cookie means nothing to a login that edits"
+    );
+}

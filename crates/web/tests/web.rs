@@ -47,7 +47,6 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/users", Needs(ReadUsers)),
         ("POST", "/users", Needs(ManageUsers)),
         ("POST", "/users/{id}", Needs(ManageUsers)),
-        ("GET", "/areas/{area}", SignedIn),
         ("GET", "/api/v1/openapi.json", Public),
         ("GET", "/api/v1/me", SignedIn),
         ("GET", "/api/v1/me/tokens", SignedIn),
@@ -454,6 +453,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/conformance", Needs(ReadConformance)),
         ("GET", "/api/v1/conformance", Needs(ReadConformance)),
         ("GET", "/evidence-pack", Needs(ReadConformance)),
+        ("GET", "/auditor", Needs(ReadConformance)),
+        ("POST", "/auditor/period", Needs(ReadConformance)),
         ("GET", "/api/v1/mail-templates/{name}", Needs(ManageMail)),
         ("PUT", "/api/v1/mail-templates/{name}", Needs(ManageMail)),
         ("GET", "/tasks", SignedIn),
@@ -1211,7 +1212,14 @@ async fn pages_render_for_the_roles_that_may_see_them() {
             "/audit?entity_type=person".to_string(),
             "create".to_string(),
         ),
-        ("/areas/auditor".to_string(), "Not built yet".to_string()),
+        (
+            "/auditor".to_string(),
+            "Verifying the audit log".to_string(),
+        ),
+        (
+            "/conformance".to_string(),
+            "Clause 5 conformance".to_string(),
+        ),
         ("/objectives".to_string(), "New objective".to_string()),
         (
             "/objectives/new".to_string(),

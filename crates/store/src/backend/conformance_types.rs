@@ -2,7 +2,8 @@
 //! their text, and figures counted in SQL as of a day.
 
 use mandate_core::policy::VersionState;
-use mandate_core::{PolicyId, VersionId};
+use mandate_core::policy::as_of::VersionTimes;
+use mandate_core::{PolicyId, UserId, VersionId};
 use time::OffsetDateTime;
 
 /// A version's identity and dates, without its text: enough to tell which
@@ -13,10 +14,26 @@ pub struct VersionDates {
     pub policy_id: PolicyId,
     pub number: i32,
     pub state: VersionState,
+    pub author_id: UserId,
+    pub created_at: OffsetDateTime,
     pub approved_at: Option<OffsetDateTime>,
     pub published_at: Option<OffsetDateTime>,
     /// For a retired version, when it was retired (nothing changes after).
     pub updated_at: OffsetDateTime,
+}
+
+impl VersionDates {
+    /// The dates its history is read from (`mandate_core::policy::as_of`).
+    pub fn times(&self) -> VersionTimes {
+        VersionTimes {
+            number: self.number,
+            state: self.state,
+            created_at: self.created_at,
+            approved_at: self.approved_at,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 /// An approval of a version in its last review round.

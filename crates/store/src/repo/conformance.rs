@@ -39,12 +39,15 @@ impl Repo {
             Uuid,
             i32,
             String,
+            Uuid,
+            OffsetDateTime,
             Option<OffsetDateTime>,
             Option<OffsetDateTime>,
             OffsetDateTime,
         );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT version_id, policy_id, number, state, approved_at, published_at, updated_at \
+            "SELECT version_id, policy_id, number, state, author_id, created_at, approved_at, \
+                    published_at, updated_at \
              FROM policy_versions WHERE org_id = $1 ORDER BY policy_id, number",
         )
         .bind(org.0)
@@ -52,12 +55,24 @@ impl Repo {
         .await?;
         rows.into_iter()
             .map(
-                |(id, policy, number, state, approved_at, published_at, updated_at)| {
+                |(
+                    id,
+                    policy,
+                    number,
+                    state,
+                    author,
+                    created_at,
+                    approved_at,
+                    published_at,
+                    updated_at,
+                )| {
                     Ok(VersionDates {
                         id: VersionId(id),
                         policy_id: PolicyId(policy),
                         number,
                         state: state.parse().map_err(StoreError::corrupt)?,
+                        author_id: mandate_core::UserId(author),
+                        created_at,
                         approved_at,
                         published_at,
                         updated_at,

@@ -37,6 +37,15 @@ pub async fn visible_policies(
     viewer: &Viewer,
 ) -> Result<Vec<mandate_store::PolicySummary>, Problem> {
     let all = state.store.policy_summaries(viewer.user.org_id).await?;
+    if viewer.period.is_some() {
+        return Ok(crate::policies_as_of::summaries_as_of(
+            &state.store,
+            viewer.user.org_id,
+            all,
+            viewer.day(),
+        )
+        .await?);
+    }
     if viewer.may(Permission::ReadPolicyWork) {
         return Ok(all);
     }

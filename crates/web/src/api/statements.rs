@@ -132,7 +132,9 @@ async fn out(
 /// The statements a viewer may see: all for those who read commitment
 /// records, the published ones for everyone else.
 pub async fn visible(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<LeadershipStatement>> {
-    let all = state.store.statements(viewer.user.org_id).await?;
+    let mut all = state.store.statements(viewer.user.org_id).await?;
+    let at = viewer.instant();
+    all.retain(|s| s.created_at <= at);
     Ok(if viewer.may(Permission::ReadCommitment) {
         all
     } else {

@@ -24,7 +24,7 @@ pub struct Viewer {
     pub user: User,
     pub via: Via,
     /// The audit period chosen in the auditor view, if any (sessions of
-    /// those who may read the conformance check only).
+    /// readers who change nothing: the auditor).
     pub period: Option<AuditPeriod>,
 }
 
@@ -54,6 +54,18 @@ impl Viewer {
     pub fn day(&self) -> time::Date {
         let today = mandate_core::timefmt::now().date();
         self.period.map_or(today, |p| p.as_of(today))
+    }
+
+    /// The instant pages answer as of: now, or the last instant of the
+    /// chosen audit period's end.
+    pub fn instant(&self) -> time::OffsetDateTime {
+        let now = mandate_core::timefmt::now();
+        match self.period {
+            Some(_) => (self.day().midnight().assume_utc() + time::Duration::days(1)
+                - time::Duration::nanoseconds(1))
+            .min(now),
+            None => now,
+        }
     }
 
     pub fn csrf_token(&self) -> &str {
@@ -118,7 +130,7 @@ pub async fn authenticate(
                         csrf_token: s.csrf_token,
                     };
                     let period = period::from_headers(request.headers())
-                        .filter(|_| s.user.access_role.may(Permission::ReadConformance));
+                        .filter(|_| period::may_choose(s.user.access_role));
                     request.extensions_mut().insert(Viewer {
                         user: s.user,
                         via,

@@ -9,6 +9,13 @@ use mandate_core::conformance::AuditPeriod;
 
 pub const COOKIE: &str = "mandate_period";
 
+/// Who may look at the records as of a period's end: a reader of the
+/// organisation's standing who changes nothing. Those who change records
+/// work on today's; they ask the conformance page for a past day instead.
+pub fn may_choose(role: mandate_core::AccessRole) -> bool {
+    role.is_read_only() && role.may(mandate_core::Permission::ReadConformance)
+}
+
 pub fn from_headers(headers: &HeaderMap) -> Option<AuditPeriod> {
     named_cookie(headers, COOKIE).and_then(|raw| AuditPeriod::parse(&raw).ok())
 }

@@ -11,7 +11,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::{ActionFields, ActionSource, ActionStatus};
-use mandate_core::timefmt::now;
 use mandate_core::{ActionId, Permission};
 use serde::Deserialize;
 
@@ -57,8 +56,9 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Actions", "/objectives")
         .await?
         .with_notice(params.notice.as_deref());
-    let today = now().date();
-    let all = state.store.actions(org).await?;
+    let today = viewer.day();
+    let mut all = state.store.actions(org).await?;
+    all.retain(|a| a.created_at.date() <= today);
     let names = state
         .store
         .person_names(org, all.iter().map(|a| a.fields.owner_id).collect())

@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
 use mandate_core::commitment::attestation::{AttestationFields, Period, team_on};
 use mandate_core::commitment::training::{awareness_coverage, role_training_on};
-use mandate_core::timefmt::now;
 use serde::Deserialize;
 
 pub struct TeamMember {
@@ -53,7 +52,7 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, "Manager attestations", "/attestations")
         .await?
         .with_notice(params.notice.as_deref());
-    let today = now().date();
+    let today = viewer.day();
     let (months, start) = period_settings(&state, org).await?;
     let current = Period::containing(today, months, start);
     let last = current.previous(months);

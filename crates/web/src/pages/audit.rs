@@ -43,9 +43,17 @@ fn pretty(json: Option<String>) -> String {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<AuditParams>,
+    Query(mut params): Query<AuditParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Audit log", "/audit").await?;
+    // With an audit period chosen, the log opens on the period's events.
+    if let Some(p) = viewer.period
+        && params.from.is_none()
+        && params.until.is_none()
+    {
+        params.from = Some(p.starts_on.to_string());
+        params.until = Some(p.ends_on.to_string());
+    }
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
     let mut page = AuditPage {
         layout,

@@ -21,7 +21,9 @@ struct CampaignsPage {
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
-    let layout = Layout::new(&state, &viewer, "Acknowledgement campaigns", "/campaigns").await?;
+    let layout = Layout::new(&state, &viewer, "Acknowledgement campaigns", "/campaigns")
+        .await?
+        .live();
     Ok(render(&CampaignsPage {
         layout,
         campaigns: campaigns(&state, viewer.user.org_id).await?,
@@ -72,7 +74,9 @@ pub async fn show(
         filter.push(format!("reporting to {name}"));
         query.push(format!("manager_id={m}"));
     }
-    let layout = Layout::new(&state, &viewer, &c.campaign.policy, "/campaigns").await?;
+    let layout = Layout::new(&state, &viewer, &c.campaign.policy, "/campaigns")
+        .await?
+        .live();
     Ok(render(&CampaignPage {
         layout,
         c,

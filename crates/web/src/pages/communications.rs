@@ -12,7 +12,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::commitment::communication::{Channel, CommunicationFields, PlanItemFields};
-use mandate_core::timefmt::now;
 use mandate_core::{Permission, PlanItemId, PolicyId};
 use serde::Deserialize;
 
@@ -48,7 +47,9 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Communications", "/communications")
         .await?
         .with_notice(params.notice.as_deref());
-    let all = state.store.communications(org).await?;
+    let today = viewer.day();
+    let mut all = state.store.communications(org).await?;
+    all.retain(|c| c.fields.occurred_on <= today);
     let items = state.store.communication_plan(org).await?;
     let roles = state.store.roles(org).await?;
     let assignments = state.store.assignments(org, None).await?;
@@ -93,7 +94,6 @@ pub async fn list(
             }
         })
         .collect();
-    let today = now().date();
     Ok(render(&CommunicationsPage {
         layout,
         communications,

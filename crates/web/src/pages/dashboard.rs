@@ -81,7 +81,7 @@ pub async fn show(
     let people = state.store.people_count(org_id).await?;
     let head = state.store.audit_head(org_id).await?;
     let checkpoint = state.store.last_checkpoint(org_id).await?;
-    let today = mandate_core::timefmt::now().date();
+    let today = viewer.day();
     let can_see_work = viewer.may(mandate_core::Permission::ReadPolicyWork);
     let policies = crate::api::policies::visible_policies(&state, &viewer).await?;
     let (mut overdue, mut due_soon, mut in_review) = (Vec::new(), Vec::new(), Vec::new());

@@ -53,9 +53,10 @@ pub async fn list(
         .exceptions(org, None)
         .await?
         .iter()
+        .filter(|e| e.created_at.date() <= viewer.day())
         .map(|e| {
             let title = titles.get(&e.policy_id).map_or("", String::as_str);
-            exception_row(e, title, &users)
+            exception_row(e, title, &users, viewer.day())
         })
         .collect();
     Ok(render(&ListPage {
@@ -228,11 +229,11 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, "Exception", "/policies")
         .await?
         .with_notice(params.notice.as_deref());
-    let status = e.status_on(now().date());
+    let status = e.status_on(viewer.day());
     let is_requester = e.requested_by == viewer.user.id;
     Ok(render(&DetailPage {
         layout,
-        row: exception_row(&e, &policy.fields.title, &users),
+        row: exception_row(&e, &policy.fields.title, &users, viewer.day()),
         justification: e.justification.clone(),
         risk: e.risk.clone(),
         controls: e.compensating_controls.clone(),

@@ -65,6 +65,7 @@ pub async fn show(
     let org = viewer.user.org_id;
     let layout = Layout::new(&state, &viewer, "Feedback", "/feedback")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     let organisation = state
         .store

@@ -85,13 +85,14 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Improvements", "/improvements")
         .await?
         .with_notice(params.notice.as_deref());
-    let entries = state.store.improvements(org).await?;
+    let today = viewer.day();
+    let mut entries = state.store.improvements(org).await?;
+    entries.retain(|e| e.created_at.date() <= today);
     let actions = state.store.actions(org).await?;
     let names = state
         .store
         .person_names(org, entries.iter().map(|e| e.fields.owner_id).collect())
         .await?;
-    let today = now().date();
     let views: Vec<EntryView> = entries
         .iter()
         .map(|e| {

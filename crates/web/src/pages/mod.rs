@@ -2,10 +2,10 @@
 //! Each module renders one area; [`Layout`] gives every page its frame.
 
 pub mod actions;
-pub mod areas;
 pub mod assets;
 pub mod attestations;
 pub mod audit;
+pub mod auditor;
 pub mod campaigns;
 pub mod communications;
 pub mod conformance;
@@ -55,7 +55,6 @@ pub struct NavItem {
     pub label: &'static str,
     pub href: String,
     pub current: bool,
-    pub soon: bool,
     pub heading: bool,
 }
 
@@ -68,6 +67,10 @@ pub struct Layout {
     pub csrf: String,
     pub nav: Vec<NavItem>,
     pub notice: Option<String>,
+    /// The audit period chosen (from, to, the day pages answer as of).
+    pub period: Option<(String, String, String)>,
+    /// The page shows today's records even while a period is chosen.
+    pub live: bool,
 }
 
 impl Layout {
@@ -86,7 +89,22 @@ impl Layout {
             csrf: viewer.csrf_token().to_string(),
             nav: nav(viewer, section),
             notice: None,
+            live: false,
+            period: viewer.period.map(|p| {
+                (
+                    p.starts_on.to_string(),
+                    p.ends_on.to_string(),
+                    viewer.day().to_string(),
+                )
+            }),
         })
+    }
+
+    /// Marks a page that shows today's records whatever period is chosen,
+    /// so its banner says so rather than promising the period's end.
+    pub fn live(mut self) -> Self {
+        self.live = true;
+        self
     }
 
     pub fn with_notice(mut self, notice: Option<&str>) -> Self {
@@ -148,66 +166,63 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         label,
         href: String::new(),
         current: false,
-        soon: false,
         heading: true,
     };
-    let link = |label, href: &str, soon| NavItem {
+    let link = |label, href: &str| NavItem {
         label,
         href: href.to_string(),
         current: href == section,
-        soon,
         heading: false,
     };
     let mut items = vec![
         heading("Overview"),
-        link("Dashboard", "/", false),
-        link("My tasks", "/tasks", false),
+        link("Dashboard", "/"),
+        link("My tasks", "/tasks"),
     ];
     items.push(heading("Clause 5 records"));
     if viewer.may(Permission::ReadPeople) {
-        items.push(link("People", "/people", false));
+        items.push(link("People", "/people"));
     }
-    items.push(link("Policies", "/policies", false));
-    items.push(link("Roles", "/roles", false));
-    items.push(link("RACI matrix", "/raci", false));
+    items.push(link("Policies", "/policies"));
+    items.push(link("Roles", "/roles"));
+    items.push(link("RACI matrix", "/raci"));
     if viewer.may(Permission::ReadPerformance) {
-        items.push(link("Objectives and KPIs", "/objectives", false));
-        items.push(link("Actions", "/actions", false));
-        items.push(link("Management reviews", "/reviews", false));
-        items.push(link("Performance reports", "/reports", false));
+        items.push(link("Objectives and KPIs", "/objectives"));
+        items.push(link("Actions", "/actions"));
+        items.push(link("Management reviews", "/reviews"));
+        items.push(link("Performance reports", "/reports"));
     }
     if viewer.may(Permission::ReadCampaigns) {
-        items.push(link("Acknowledgements", "/campaigns", false));
+        items.push(link("Acknowledgements", "/campaigns"));
     }
-    items.push(link("Leadership statement", "/statements", false));
+    items.push(link("Leadership statement", "/statements"));
     if viewer.may(Permission::ReadCommitment) {
-        items.push(link("Resources", "/resources", false));
-        items.push(link("Communications", "/communications", false));
-        items.push(link("Training", "/training", false));
-        items.push(link("Improvements", "/improvements", false));
+        items.push(link("Resources", "/resources"));
+        items.push(link("Communications", "/communications"));
+        items.push(link("Training", "/training"));
+        items.push(link("Improvements", "/improvements"));
     }
-    items.push(link("Attestations", "/attestations", false));
-    items.push(link("Feedback", "/feedback", false));
-    for (slug, label, _, _) in areas::AREAS.iter().filter(|a| a.3) {
-        items.push(link(label, &format!("/areas/{slug}"), true));
-    }
+    items.push(link("Attestations", "/attestations"));
+    items.push(link("Feedback", "/feedback"));
     items.push(heading("Assurance"));
     if viewer.may(Permission::ReadConformance) {
-        items.push(link("Clause 5 conformance", "/conformance", false));
+        items.push(link("Clause 5 conformance", "/conformance"));
     }
     if viewer.may(Permission::ReadAuditLog) {
-        items.push(link("Audit log", "/audit", false));
+        items.push(link("Audit log", "/audit"));
     }
-    items.push(link("Auditor view", "/areas/auditor", true));
+    if viewer.may(Permission::ReadConformance) {
+        items.push(link("Auditor view", "/auditor"));
+    }
     items.push(heading("Organisation"));
-    items.push(link("Settings", "/settings", false));
+    items.push(link("Settings", "/settings"));
     if viewer.may(Permission::ReadUsers) {
-        items.push(link("Users", "/users", false));
+        items.push(link("Users", "/users"));
     }
     if viewer.may(Permission::ReadOutbox) {
-        items.push(link("Outbox", "/outbox", false));
+        items.push(link("Outbox", "/outbox"));
     }
-    items.push(link("Your account", "/me", false));
+    items.push(link("Your account", "/me"));
     items
 }
 

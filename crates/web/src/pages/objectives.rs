@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::{
     ActionSource, Direction, Frequency, KpiFields, MeasurementEntry, ObjectiveFields, ObjectiveLine,
 };
-use mandate_core::timefmt::now;
 use mandate_core::{KpiId, ObjectiveId, Permission, PolicyId};
 use serde::Deserialize;
 
@@ -63,8 +62,10 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Objectives and KPIs", "/objectives")
         .await?
         .with_notice(params.notice.as_deref());
-    let records = PerformanceRecords::load(&state.store, viewer.user.org_id).await?;
-    let today = now().date();
+    let today = viewer.day();
+    let records = PerformanceRecords::load(&state.store, viewer.user.org_id)
+        .await?
+        .as_of(today);
     let lines = records.objective_lines(today);
     let counts = records
         .health_counts(today)
@@ -118,13 +119,15 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = parse_objective(&id)?;
     let org = viewer.user.org_id;
-    let records = PerformanceRecords::load(&state.store, org).await?;
+    let today = viewer.day();
+    let records = PerformanceRecords::load(&state.store, org)
+        .await?
+        .as_of(today);
     let objective = records
         .objectives
         .iter()
         .find(|o| o.id == id)
         .ok_or(PageError::NotFound("objective"))?;
-    let today = now().date();
     let lines = records.objective_lines(today);
     let line = lines
         .iter()

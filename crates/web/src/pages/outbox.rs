@@ -30,6 +30,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Outbox", "/outbox")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     Ok(render(&OutboxPage {
         layout,

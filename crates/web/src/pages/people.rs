@@ -69,6 +69,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "People", "/people")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     let search = params.search.unwrap_or_default();
     let cursor = params.cursor.filter(|c| !c.is_empty());
@@ -144,6 +145,7 @@ pub async fn show(
     };
     let layout = Layout::new(&state, &viewer, &person.name, "/people")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     let catalogue = state.store.roles(org).await?;
     let today = mandate_core::timefmt::now().date();

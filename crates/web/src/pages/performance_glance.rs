@@ -8,7 +8,6 @@ use crate::auth::Viewer;
 use crate::performance_records::PerformanceRecords;
 use crate::state::AppState;
 use mandate_core::performance::ReviewSchedule;
-use mandate_core::timefmt::now;
 
 pub struct PerformanceGlance {
     pub objectives: Vec<ObjectiveRow>,
@@ -23,8 +22,10 @@ pub struct PerformanceGlance {
 impl PerformanceGlance {
     pub async fn load(state: &AppState, viewer: &Viewer) -> Result<Self, PageError> {
         let org = viewer.user.org_id;
-        let today = now().date();
-        let records = PerformanceRecords::load(&state.store, org).await?;
+        let today = viewer.day();
+        let records = PerformanceRecords::load(&state.store, org)
+            .await?
+            .as_of(today);
         let lines = records.objective_lines(today);
         let reviews = state.store.management_reviews(org).await?;
         let next_review = reviews

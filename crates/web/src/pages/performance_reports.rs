@@ -50,7 +50,11 @@ pub async fn list(
     let (from, to) = last_quarter(now().date());
     Ok(render(&ReportsPage {
         layout,
-        reports: state.store.performance_reports(viewer.user.org_id).await?,
+        reports: {
+            let mut reports = state.store.performance_reports(viewer.user.org_id).await?;
+            reports.retain(|r| r.created_at.date() <= viewer.day());
+            reports
+        },
         quarter_from: from.to_string(),
         quarter_to: to.to_string(),
         can_edit: viewer.may(Permission::EditPerformance),

@@ -52,8 +52,7 @@ fn kind_label(kind: PolicyKind) -> &'static str {
 }
 
 /// The register in hierarchy order: each policy followed by those under it.
-pub fn tree_rows(summaries: &[PolicySummary]) -> Vec<PolicyRowView> {
-    let today = now().date();
+pub fn tree_rows(summaries: &[PolicySummary], today: time::Date) -> Vec<PolicyRowView> {
     let mut rows = Vec::with_capacity(summaries.len());
     let ids: Vec<PolicyId> = summaries.iter().map(|s| s.policy.id).collect();
     // Roots: no parent, or a parent the viewer cannot see.
@@ -122,7 +121,7 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let summaries = visible_policies(&state, &viewer).await?;
-    let rows = tree_rows(&summaries);
+    let rows = tree_rows(&summaries, viewer.day());
     Ok(render(&ListPage {
         overdue: rows.iter().filter(|r| r.review_class == "bad").count(),
         due_soon: rows.iter().filter(|r| r.review_class == "warn").count(),
@@ -441,9 +440,10 @@ pub fn exception_row(
     e: &mandate_core::policy::PolicyException,
     policy: &str,
     users: &[User],
+    day: time::Date,
 ) -> ExceptionRowView {
     use mandate_core::policy::ExceptionStatus::*;
-    let status = e.status_on(now().date());
+    let status = e.status_on(day);
     ExceptionRowView {
         id: e.id.to_string(),
         policy_id: e.policy_id.to_string(),
@@ -510,13 +510,18 @@ pub async fn show(
         .ok_or(PageError::NotFound("policy"))?;
     let policy = &summary.policy;
     let users = state.store.users(org).await?;
-    let versions = state.store.policy_versions(org, id).await?;
+    let mut versions = state.store.policy_versions(org, id).await?;
+    if viewer.period.is_some() {
+        versions = crate::policies_as_of::versions_as_of(versions, viewer.day());
+    }
     let published = versions
         .iter()
         .find(|v| v.state == mandate_core::policy::VersionState::Published);
     let can_see_work = viewer.may(Permission::ReadPolicyWork);
     let (reviews, exceptions, distributions) = if can_see_work {
-        let reviews = state.store.policy_reviews(org, id).await?;
+        let end = crate::conformance::end_of(viewer.day());
+        let mut reviews = state.store.policy_reviews(org, id).await?;
+        reviews.retain(|r| r.reviewed_at < end);
         let exceptions = state.store.exceptions(org, Some(id)).await?;
         let distributions = state.store.distributions(org, id).await?;
         (reviews, exceptions, distributions)
@@ -531,7 +536,7 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, &policy.fields.title, "/policies")
         .await?
         .with_notice(params.notice.as_deref());
-    let row = tree_rows(std::slice::from_ref(summary))
+    let row = tree_rows(std::slice::from_ref(summary), viewer.day())
         .pop()
         .ok_or(PageError::NotFound("policy"))?;
     Ok(render(&DetailPage {
@@ -602,7 +607,8 @@ pub async fn show(
             .collect(),
         exceptions: exceptions
             .iter()
-            .map(|e| exception_row(e, &policy.fields.title, &users))
+            .filter(|e| e.created_at.date() <= viewer.day())
+            .map(|e| exception_row(e, &policy.fields.title, &users, viewer.day()))
             .collect(),
         distributions: distributions
             .into_iter()

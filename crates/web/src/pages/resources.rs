@@ -54,7 +54,7 @@ fn plan_view(
     PlanView {
         id: p.id.to_string(),
         label: fiscal_year_label(p.fields.fiscal_year, start),
-        current: p.fields.fiscal_year == fiscal_year_of(now().date(), start),
+        current: p.fields.fiscal_year == fiscal_year_of(viewer.day(), start),
         currency: p.fields.currency.to_string(),
         lines: p
             .fields
@@ -130,7 +130,8 @@ pub async fn list(
         .organisation(org)
         .await?
         .map_or(1, |o| o.fiscal_year_start_month);
-    let plans = state.store.resource_plans(org).await?;
+    let mut plans = state.store.resource_plans(org).await?;
+    plans.retain(|p| p.created_at.date() <= viewer.day());
     let people = plans
         .iter()
         .flat_map(|p| {

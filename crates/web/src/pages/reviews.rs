@@ -17,7 +17,6 @@ use mandate_core::performance::{
     ActionSource, DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld,
     ReviewPack, ReviewSchedule, ReviewState,
 };
-use mandate_core::timefmt::now;
 use mandate_core::{Permission, ReviewId};
 use mandate_store::ReviewPlan;
 use serde::Deserialize;
@@ -54,6 +53,7 @@ pub async fn list(
         .management_reviews(viewer.user.org_id)
         .await?
         .iter()
+        .filter(|r| r.created_at.date() <= viewer.day())
         .map(|r| ReviewRow {
             id: r.id.to_string(),
             title: r.title.clone(),
@@ -308,7 +308,7 @@ pub async fn show(
         }
     }
     let chair_person = state.store.person(org, r.chair_id).await?;
-    let today = now().date();
+    let today = viewer.day();
     let actions = state
         .store
         .actions(org)

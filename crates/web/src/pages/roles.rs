@@ -98,7 +98,7 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let roles = state.store.roles(viewer.user.org_id).await?;
-    let today = now().date();
+    let today = viewer.day();
     let held: Vec<RoleId> = state
         .store
         .assignments(viewer.user.org_id, None)
@@ -187,7 +187,7 @@ pub async fn show(
         .await?
         .with_notice(params.notice.as_deref());
     let org = viewer.user.org_id;
-    let today = now().date();
+    let today = viewer.day();
     let mut holders = Vec::new();
     for a in state
         .store
@@ -649,7 +649,7 @@ struct GapsPage {
 
 pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Gaps in the roles", "/roles").await?;
-    let gaps = crate::role_gaps::gaps(&state.store, viewer.user.org_id, now().date()).await?;
+    let gaps = crate::role_gaps::gaps(&state.store, viewer.user.org_id, viewer.day()).await?;
     let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();
     let counts = vec![
         ("conflicts", count("conflict")),

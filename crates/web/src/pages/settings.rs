@@ -46,6 +46,7 @@ pub async fn show(
         .ok_or(PageError::NotFound("organisation"))?;
     let layout = Layout::new(&state, &viewer, "Settings", "/settings")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     let (rules, rules_version) = state.store.org_settings(viewer.user.org_id).await?;
     let page = SettingsPage {

@@ -66,7 +66,7 @@ async fn views(
             e.insert((p.name, p.email.to_string()));
         }
     }
-    let at = now();
+    let at = viewer.instant();
     Ok(statements
         .iter()
         .map(|s| {

@@ -57,6 +57,7 @@ pub async fn show(
     let org = viewer.user.org_id;
     let layout = Layout::new(&state, &viewer, "Awareness and training", "/training")
         .await?
+        .live()
         .with_notice(params.notice.as_deref());
     let mut coverage = coverage_today(&state, org).await?;
     let lines = std::mem::take(&mut coverage.role_training);

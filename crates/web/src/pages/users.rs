@@ -42,6 +42,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let layout = Layout::new(state, viewer, "Users", "/users")
         .await?
+        .live()
         .with_notice(notice);
     let users = state
         .store
