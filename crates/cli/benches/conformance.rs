@@ -117,7 +117,10 @@ async fn run(db: &TestDb) {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
-    println!("{b}: the demo at {PEOPLE} people: {:.1?}", started.elapsed());
+    println!(
+        "{b}: the demo at {PEOPLE} people: {:.1?}",
+        started.elapsed()
+    );
 
     let key = keyfile::load_or_create(&db.key_path()).expect("key");
     let url = DatabaseUrl::parse(&db.url).expect("url");
@@ -131,7 +134,10 @@ async fn run(db: &TestDb) {
             .expect("a demo login")
             .clone()
     };
-    let (author, boss) = (login(AccessRole::IsmsManager), login(AccessRole::TopManagement));
+    let (author, boss) = (
+        login(AccessRole::IsmsManager),
+        login(AccessRole::TopManagement),
+    );
     let summaries = store.policy_summaries(org).await.expect("policies");
     let top = summaries
         .iter()
@@ -203,7 +209,11 @@ async fn run(db: &TestDb) {
         assert!(o.status.code().is_some_and(|c| c <= 1), "check ran");
         checks.push(t.elapsed());
     }
-    report(b, "`mandate check --format json` (process, start to exit)", checks);
+    report(
+        b,
+        "`mandate check --format json` (process, start to exit)",
+        checks,
+    );
 
     let app = router(AppState::new(Arc::clone(&store), WebConfig::default()));
     let secret = "bench-auditor";
@@ -250,8 +260,16 @@ async fn run(db: &TestDb) {
         sizes = (page.len(), bytes.len());
     }
     report(b, "evidence pack: gather", gather);
-    report(b, &format!("evidence pack: HTML ({} KB)", sizes.0 / 1024), html);
-    report(b, &format!("evidence pack: PDF ({} KB)", sizes.1 / 1024), pdf);
+    report(
+        b,
+        &format!("evidence pack: HTML ({} KB)", sizes.0 / 1024),
+        html,
+    );
+    report(
+        b,
+        &format!("evidence pack: PDF ({} KB)", sizes.1 / 1024),
+        pdf,
+    );
 }
 
 fn main() {

@@ -210,3 +210,20 @@ async fn a_sender_killed_mid_batch_never_sends_a_message_twice() {
         "{sent} sent, {uncertain} uncertain, {arrived} arrived"
     );
 }
+
+#[tokio::test]
+async fn while_the_mail_server_is_down_nothing_is_claimed_and_nothing_is_in_doubt() {
+    let db = TestDb::sqlite();
+    run_ok(mandate(&db, &["demo", "--people", "40"], None));
+    // Nothing listens on this port: the server is down.
+    let out = run_ok(mandate(&db, &["tick"], Some(free_port())));
+    assert!(out.contains("0 message(s) sent"), "{out}");
+    let queued = count(&db, "queued").await;
+    assert!(queued > 10, "{out}");
+    assert_eq!(count(&db, "uncertain").await, 0, "nothing was handed over");
+    assert_eq!(
+        db.count("outbox WHERE attempts > 0").await,
+        0,
+        "no attempt was spent on a server that cannot be reached"
+    );
+}

@@ -6,7 +6,7 @@
 
 use crate::tasks::{Task, TaskKind};
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::{Date, Duration, OffsetDateTime};
 
 crate::named_enum! {
     pub enum Section {
@@ -33,19 +33,21 @@ fn crossed(since: Date, days: &[u16], after: Option<Date>, today: Date) -> bool 
     })
 }
 
-/// The items of today's digest for someone last written to on
+/// The items of today's digest for someone last written to at
 /// `last_written` (never: `None`), whose own tasks are `tasks` and whose
-/// team's are `team` (with the name of whose each is).
+/// team's are `team` (with the name of whose each is). What arose after the
+/// last digest was written is new, even on the day it was written.
 pub fn plan_digest(
     tasks: &[Task],
     team: &[(String, Task)],
-    last_written: Option<Date>,
+    last_written_at: Option<OffsetDateTime>,
     today: Date,
     reminder_days: &[u16],
 ) -> Vec<DigestItem> {
     let mut items = Vec::new();
+    let last_written = last_written_at.map(|t| t.date());
     for task in tasks {
-        let new = last_written.is_none_or(|l| task.since > l);
+        let new = last_written_at.is_none_or(|l| task.arose_at > l);
         let just_overdue = task
             .due_on
             .is_some_and(|due| due < today && last_written.is_none_or(|l| due >= l));
@@ -101,11 +103,17 @@ mod tests {
             detail: String::new(),
             link: "/tasks".into(),
             since,
+            arose_at: crate::tasks::start_of(since),
             due_on: Some(due_on),
         }
     }
 
     const DAYS: &[u16] = &[3, 7, 14];
+
+    /// A digest written in the first minute of `day`, as the scheduler does.
+    fn written(day: Date) -> OffsetDateTime {
+        crate::tasks::start_of(day) + Duration::seconds(30)
+    }
 
     #[test]
     fn something_owed_is_told_once_then_reminded_on_the_scheduled_days() {
@@ -123,7 +131,7 @@ mod tests {
             let plan = plan_digest(
                 std::slice::from_ref(&t),
                 &[],
-                Some(last),
+                Some(written(last)),
                 since + Duration::days(day),
                 DAYS,
             );
@@ -133,7 +141,7 @@ mod tests {
         let late = plan_digest(
             std::slice::from_ref(&t),
             &[],
-            Some(since),
+            Some(written(since)),
             since + Duration::days(9),
             DAYS,
         );
@@ -148,17 +156,45 @@ mod tests {
         let mine = plan_digest(
             std::slice::from_ref(&t),
             &[],
-            Some(date!(2026 - 03 - 20)),
+            Some(written(date!(2026 - 03 - 20))),
             on,
             DAYS,
         );
         assert_eq!(mine[0].section, Section::Overdue);
-        let managers = plan_digest(&[], &team, Some(date!(2026 - 03 - 20)), on, DAYS);
+        let managers = plan_digest(&[], &team, Some(written(date!(2026 - 03 - 20))), on, DAYS);
         assert_eq!(
             (managers[0].section, managers[0].who.as_deref()),
             (Section::Team, Some("Ada Lovelace"))
         );
-        let again = plan_digest(&[], &team, Some(on), on + Duration::days(1), DAYS);
+        let again = plan_digest(&[], &team, Some(written(on)), on + Duration::days(1), DAYS);
         assert!(again.is_empty(), "escalated once");
+    }
+
+    #[test]
+    fn what_arises_later_on_the_day_of_a_digest_is_told_the_next_day() {
+        let day = date!(2026 - 03 - 02);
+        let mut approve = ack(day, day + Duration::days(30));
+        approve.kind = TaskKind::Approve;
+        approve.arose_at = crate::tasks::start_of(day) + Duration::hours(15);
+        let next = plan_digest(
+            std::slice::from_ref(&approve),
+            &[],
+            Some(written(day)),
+            day + Duration::days(1),
+            DAYS,
+        );
+        assert_eq!(
+            next.first().map(|i| i.section),
+            Some(Section::New),
+            "an approval asked for in the afternoon is news the next morning"
+        );
+        let after = plan_digest(
+            std::slice::from_ref(&approve),
+            &[],
+            Some(written(day + Duration::days(1))),
+            day + Duration::days(2),
+            DAYS,
+        );
+        assert!(after.is_empty(), "and told once");
     }
 }

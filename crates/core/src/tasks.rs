@@ -4,7 +4,7 @@
 //! the caller; ordered and judged here.
 
 use serde::{Deserialize, Serialize};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 crate::named_enum! {
     pub enum TaskKind {
@@ -14,6 +14,8 @@ crate::named_enum! {
         Attest = ("attest", "Attest"),
         Measure = ("measure", "Measure"),
         Act = ("act", "Act"),
+        Review = ("review", "Review"),
+        Renew = ("renew", "Renew"),
     }
 }
 
@@ -27,7 +29,16 @@ pub struct Task {
     pub link: String,
     /// Since when it is owed.
     pub since: Date,
+    /// When it arose, to the instant: a digest tells it as new if it arose
+    /// after the last digest was written, so exactly once.
+    #[serde(with = "time::serde::rfc3339")]
+    pub arose_at: OffsetDateTime,
     pub due_on: Option<Date>,
+}
+
+/// The first instant of `day` (UTC), for what arises with a day, not a time.
+pub fn start_of(day: Date) -> OffsetDateTime {
+    day.midnight().assume_utc()
 }
 
 impl Task {
@@ -59,6 +70,7 @@ mod tests {
             detail: String::new(),
             link: "/tasks".into(),
             since,
+            arose_at: start_of(since),
             due_on,
         }
     }

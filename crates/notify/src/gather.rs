@@ -8,7 +8,7 @@ use mandate_core::performance::kpi_line;
 use mandate_core::policy::authority::{self, Authority};
 use mandate_core::policy::{ExceptionStatus, PolicyKind, VersionState};
 use mandate_core::roles::Role;
-use mandate_core::tasks::{Task, TaskKind, ordered};
+use mandate_core::tasks::{Task, TaskKind, ordered, start_of};
 use mandate_core::{OrgId, Person, PersonId, User};
 use mandate_store::{Store, StoreError};
 use std::collections::HashMap;
@@ -22,7 +22,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn includes(self, person: PersonId) -> bool {
+    pub fn includes(self, person: PersonId) -> bool {
         match self {
             Scope::Everyone => true,
             Scope::Person(p) => p == person,
@@ -30,8 +30,6 @@ impl Scope {
     }
 }
 
-/// Assignments are acknowledged within this many days (5.3.3).
-const ROLE_GRACE_DAYS: i64 = 14;
 /// Attestations are due this many days after their period ends.
 const ATTEST_GRACE_DAYS: i64 = 30;
 
@@ -52,6 +50,8 @@ pub async fn tasks_of(
     let roles = store.roles(org).await?;
     let assignments = store.assignments(org, None).await?;
     let users = store.users(org).await?;
+    // Assignments are acknowledged within the organisation's grace (5.3.3).
+    let grace_days = i64::from(store.org_settings(org).await?.0.assignment_grace_days);
     acknowledgements(store, org, scope, &mut tasks).await?;
     for a in assignments
         .iter()
@@ -74,7 +74,8 @@ pub async fn tasks_of(
                 detail: "Read its responsibilities and authorities and acknowledge them".into(),
                 link: "/me#roles".into(),
                 since,
-                due_on: Some(since + Duration::days(ROLE_GRACE_DAYS)),
+                arose_at: a.created_at.max(start_of(a.terms.starts_on)),
+                due_on: Some(since + Duration::days(grace_days)),
             },
         );
     }
@@ -100,6 +101,17 @@ pub async fn tasks_of(
         approvals(store, org, &deciders, today, &mut tasks).await?;
     }
     attestations(store, org, scope, today, &mut tasks).await?;
+    crate::gather_due::due_tasks(
+        store,
+        org,
+        scope,
+        &roles,
+        &assignments,
+        &users,
+        today,
+        &mut tasks,
+    )
+    .await?;
     measurements(store, org, &assignments, scope, today, &mut tasks).await?;
     for a in store
         .actions(org)
@@ -117,6 +129,7 @@ pub async fn tasks_of(
                     detail: format!("Action from {}", a.fields.source.as_str()),
                     link: "/actions".into(),
                     since: a.created_at.date(),
+                    arose_at: a.created_at,
                     due_on: Some(a.fields.due_on),
                 },
             );
@@ -163,6 +176,7 @@ async fn acknowledgements(
                 detail: "Read the policy and acknowledge it".into(),
                 link: format!("/acknowledge/{}", r.version_id),
                 since: r.owed_since.date(),
+                arose_at: r.owed_since,
                 due_on: Some(r.due_on),
             },
         );
@@ -220,6 +234,7 @@ async fn approvals(
                         summary.policy.id, version.number
                     ),
                     since: version.updated_at.date(),
+                    arose_at: version.updated_at,
                     due_on: None,
                 },
             );
@@ -247,6 +262,7 @@ async fn approvals(
                         detail: "An exception awaits your decision".into(),
                         link: format!("/exceptions/{}", e.id),
                         since: e.created_at.date(),
+                        arose_at: e.created_at,
                         due_on: None,
                     },
                 );
@@ -272,6 +288,7 @@ async fn approvals(
                         detail: "A resource plan awaits your approval".into(),
                         link: "/resources".into(),
                         since: plan.updated_at.date(),
+                        arose_at: plan.updated_at,
                         due_on: None,
                     },
                 );
@@ -296,6 +313,7 @@ async fn approvals(
                         detail: "The leadership statement awaits your signature".into(),
                         link: format!("/statements/{}", s.id),
                         since: s.updated_at.date(),
+                        arose_at: s.updated_at,
                         due_on: None,
                     },
                 );
@@ -316,6 +334,7 @@ async fn approvals(
                     detail: "You chaired the review: approve its minutes".into(),
                     link: format!("/reviews/{}", review.id),
                     since: review.held_on.unwrap_or(today),
+                    arose_at: review.updated_at,
                     due_on: None,
                 },
             );
@@ -354,6 +373,7 @@ async fn attestations(
                 detail: "Confirm your team is trained, has acknowledged its policies and had its access reviewed".into(),
                 link: "/attestations".into(),
                 since: period.ends_on + Duration::days(1),
+                arose_at: start_of(period.ends_on + Duration::days(1)),
                 due_on: Some(period.ends_on + Duration::days(ATTEST_GRACE_DAYS)),
             });
         }
@@ -398,6 +418,7 @@ async fn measurements(
                         detail: format!("A value of the KPI was due by {}", line.next_due),
                         link: format!("/objectives/{}", objective.id),
                         since: line.next_due,
+                        arose_at: start_of(line.next_due),
                         due_on: Some(line.next_due),
                     },
                 );

@@ -11,6 +11,7 @@
 pub mod background;
 pub mod config;
 pub mod gather;
+mod gather_due;
 pub mod scheduler;
 pub mod sender;
 pub mod templates;

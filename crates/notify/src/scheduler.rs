@@ -92,7 +92,7 @@ async fn queue_digests(
         let items = plan_digest(
             own,
             reports,
-            last.get(&p.id).map(|t| t.date()),
+            last.get(&p.id).copied(),
             today,
             &settings.reminder_days,
         );

@@ -1,8 +1,11 @@
 //! Handing queued mail to an SMTP server. Each message is claimed in the
-//! database before it is sent and marked sent after; a refusal or a
-//! connection failure (the server did not take it) queues it again with a
-//! back-off; an ambiguous failure (a timeout after the message was handed
-//! over) marks it uncertain, as a crash between the two steps does.
+//! database before it is sent and marked sent after. Nothing is claimed
+//! while the server cannot be reached. A reply refusing the message (4xx,
+//! 5xx) or a failure before anything was handed over queues it again with a
+//! back-off; a failure that may have come after the server took it (the
+//! connection lost, a timeout, a reply that cannot be read) marks it
+//! uncertain, as a crash between the two steps does, and it is never sent
+//! again on its own: no message goes twice.
 
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -69,37 +72,47 @@ impl Sender {
         };
         match self.transport.send(message).await {
             Ok(_) => Outcome::Sent,
-            Err(e) if e.is_timeout() => Outcome::Doubtful(e.to_string()),
-            Err(e) => Outcome::Refused(e.to_string()),
+            // The server answered no, or the client gave up before sending:
+            // nothing was taken.
+            Err(e) if e.is_transient() || e.is_permanent() || e.is_client() || e.is_tls() => {
+                Outcome::Refused(e.to_string())
+            }
+            // Lost mid-conversation: the message may have been taken.
+            Err(e) => Outcome::Doubtful(e.to_string()),
         }
     }
 
     /// Sends one claimed message and records what became of it.
-    async fn deliver(&self, store: &Store, mail: &Mail) -> Result<bool, StoreError> {
-        match self.attempt(mail).await {
-            Outcome::Sent => {
-                store.mark_sent(mail).await?;
-                Ok(true)
-            }
+    async fn deliver(&self, store: &Store, mail: &Mail) -> Result<Outcome, StoreError> {
+        let outcome = self.attempt(mail).await;
+        match &outcome {
+            Outcome::Sent => store.mark_sent(mail).await?,
             Outcome::Refused(e) => {
                 tracing::warn!(error = %e, to = %mail.mail.to, "the mail server did not take a message");
-                store.mark_refused(mail, &e).await?;
-                Ok(false)
+                store.mark_refused(mail, e).await?;
             }
             Outcome::Doubtful(e) => {
                 tracing::warn!(error = %e, "a message may or may not have been sent");
-                store.expire_claim(mail, &e).await?;
-                Ok(false)
+                store.expire_claim(mail, e).await?;
             }
         }
+        Ok(outcome)
     }
 
-    /// Sends everything due now; returns how many were sent.
+    /// Sends everything due now; returns how many were sent. While the
+    /// server cannot be reached nothing is claimed, and after a connection
+    /// lost mid-message the rest waits for the next round.
     pub async fn drain(&self, store: &Store) -> Result<usize, StoreError> {
+        if !self.transport.test_connection().await.unwrap_or(false) {
+            tracing::debug!("the mail server cannot be reached; mail waits in the outbox");
+            return Ok(0);
+        }
         let mut sent = 0;
         while let Some(mail) = store.claim_mail().await? {
-            if self.deliver(store, &mail).await? {
-                sent += 1;
+            match self.deliver(store, &mail).await? {
+                Outcome::Sent => sent += 1,
+                Outcome::Refused(_) => {}
+                Outcome::Doubtful(_) => break,
             }
         }
         Ok(sent)

@@ -124,6 +124,7 @@ pub fn check_digest(subject: &str, body: &str) -> Result<(String, String), Templ
             detail: String::new(),
             link: "/tasks".into(),
             since: day,
+            arose_at: mandate_core::tasks::start_of(day),
             due_on: Some(day),
         },
         who: None,

@@ -442,3 +442,106 @@ async fn the_scheduler_queues_one_digest_a_day_and_templates_are_checked() {
         }
     }
 }
+
+#[tokio::test]
+async fn dates_coming_due_become_tasks_a_month_ahead() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        set_up(&app).await;
+        let editor = token_for(&app, AccessRole::IsmsManager).await;
+        let boss = token_for(&app, AccessRole::TopManagement).await;
+        let staff = token_for(&app, AccessRole::Staff).await;
+        let (_, p) = published(
+            &app,
+            &editor,
+            &boss,
+            "Information security policy",
+            "top_level",
+            json!({"everyone": true}),
+        )
+        .await;
+        let top = p["policy"]["id"].as_str().expect("id").to_string();
+        let soon = (now().date() + Duration::days(10)).to_string();
+        let (s, e) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/policies/{top}/exceptions"),
+            &editor,
+            Some(json!({
+                "clause": "4.2 MFA everywhere", "justification": "Legacy plant system",
+                "risk": "Account takeover", "compensating_controls": "Network isolation",
+                "expires_on": soon,
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {e}");
+        let exception = e["id"].as_str().expect("id").to_string();
+        let (s, d) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/exceptions/{exception}/decisions"),
+            &boss,
+            Some(json!({"verdict": "approve"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {d}");
+
+        let (s, course) = call(
+            &app,
+            Method::POST,
+            "/api/v1/courses",
+            &editor,
+            Some(json!({"title": "Phishing drill", "kind": "general_awareness", "validity_months": 12})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {course}");
+        let email = app.user(AccessRole::Staff).email.to_string();
+        let completed = (now().date() - Duration::days(355)).to_string();
+        let r = app
+            .send(
+                request(Method::POST, "/api/v1/training-records/csv")
+                    .header(header::AUTHORIZATION, format!("Bearer {editor}"))
+                    .header(header::CONTENT_TYPE, "text/csv")
+                    .body(axum::body::Body::from(format!(
+                        "email,course,completed_on,expires_on\n{email},Phishing drill,{completed},{soon}\n"
+                    )))
+                    .expect("request"),
+            )
+            .await;
+        assert!(r.status().is_success(), "{b}: {}", body_text(r).await);
+
+        let kinds = |tasks: &Value, kind: &str| -> Vec<String> {
+            tasks["items"]
+                .as_array()
+                .or_else(|| tasks.as_array())
+                .into_iter()
+                .flatten()
+                .filter(|t| t["kind"] == kind)
+                .map(|t| {
+                    format!(
+                        "{} due {}",
+                        t["title"].as_str().unwrap_or(""),
+                        t["due_on"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        };
+        let (_, theirs) = call(&app, Method::GET, "/api/v1/me/tasks", &staff, None).await;
+        assert_eq!(
+            kinds(&theirs, "renew"),
+            vec![format!("Training: Phishing drill due {soon}")],
+            "{b}: {theirs}"
+        );
+        let (_, mine) = call(&app, Method::GET, "/api/v1/me/tasks", &editor, None).await;
+        assert_eq!(
+            kinds(&mine, "renew"),
+            vec![format!("Exception to 4.2 MFA everywhere due {soon}")],
+            "{b}: the one who asked for it renews or closes it: {mine}"
+        );
+        assert!(
+            kinds(&mine, "review").is_empty(),
+            "{b}: nothing else is due within a month: {mine}"
+        );
+    }
+}
