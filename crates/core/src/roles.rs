@@ -2,6 +2,7 @@
 //! between incompatible roles, and the RACI matrix's rules. The roles
 //! register, assignments and pages build on these.
 
+pub mod answer;
 pub mod assignment;
 pub mod catalogue;
 pub mod delegation;

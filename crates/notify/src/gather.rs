@@ -55,7 +55,7 @@ pub async fn tasks_of(
     acknowledgements(store, org, scope, &mut tasks).await?;
     for a in assignments
         .iter()
-        .filter(|a| a.current_on(today) && a.acknowledged_at.is_none())
+        .filter(|a| a.current_on(today) && a.acknowledged_at.is_none() && a.declined_at.is_none())
     {
         if !scope.includes(a.terms.person_id) {
             continue;

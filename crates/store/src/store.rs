@@ -389,7 +389,8 @@ impl Store {
 
         /// Assigns a role on behalf of `assigner` (never the holder), refusing conflicts.
         pub async fn assign_role(&self, actor: &Actor, org: OrgId, assigner: UserId, terms: AssignmentTerms) -> Result<Assignment>;
-        pub async fn acknowledge_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, holder: PersonId) -> Result<Assignment>;
+        /// The holder accepts the role as read (`read_sha256` of its text), or declines it with a reason.
+        pub async fn answer_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, holder: PersonId, read_sha256: &str, decline_reason: Option<&str>) -> Result<Assignment>;
         /// Ends an assignment earlier (never later), on behalf of someone with the authority.
         pub async fn end_assignment(&self, actor: &Actor, org: OrgId, id: Uuid, ender: UserId, ends_on: Date) -> Result<Assignment>;
         pub async fn assignments(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<Assignment>>;

@@ -117,16 +117,23 @@ pub async fn gaps(store: &Store, org: OrgId, day: Date) -> Result<Vec<GapOut>, P
                 role,
                 assignment,
                 person,
+                declined,
             } => GapOut {
                 kind: "unacknowledged".into(),
                 role_id: role,
                 role: role_name(role),
                 other_role: None,
                 person_id: Some(person.0),
-                detail: format!(
-                    "{} has not acknowledged the role",
-                    person_name(person).unwrap_or_default()
-                ),
+                detail: match declined {
+                    Some(reason) => format!(
+                        "{} declined the role: {reason}",
+                        person_name(person).unwrap_or_default()
+                    ),
+                    None => format!(
+                        "{} has not acknowledged the role",
+                        person_name(person).unwrap_or_default()
+                    ),
+                },
                 person: person_name(person),
                 assignment_id: Some(assignment),
             },

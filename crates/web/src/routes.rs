@@ -643,6 +643,12 @@ fn foundation() -> Vec<RouteSpec> {
         ),
         route(
             Method::POST,
+            "/api/v1/assignments/{id}/decline",
+            SignedIn,
+            post(api::assignments::decline),
+        ),
+        route(
+            Method::POST,
             "/api/v1/assignments/{id}/end",
             Needs(EditRoles),
             post(api::assignments::end),
@@ -658,6 +664,12 @@ fn foundation() -> Vec<RouteSpec> {
             "/assignments/{id}/acknowledge",
             SignedIn,
             post(pages::roles::acknowledge),
+        ),
+        route(
+            Method::POST,
+            "/assignments/{id}/decline",
+            SignedIn,
+            post(pages::roles::decline),
         ),
         route(
             Method::POST,

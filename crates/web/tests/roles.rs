@@ -263,7 +263,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             Method::POST,
             &format!("/api/v1/assignments/{assignment}/acknowledge"),
             &staff,
-            None,
+            Some(json!({"text_sha256": a["role_text_sha256"]})),
         )
         .await;
         assert_eq!(
@@ -304,19 +304,105 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             Some(assign(&id_of("All personnel"), staff_person.to_string())),
         )
         .await;
-        let (s, acked) = call(
+        let mine_id = mine["id"].as_str().expect("id").to_string();
+        let text = mine["role_text_sha256"]
+            .as_str()
+            .expect("the text's hash")
+            .to_string();
+        let answer = |verb: &'static str, body: Value| {
+            let (app, staff, id) = (&app, &staff, mine_id.clone());
+            async move {
+                call(
+                    app,
+                    Method::POST,
+                    &format!("/api/v1/assignments/{id}/{verb}"),
+                    staff,
+                    Some(body),
+                )
+                .await
+            }
+        };
+        let (s, p) = answer("acknowledge", json!({"text_sha256": "0".repeat(64)})).await;
+        assert_eq!(
+            s,
+            StatusCode::CONFLICT,
+            "{b}: a text not read is not accepted: {p}"
+        );
+        let (s, p) = answer("decline", json!({"text_sha256": text, "reason": " "})).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{b}: a decline says why: {p}"
+        );
+        let (s, declined) = answer(
+            "decline",
+            json!({"text_sha256": text, "reason": "I am on leave until spring"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {declined}");
+        assert!(declined["declined_at"].is_string() && declined["acknowledged_at"].is_null());
+        let (_, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
+        assert!(
+            gaps.to_string()
+                .contains("declined the role: I am on leave until spring"),
+            "{b}: the gap says why: {gaps}"
+        );
+        let (s, acked) = answer("acknowledge", json!({"text_sha256": text})).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {acked}");
+        assert!(acked["acknowledged_at"].is_string());
+        assert_eq!(acked["acknowledged_sha256"], text.as_str());
+        assert!(
+            acked["declined_at"].is_null(),
+            "a change of mind replaces the decline"
+        );
+
+        // A new text of the role asks its holders again.
+        let everyone = id_of("All personnel");
+        let (_, role) = call(
             &app,
-            Method::POST,
-            &format!(
-                "/api/v1/assignments/{}/acknowledge",
-                mine["id"].as_str().expect("id")
-            ),
-            &staff,
+            Method::GET,
+            &format!("/api/v1/roles/{everyone}"),
+            &editor,
             None,
         )
         .await;
-        assert_eq!(s, StatusCode::OK, "{b}: {acked}");
-        assert!(acked["acknowledged_at"].is_string());
+        let mut duties: Vec<Value> = role["responsibilities"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        duties.push(json!("Report phishing within the hour"));
+        let (s, p) = call(
+            &app,
+            Method::PUT,
+            &format!("/api/v1/roles/{everyone}"),
+            &editor,
+            Some(json!({
+                "name": role["name"], "purpose": role["purpose"], "responsibilities": duties,
+                "authorities": role["authorities"], "required_training": role["required_training"],
+                "version": role["version"],
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {p}");
+        let (_, all) = call(&app, Method::GET, "/api/v1/assignments", &editor, None).await;
+        let again = all
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == mine_id.as_str()))
+            .expect("the assignment")
+            .clone();
+        assert!(
+            again["acknowledged_at"].is_null(),
+            "{b}: asked again: {again}"
+        );
+        assert_ne!(again["role_text_sha256"], text.as_str());
+        let (s, _) = answer("acknowledge", json!({"text_sha256": text})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: the old text no longer binds");
+        let (s, _) = answer(
+            "acknowledge",
+            json!({"text_sha256": again["role_text_sha256"]}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
         let leaver = plain[1];
         let (s, p) = call(&app, Method::POST, "/api/v1/assignments", &editor, Some(json!({"role_id": id_of("Risk owner"), "person_id": leaver.id, "starts_on": "2020-01-01"}))).await;
         assert_eq!(s, StatusCode::CREATED, "{b}: {p}");
@@ -825,11 +911,22 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             .iter()
             .map(|e| e["action"].as_str().unwrap_or(""))
             .collect();
+        let mut counted = actions.clone();
+        counted.sort_unstable();
+        counted.dedup();
+        let count = |a: &str| actions.iter().filter(|x| **x == a).count();
         assert_eq!(
-            actions.len(),
-            10,
-            "{b}: eight assignments, one ended, one acknowledged: {actions:?}"
+            (
+                count("create"),
+                count("end"),
+                count("decline"),
+                count("acknowledge"),
+                count("ask_again")
+            ),
+            (8, 1, 1, 2, 1),
+            "{b}: eight assignments, one ended, declined, acknowledged, asked again, acknowledged: {actions:?}"
         );
+        assert_eq!(counted.len(), 5, "{b}: {actions:?}");
 
         let (_, events) = call(
             &app,
@@ -841,8 +938,8 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         .await;
         assert_eq!(
             events["items"].as_array().expect("items").len(),
-            STARTER_ROLES.len() + 3,
-            "{b}: the catalogue, two new roles and one change"
+            STARTER_ROLES.len() + 4,
+            "{b}: the catalogue, two new roles and two changes"
         );
     }
 }

@@ -678,12 +678,19 @@ pub async fn assign_roles(store: &Store, org: OrgId) -> Result<()> {
             )
             .await?;
         if acknowledged {
+            let text = roles
+                .iter()
+                .find(|r| r.id == assignment.terms.role_id)
+                .map(|r| mandate_core::roles::answer::role_text_sha256(&r.fields))
+                .unwrap_or_default();
             store
-                .acknowledge_assignment(
+                .answer_assignment(
                     &Actor::user(holder.id),
                     org,
                     assignment.id,
                     holder.person_id,
+                    &text,
+                    None,
                 )
                 .await?;
         }

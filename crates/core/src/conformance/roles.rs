@@ -197,7 +197,12 @@ pub fn acknowledged(s: &Snapshot) -> RuleResult {
                 .iter()
                 .find(|r| r.id == a.terms.role_id)
                 .map_or("a role", |r| r.fields.name.as_str());
-            format!("{} ({role})", s.name(a.terms.person_id))
+            let declined = if a.declined_at.is_some_and(|t| t <= end_of_day) {
+                ", declined"
+            } else {
+                ""
+            };
+            format!("{} ({role}{declined})", s.name(a.terms.person_id))
         })
         .collect();
     RuleResult::new(

@@ -53,6 +53,19 @@ pub struct Assignment {
     pub assigned_by: UserId,
     #[serde(with = "time::serde::rfc3339::option")]
     pub acknowledged_at: Option<OffsetDateTime>,
+    /// The SHA-256 of the role's text (`answer::role_text`) the holder
+    /// answered, accepting or declining.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_sha256: Option<String>,
+    /// When the holder declined the role, and why.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub declined_at: Option<OffsetDateTime>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decline_reason: String,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]

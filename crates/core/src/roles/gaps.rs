@@ -29,11 +29,12 @@ pub enum Gap {
         person: PersonId,
         last_day: Date,
     },
-    /// The holder has not acknowledged the role.
+    /// The holder has not acknowledged the role, or declined it (why).
     Unacknowledged {
         role: RoleId,
         assignment: Uuid,
         person: PersonId,
+        declined: Option<String>,
     },
     /// One person holds two incompatible roles.
     Conflict(Conflict),
@@ -85,6 +86,7 @@ pub fn gaps_on(
                     role: role.id,
                     assignment: a.id,
                     person: a.terms.person_id,
+                    declined: a.declined_at.map(|_| a.decline_reason.clone()),
                 });
             }
         }
@@ -143,6 +145,9 @@ mod tests {
             },
             assigned_by: UserId::new(),
             acknowledged_at: acknowledged.then(crate::timefmt::now),
+            acknowledged_sha256: None,
+            declined_at: None,
+            decline_reason: String::new(),
             created_at: crate::timefmt::now(),
             updated_at: crate::timefmt::now(),
             version: 1,
@@ -197,7 +202,8 @@ mod tests {
         assert!(gaps.contains(&Gap::Unacknowledged {
             role: by_name("ISMS manager").id,
             assignment: assignments[1].id,
-            person: bo
+            person: bo,
+            declined: None,
         }));
         assert!(gaps.contains(&Gap::HolderLeft {
             role: by_name("Risk owner").id,

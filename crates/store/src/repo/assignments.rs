@@ -7,6 +7,7 @@ use super::row_type::{columns, row_type};
 use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
+use mandate_core::roles::answer::{AnswerRefusal, check_answer, role_text_sha256};
 use mandate_core::roles::{
     Assignment, AssignmentTerms, Decision, Incompatibilities, Role, RoleId, check_assignment,
 };
@@ -26,6 +27,9 @@ row_type!(AssignmentRow in "role_assignments" {
     capacity_percent: Option<i32>,
     assigned_by: Uuid,
     acknowledged_at: Option<OffsetDateTime>,
+    acknowledged_sha256: Option<String>,
+    declined_at: Option<OffsetDateTime>,
+    decline_reason: String,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     version: i64,
@@ -44,6 +48,9 @@ impl From<&Assignment> for AssignmentRow {
             capacity_percent: a.terms.capacity_percent.map(i32::from),
             assigned_by: a.assigned_by.0,
             acknowledged_at: a.acknowledged_at,
+            acknowledged_sha256: a.acknowledged_sha256.clone(),
+            declined_at: a.declined_at,
+            decline_reason: a.decline_reason.clone(),
             created_at: a.created_at,
             updated_at: a.updated_at,
             version: a.version,
@@ -71,6 +78,9 @@ impl TryFrom<AssignmentRow> for Assignment {
             },
             assigned_by: UserId(r.assigned_by),
             acknowledged_at: r.acknowledged_at,
+            acknowledged_sha256: r.acknowledged_sha256,
+            declined_at: r.declined_at,
+            decline_reason: r.decline_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -122,6 +132,48 @@ async fn load_assignment(tx: &mut Transaction<'_, Db>, org: OrgId, id: Uuid) -> 
         })
 }
 
+/// After a role's text changed to `current_sha256`: its holders who had
+/// answered another text (and hold it still, or will) are asked again, each
+/// an audit event.
+pub(super) async fn ask_holders_again(
+    tx: &mut Transaction<'_, Db>,
+    chain: &mut super::audit::Appender<'_>,
+    org: OrgId,
+    role: RoleId,
+    current_sha256: &str,
+) -> Result<usize> {
+    let today = chain.at().date();
+    let mut asked = 0;
+    for before in load_assignments(tx, org, None).await? {
+        let running = before.terms.ends_on.is_none_or(|end| end >= today);
+        if before.terms.role_id != role
+            || !running
+            || !mandate_core::roles::answer::answered_another_text(&before, current_sha256)
+        {
+            continue;
+        }
+        let after = Assignment {
+            acknowledged_at: None,
+            acknowledged_sha256: None,
+            declined_at: None,
+            decline_reason: String::new(),
+            updated_at: chain.at(),
+            version: before.version + 1,
+            ..before.clone()
+        };
+        save(tx, &before, &after).await?;
+        chain.record(Change {
+            entity_type: "role_assignment",
+            entity_id: after.id.to_string(),
+            action: "ask_again",
+            before: Some(before.audit_json()),
+            after: Some(after.audit_json()),
+        });
+        asked += 1;
+    }
+    Ok(asked)
+}
+
 /// A person's name and last working day, if they are in the register.
 async fn person_of(
     tx: &mut Transaction<'_, Db>,
@@ -139,7 +191,8 @@ async fn person_of(
 
 async fn save(tx: &mut Transaction<'_, Db>, before: &Assignment, after: &Assignment) -> Result<()> {
     let changed = sqlx::query(
-        "UPDATE role_assignments SET ends_on = $4, acknowledged_at = $5, updated_at = $6, version = $7 \
+        "UPDATE role_assignments SET ends_on = $4, acknowledged_at = $5, acknowledged_sha256 = $6, \
+         declined_at = $7, decline_reason = $8, updated_at = $9, version = $10 \
          WHERE org_id = $1 AND assignment_id = $2 AND version = $3",
     )
     .bind(before.org_id.0)
@@ -147,6 +200,9 @@ async fn save(tx: &mut Transaction<'_, Db>, before: &Assignment, after: &Assignm
     .bind(before.version)
     .bind(after.terms.ends_on)
     .bind(after.acknowledged_at)
+    .bind(&after.acknowledged_sha256)
+    .bind(after.declined_at)
+    .bind(&after.decline_reason)
     .bind(after.updated_at)
     .bind(after.version)
     .execute(&mut **tx)
@@ -246,6 +302,9 @@ impl Repo {
             terms,
             assigned_by: assigner,
             acknowledged_at: None,
+            acknowledged_sha256: None,
+            declined_at: None,
+            decline_reason: String::new(),
             created_at: chain.at(),
             updated_at: chain.at(),
             version: 1,
@@ -261,27 +320,54 @@ impl Repo {
         Ok(assignment)
     }
 
-    /// The holder acknowledges the responsibilities and authorities of the role.
-    pub async fn acknowledge_assignment(
+    /// The holder answers for the role as they read it (`read_sha256` of
+    /// its text): accepts its responsibilities and authorities, or declines
+    /// with a reason.
+    pub async fn answer_assignment(
         &self,
         actor: &Actor,
         org: OrgId,
         id: Uuid,
         holder: PersonId,
+        read_sha256: &str,
+        decline_reason: Option<&str>,
     ) -> Result<Assignment> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before = load_assignment(&mut tx, org, id).await?;
-        if before.terms.person_id != holder {
-            return Err(StoreError::Refused(
-                "only the holder acknowledges an assignment".into(),
-            ));
-        }
-        if before.acknowledged_at.is_some() {
-            return Err(StoreError::Conflict("already acknowledged".into()));
-        }
+        let roles = self.roles_in(&mut tx, org).await?;
+        let role = roles
+            .iter()
+            .find(|r| r.id == before.terms.role_id)
+            .ok_or_else(|| StoreError::corrupt("an assignment of a role that is not there"))?;
+        let current = role_text_sha256(&role.fields);
+        check_answer(
+            &before,
+            holder,
+            chain.at().date(),
+            read_sha256,
+            &current,
+            decline_reason,
+        )
+        .map_err(|refusal| {
+            let message = refusal.message().to_string();
+            match refusal {
+                AnswerRefusal::NotTheHolder => StoreError::Refused(message),
+                AnswerRefusal::AlreadyAccepted | AnswerRefusal::TextChanged => {
+                    StoreError::Conflict(message)
+                }
+                AnswerRefusal::Ended | AnswerRefusal::NoReason => StoreError::Invalid(message),
+            }
+        })?;
+        let (acknowledged_at, declined_at, reason, action) = match decline_reason {
+            None => (Some(chain.at()), None, String::new(), "acknowledge"),
+            Some(r) => (None, Some(chain.at()), r.trim().to_string(), "decline"),
+        };
         let after = Assignment {
-            acknowledged_at: Some(chain.at()),
+            acknowledged_at,
+            acknowledged_sha256: Some(current),
+            declined_at,
+            decline_reason: reason,
             updated_at: chain.at(),
             version: before.version + 1,
             ..before.clone()
@@ -290,7 +376,7 @@ impl Repo {
         chain.record(Change {
             entity_type: "role_assignment",
             entity_id: id.to_string(),
-            action: "acknowledge",
+            action,
             before: Some(before.audit_json()),
             after: Some(after.audit_json()),
         });

@@ -271,6 +271,11 @@ impl Repo {
             before.audit_json(),
             after.audit_json(),
         ));
+        // Holders answered for the role as it read; a new text asks again.
+        let text = mandate_core::roles::answer::role_text_sha256(&after.fields);
+        if text != mandate_core::roles::answer::role_text_sha256(&before.fields) {
+            super::assignments::ask_holders_again(&mut tx, &mut chain, org, id, &text).await?;
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(after)

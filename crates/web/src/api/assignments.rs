@@ -1,4 +1,6 @@
-//! `/api/v1/assignments`: who holds which ISMS role, and their acknowledgements.
+//! `/api/v1/assignments`: who holds which ISMS role, and their answers: an
+//! acknowledgement or a decline, each bound to the SHA-256 of the role's
+//! text as the holder read it (`role_text_sha256` in every answer).
 
 use super::extract::{ApiJson, ApiPath};
 use crate::auth::Viewer;
@@ -9,7 +11,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use mandate_core::PersonId;
-use mandate_core::roles::{Assignment, AssignmentTerms};
+use mandate_core::roles::answer::role_text_sha256;
+use mandate_core::roles::{Assignment, AssignmentTerms, Role};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
@@ -55,12 +58,29 @@ pub struct AssignmentOut {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub acknowledged_at: Option<OffsetDateTime>,
+    /// The SHA-256 of the role's text the holder answered.
+    pub acknowledged_sha256: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub declined_at: Option<OffsetDateTime>,
+    pub decline_reason: String,
+    /// The SHA-256 of the role's text now: what an answer must carry.
+    pub role_text_sha256: String,
     pub version: i64,
 }
 
-impl From<Assignment> for AssignmentOut {
-    fn from(a: Assignment) -> Self {
+impl AssignmentOut {
+    fn new(a: Assignment, roles: &[Role]) -> Self {
+        let role_text_sha256 = roles
+            .iter()
+            .find(|r| r.id == a.terms.role_id)
+            .map(|r| role_text_sha256(&r.fields))
+            .unwrap_or_default();
         Self {
+            role_text_sha256,
+            acknowledged_sha256: a.acknowledged_sha256,
+            declined_at: a.declined_at,
+            decline_reason: a.decline_reason,
             id: a.id,
             role_id: a.terms.role_id,
             person_id: a.terms.person_id.0,
@@ -82,7 +102,12 @@ pub async fn list(
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<AssignmentOut>>> {
     let all = state.store.assignments(viewer.user.org_id, None).await?;
-    Ok(Json(all.into_iter().map(AssignmentOut::from).collect()))
+    let roles = state.store.roles(viewer.user.org_id).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|a| AssignmentOut::new(a, &roles))
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, operation_id = "assignments_create", path = "/api/v1/assignments", request_body = AssignmentIn, tag = "roles",
@@ -106,32 +131,81 @@ pub async fn create(
         .store
         .assign_role(&viewer.actor(), viewer.user.org_id, viewer.user.id, terms)
         .await?;
+    let roles = state.store.roles(viewer.user.org_id).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/assignments/{}", a.id))],
-        Json(AssignmentOut::from(a)),
+        Json(AssignmentOut::new(a, &roles)),
     ))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeIn {
+    /// The SHA-256 of the role's text as read (`role_text_sha256`).
+    pub text_sha256: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineIn {
+    /// The SHA-256 of the role's text as read (`role_text_sha256`).
+    pub text_sha256: String,
+    /// Why the holder cannot accept the role.
+    pub reason: String,
+}
+
+/// Records the holder's answer and returns the assignment as stored.
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    text_sha256: &str,
+    decline_reason: Option<&str>,
+) -> ApiResult<Json<AssignmentOut>> {
+    let org = viewer.user.org_id;
+    let a = state
+        .store
+        .answer_assignment(
+            &viewer.actor(),
+            org,
+            id,
+            viewer.user.person_id,
+            text_sha256,
+            decline_reason,
+        )
+        .await?;
+    let roles = state.store.roles(org).await?;
+    Ok(Json(AssignmentOut::new(a, &roles)))
+}
+
 #[utoipa::path(post, operation_id = "assignments_acknowledge", path = "/api/v1/assignments/{id}/acknowledge",
-    params(("id" = Uuid, Path)), tag = "roles",
+    params(("id" = Uuid, Path)), request_body = AcknowledgeIn, tag = "roles",
     responses((status = 200, body = AssignmentOut), (status = 403, description = "Not the holder", body = crate::problem::Problem),
-        (status = 404, body = crate::problem::Problem), (status = 409, body = crate::problem::Problem)))]
+        (status = 404, body = crate::problem::Problem),
+        (status = 409, description = "Already acknowledged, or the role changed since it was read", body = crate::problem::Problem)))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<AcknowledgeIn>,
 ) -> ApiResult<Json<AssignmentOut>> {
-    let a = state
-        .store
-        .acknowledge_assignment(
-            &viewer.actor(),
-            viewer.user.org_id,
-            id,
-            viewer.user.person_id,
-        )
-        .await?;
-    Ok(Json(AssignmentOut::from(a)))
+    answer(&state, &viewer, id, &input.text_sha256, None).await
+}
+
+#[utoipa::path(post, operation_id = "assignments_decline", path = "/api/v1/assignments/{id}/decline",
+    params(("id" = Uuid, Path)), request_body = DeclineIn, tag = "roles",
+    responses((status = 200, body = AssignmentOut), (status = 403, description = "Not the holder", body = crate::problem::Problem),
+        (status = 404, body = crate::problem::Problem),
+        (status = 409, description = "The role changed since it was read", body = crate::problem::Problem),
+        (status = 422, description = "No reason given", body = crate::problem::Problem)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<DeclineIn>,
+) -> ApiResult<Json<AssignmentOut>> {
+    answer(&state, &viewer, id, &input.text_sha256, Some(&input.reason)).await
 }
 
 #[utoipa::path(post, operation_id = "assignments_end", path = "/api/v1/assignments/{id}/end", params(("id" = Uuid, Path)),
@@ -154,5 +228,6 @@ pub async fn end(
             input.ends_on,
         )
         .await?;
-    Ok(Json(AssignmentOut::from(a)))
+    let roles = state.store.roles(viewer.user.org_id).await?;
+    Ok(Json(AssignmentOut::new(a, &roles)))
 }

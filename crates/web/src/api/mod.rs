@@ -103,6 +103,7 @@ use utoipa::{Modify, OpenApi};
         assignments::list,
         assignments::create,
         assignments::acknowledge,
+        assignments::decline,
         assignments::end,
         objectives::list,
         objectives::show,

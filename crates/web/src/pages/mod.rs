@@ -137,6 +137,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "closed" => "The exception was closed.",
         "assigned" => "The role was assigned; its holder is asked to acknowledge it.",
         "acknowledged" => "Thank you: your acknowledgement was recorded.",
+        "role-declined" => {
+            "Your answer was recorded; whoever assigns roles sees why you cannot accept it."
+        }
         "assignment-ended" => "The assignment was ended.",
         "delegated" => "The delegation was recorded; the holder stays accountable.",
         "measured" => "The values were recorded.",

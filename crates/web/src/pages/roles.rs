@@ -508,6 +508,10 @@ pub struct HeldRole {
     pub responsibilities: Vec<String>,
     pub authorities: Vec<&'static str>,
     pub acknowledged: bool,
+    /// Declined, with the reason given.
+    pub declined: Option<String>,
+    /// The SHA-256 of the role's text as shown: what an answer is bound to.
+    pub text_sha256: String,
 }
 
 /// The roles the viewer holds now or will hold.
@@ -537,6 +541,8 @@ pub async fn held_roles(state: &AppState, viewer: &Viewer) -> Result<Vec<HeldRol
                     .map(|d| d.describe())
                     .collect(),
                 acknowledged: a.acknowledged_at.is_some(),
+                declined: a.declined_at.map(|_| a.decline_reason.clone()),
+                text_sha256: mandate_core::roles::answer::role_text_sha256(&role.fields),
             })
         })
         .collect())
@@ -591,22 +597,55 @@ pub async fn assign(
     Ok(Redirect::to(&format!("/roles/{}?notice=assigned", role.id)).into_response())
 }
 
+/// The holder's answer from the account page: the text's SHA-256 as shown,
+/// and for a decline, why.
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    text_sha256: String,
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn acknowledge(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Form(f): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("assignment"))?;
+    answer(&state, &viewer, &id, &f.text_sha256, None).await?;
+    Ok(Redirect::to("/me?notice=acknowledged").into_response())
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    answer(&state, &viewer, &id, &f.text_sha256, Some(&f.reason)).await?;
+    Ok(Redirect::to("/me?notice=role-declined").into_response())
+}
+
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    text_sha256: &str,
+    reason: Option<&str>,
+) -> Result<(), PageError> {
+    let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound("assignment"))?;
     state
         .store
-        .acknowledge_assignment(
+        .answer_assignment(
             &viewer.actor(),
             viewer.user.org_id,
             id,
             viewer.user.person_id,
+            text_sha256,
+            reason,
         )
         .await?;
-    Ok(Redirect::to("/me?notice=acknowledged").into_response())
+    Ok(())
 }
 
 #[derive(Deserialize)]
