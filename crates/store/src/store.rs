@@ -483,6 +483,8 @@ impl Store {
         /// A line manager attests for their area for a period.
         pub async fn attest(&self, actor: &Actor, org: OrgId, user: &User, period: Period, fields: AttestationFields) -> Result<Attestation>;
         pub async fn attestations(&self, org: OrgId) -> Result<Vec<Attestation>>;
+        /// The attestations given for one period.
+        pub async fn attestations_for(&self, org: OrgId, period: Period) -> Result<Vec<Attestation>>;
 
         /// Brings every published version's acknowledgements in line with its audience today.
         pub async fn reconcile_acknowledgements(&self, actor: &Actor, org: OrgId) -> Result<ReconcileSummary>;

@@ -99,4 +99,12 @@ impl Repo {
     pub async fn attestations(&self, org: OrgId) -> Result<Vec<Attestation>> {
         kept::list(&self.pool, org).await
     }
+
+    /// The attestations given for one period.
+    pub async fn attestations_for(&self, org: OrgId, period: Period) -> Result<Vec<Attestation>> {
+        kept::list_where(&self.pool, org, "period_start = $2", |q| {
+            q.bind(period.starts_on)
+        })
+        .await
+    }
 }

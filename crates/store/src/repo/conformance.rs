@@ -133,12 +133,17 @@ impl Repo {
     }
 
     /// One version's acknowledgements as they stood at the end of `day`.
+    /// Today's are read from the totals kept with every answer; a past
+    /// day's are counted from the requests' dates.
     pub async fn acknowledgements_on(
         &self,
         org: OrgId,
         version: VersionId,
         day: Date,
     ) -> Result<AckCounts> {
+        if day >= mandate_core::timefmt::now().date() {
+            return self.acknowledgements_now(org, version, day).await;
+        }
         let (addressed, done, overdue): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), \
                SUM(CASE WHEN answered_at < $3 AND state IN ('accepted', 'carried_over') THEN 1 ELSE 0 END), \
@@ -159,8 +164,46 @@ impl Repo {
         })
     }
 
+    async fn acknowledgements_now(
+        &self,
+        org: OrgId,
+        version: VersionId,
+        today: Date,
+    ) -> Result<AckCounts> {
+        let totals: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT state, count FROM acknowledgement_totals WHERE org_id = $1 AND version_id = $2",
+        )
+        .bind(org.0)
+        .bind(version.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let (overdue,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM acknowledgements \
+             WHERE org_id = $1 AND version_id = $2 AND state = 'owed' AND due_on < $3",
+        )
+        .bind(org.0)
+        .bind(version.0)
+        .bind(today)
+        .fetch_one(&self.pool)
+        .await?;
+        let of = |wanted: &[&str]| {
+            totals
+                .iter()
+                .filter(|(state, _)| wanted.contains(&state.as_str()))
+                .map(|(_, n)| count(Some(*n)))
+                .sum::<usize>()
+        };
+        Ok(AckCounts {
+            addressed: of(&["owed", "accepted", "declined", "carried_over"]),
+            done: of(&["accepted", "carried_over"]),
+            overdue: count(Some(overdue)),
+        })
+    }
+
     /// General-awareness coverage on `day`, counted in SQL: as
-    /// `awareness_coverage`, without the list of the untrained.
+    /// `awareness_coverage`, without the list of the untrained. The trained
+    /// are found once (a scan of the completions in the window), not probed
+    /// person by person.
     pub async fn awareness_on(
         &self,
         org: OrgId,
@@ -168,17 +211,18 @@ impl Repo {
         window_start: Date,
         grace_days: i64,
     ) -> Result<AwarenessCoverage> {
+        // The trained, found once: an uncorrelated IN is evaluated a single
+        // time into a set, then probed per person.
+        let trained_set = "SELECT r.person_id FROM training_records r \
+             JOIN courses c ON c.org_id = r.org_id AND c.course_id = r.course_id \
+             WHERE r.org_id = $1 AND c.kind = 'general_awareness' AND r.completed_on > $3 \
+               AND r.completed_on <= $2 AND (r.expires_on IS NULL OR r.expires_on >= $2)";
         let sql = format!(
             "SELECT SUM(trained), SUM(CASE WHEN trained = 0 AND in_grace = 1 THEN 1 ELSE 0 END), \
                     SUM(CASE WHEN trained = 0 AND in_grace = 0 THEN 1 ELSE 0 END) \
-             FROM (SELECT \
-                 CASE WHEN EXISTS (SELECT 1 FROM training_records r \
-                     JOIN courses c ON c.org_id = r.org_id AND c.course_id = r.course_id \
-                     WHERE r.org_id = p.org_id AND r.person_id = p.person_id \
-                       AND c.kind = 'general_awareness' AND r.completed_on > $3 AND r.completed_on <= $2 \
-                       AND (r.expires_on IS NULL OR r.expires_on >= $2)) THEN 1 ELSE 0 END AS trained, \
-                 CASE WHEN p.start_date IS NOT NULL AND p.start_date > $4 THEN 1 ELSE 0 END AS in_grace \
-               FROM people p WHERE p.org_id = $1 AND {}) AS counted",
+             FROM (SELECT CASE WHEN p.person_id IN ({trained_set}) THEN 1 ELSE 0 END AS trained, \
+                          CASE WHEN p.start_date IS NOT NULL AND p.start_date > $4 THEN 1 ELSE 0 END AS in_grace \
+                   FROM people p WHERE p.org_id = $1 AND {}) AS counted",
             personnel("p")
         );
         let (trained, grace, untrained): (Option<i64>, Option<i64>, Option<i64>) =
@@ -199,11 +243,13 @@ impl Repo {
     }
 
     /// Line managers on `day` with their names, by name: personnel then,
-    /// managing someone who is (as `line_managers_on`).
+    /// managing someone who is (as `line_managers_on`). Who manages is
+    /// found in one pass over the people, not probed manager by manager.
     pub async fn line_managers_on(&self, org: OrgId, day: Date) -> Result<Vec<(PersonId, String)>> {
         let sql = format!(
             "SELECT m.person_id, m.name FROM people m WHERE m.org_id = $1 AND {} \
-             AND EXISTS (SELECT 1 FROM people p WHERE p.org_id = m.org_id AND p.manager_id = m.person_id AND {}) \
+             AND m.person_id IN (SELECT p.manager_id FROM people p \
+                 WHERE p.org_id = $1 AND p.manager_id IS NOT NULL AND {}) \
              ORDER BY m.name, m.person_id",
             personnel("m"),
             personnel("p"),

@@ -69,6 +69,23 @@ pub(super) async fn list<T: Kept>(pool: &Pool<Db>, org: OrgId) -> Result<Vec<T>>
     rows.into_iter().map(TryInto::try_into).collect()
 }
 
+/// The records of the organisation matching `filter` (SQL over the row's
+/// columns, its parameters from `$2` on, bound by `bind`), in order.
+pub(super) async fn list_where<T: Kept>(
+    pool: &Pool<Db>,
+    org: OrgId,
+    filter: &str,
+    bind: impl FnOnce(
+        sqlx::query::QueryAs<'_, Db, T::Row, <Db as sqlx::Database>::Arguments>,
+    ) -> sqlx::query::QueryAs<'_, Db, T::Row, <Db as sqlx::Database>::Arguments>,
+) -> Result<Vec<T>> {
+    let sql = select::<T>(&format!(" AND {filter}"));
+    let rows: Vec<T::Row> = bind(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org.0))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(TryInto::try_into).collect()
+}
+
 /// Every record of the organisation, inside a transaction.
 pub(super) async fn list_in<T: Kept>(
     tx: &mut Transaction<'static, Db>,

@@ -33,10 +33,12 @@ pub(super) async fn load_people(
 }
 
 impl Repo {
-    /// Every person of `org`, for planning an import.
+    /// Every person of `org`, for planning an import, in the order they were
+    /// recorded (identifiers are time-ordered): without an order the rows
+    /// come in whatever order the index the planner picks gives them.
     pub async fn people_all(&self, org: OrgId) -> Result<Vec<Person>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1"
+            "SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1 ORDER BY person_id"
         ));
         let rows: Vec<PersonRow> = sqlx::query_as(sql)
             .bind(org.0)
