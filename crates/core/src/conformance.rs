@@ -43,6 +43,16 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// A management review, linked to its page.
+    pub fn review(r: &crate::performance::ManagementReview) -> Self {
+        Self::new(
+            "management_review",
+            r.id,
+            r.title.clone(),
+            format!("/reviews/{}", r.id),
+        )
+    }
+
     pub fn new(
         kind: &str,
         id: impl ToString,

@@ -13,4 +13,4 @@ pub mod policy_file;
 pub mod training_csv;
 pub mod trend_chart;
 
-pub use trend_chart::{TrendDirection, TrendSeries, sparkline, trend_chart};
+pub use trend_chart::{TrendDirection, TrendSeries, kpi_series, sparkline, trend_chart};

@@ -23,6 +23,20 @@ pub struct TrendSeries<'a> {
     pub direction: TrendDirection,
 }
 
+/// A KPI's line of values, as a series to draw.
+pub fn kpi_series(k: &mandate_core::performance::KpiLine) -> TrendSeries<'_> {
+    TrendSeries {
+        title: &k.name,
+        unit: &k.unit,
+        points: &k.points,
+        target: Some(k.target),
+        direction: match k.direction {
+            mandate_core::performance::Direction::HigherIsBetter => TrendDirection::HigherIsBetter,
+            mandate_core::performance::Direction::LowerIsBetter => TrendDirection::LowerIsBetter,
+        },
+    }
+}
+
 const W: f64 = 640.0;
 const H: f64 = 260.0;
 // The plot area leaves room for tick labels on the left and below, and for

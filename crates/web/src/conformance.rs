@@ -208,7 +208,7 @@ pub async fn gather(store: &Store, org: OrgId, day: Date) -> Result<Snapshot, St
         names.extend(at_end);
         Some(attestation_status_of(
             ids,
-            &store.attestations(org).await?,
+            &store.attestations_for(org, period).await?,
             period,
             day,
         ))
@@ -230,18 +230,28 @@ pub async fn gather(store: &Store, org: OrgId, day: Date) -> Result<Snapshot, St
         .collect();
     names.extend(store.person_names(org, missing).await?);
 
+    let review_cadence_months = store.review_cadence(org).await?;
+    let exceptions = store.exceptions(org, None).await?;
+    let objectives = store.objectives(org).await?;
+    let kpis = store.kpis(org).await?;
+    let measurements = store.measurements(org, None).await?;
+    let actions = store.actions(org).await?;
+    let reviews = store.management_reviews(org).await?;
+    let reports = store.performance_reports(org).await?;
+    let communications = store.communications(org).await?;
+    let improvements = store.improvements(org).await?;
     Ok(Snapshot {
         as_of: day,
-        review_cadence_months: store.review_cadence(org).await?,
-        exceptions: store.exceptions(org, None).await?,
-        objectives: store.objectives(org).await?,
-        kpis: store.kpis(org).await?,
-        measurements: store.measurements(org, None).await?,
-        actions: store.actions(org).await?,
-        reviews: store.management_reviews(org).await?,
-        reports: store.performance_reports(org).await?,
-        communications: store.communications(org).await?,
-        improvements: store.improvements(org).await?,
+        review_cadence_months,
+        exceptions,
+        objectives,
+        kpis,
+        measurements,
+        actions,
+        reviews,
+        reports,
+        communications,
+        improvements,
         organisation,
         settings,
         policies,

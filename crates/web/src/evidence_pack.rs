@@ -24,7 +24,18 @@ pub async fn evidence_pack(
     period: Option<AuditPeriod>,
 ) -> Result<EvidencePack, StoreError> {
     let snapshot = gather(store, org, day).await?;
-    let evaluation = evaluate(&snapshot);
+    evidence_pack_of(store, org, &snapshot, period).await
+}
+
+/// The pack of the records in `snapshot`.
+pub async fn evidence_pack_of(
+    store: &Store,
+    org: OrgId,
+    snapshot: &Snapshot,
+    period: Option<AuditPeriod>,
+) -> Result<EvidencePack, StoreError> {
+    let day = snapshot.as_of;
+    let evaluation = evaluate(snapshot);
     let mut names = snapshot.names.clone();
     let wanted: Vec<_> = snapshot
         .reviews
@@ -39,10 +50,10 @@ pub async fn evidence_pack(
     names.extend(store.person_names(org, wanted).await?);
     let name = |p: mandate_core::PersonId| names.get(&p).cloned().unwrap_or_else(|| p.to_string());
 
-    let policies = policies(store, org, &snapshot).await?;
-    let roles = roles(&snapshot, &name);
-    let raci = raci(&snapshot);
-    let sections = crate::evidence_sections::Sections::of(&snapshot, &name);
+    let policies = policies(store, org, snapshot).await?;
+    let roles = roles(snapshot, &name);
+    let raci = raci(snapshot);
+    let sections = crate::evidence_sections::Sections::of(snapshot, &name);
     let audit = audit_chain(store, org, day).await?;
     let o = &snapshot.organisation;
     Ok(EvidencePack {
@@ -204,12 +215,7 @@ fn raci(s: &Snapshot) -> RaciTable {
                 .any(|(_, cells)| cells.iter().any(|(role, _)| *role == r.id))
         })
         .collect();
-    let held: HashSet<_> = s
-        .assignments
-        .iter()
-        .filter(|a| a.current_on(s.as_of))
-        .map(|a| a.terms.role_id)
-        .collect();
+    let held = s.held_roles();
     let role_name = |id| {
         s.roles
             .iter()

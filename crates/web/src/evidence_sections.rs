@@ -6,11 +6,11 @@ use mandate_core::PersonId;
 use mandate_core::commitment::fiscal::fiscal_year_label;
 use mandate_core::commitment::money::format_amount;
 use mandate_core::conformance::Snapshot;
-use mandate_core::performance::{Direction, objective_lines};
+use mandate_core::performance::objective_lines;
 use mandate_report::evidence::{
     BudgetEntry, CommunicationEntry, KpiEntry, ObjectiveEntry, ResourceEntry, ReviewEntry,
 };
-use mandate_report::{TrendDirection, TrendSeries, trend_chart};
+use mandate_report::{kpi_series, trend_chart};
 
 pub struct Sections {
     pub objectives: Vec<ObjectiveEntry>,
@@ -58,16 +58,7 @@ fn objectives(s: &Snapshot, name: &dyn Fn(PersonId) -> String) -> Vec<ObjectiveE
             .kpis
             .into_iter()
             .map(|k| KpiEntry {
-                chart_svg: trend_chart(&TrendSeries {
-                    title: &k.name,
-                    unit: &k.unit,
-                    points: &k.points,
-                    target: Some(k.target),
-                    direction: match k.direction {
-                        Direction::HigherIsBetter => TrendDirection::HigherIsBetter,
-                        Direction::LowerIsBetter => TrendDirection::LowerIsBetter,
-                    },
-                }),
+                chart_svg: trend_chart(&kpi_series(&k)),
                 latest: k.points.last().copied(),
                 values: k.points.len(),
                 name: k.name,

@@ -12,6 +12,7 @@ mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
 pub mod conformance;
+pub mod conformance_cache;
 pub mod evidence_pack;
 mod evidence_sections;
 mod metrics;

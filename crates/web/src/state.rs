@@ -13,6 +13,9 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
     pub acknowledgements: crate::ack_batch::AckBatcher,
+    /// Snapshots of the records for the conformance check, kept while the
+    /// audit chain does not grow.
+    pub conformance: Arc<crate::conformance_cache::SnapshotCache>,
 }
 
 impl AppState {
@@ -22,6 +25,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),
+            conformance: Arc::default(),
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -8,7 +8,6 @@ use crate::commitment::resources::capacity_on;
 use crate::commitment::statement::StatementState;
 use crate::performance::Health;
 use crate::roles::check_row;
-use std::collections::HashSet;
 
 /// 5.1.a: a published top-level policy; objectives, each serving a
 /// strategic goal and measured by a KPI with a target.
@@ -92,12 +91,7 @@ pub fn policy_and_objectives(s: &Snapshot) -> RuleResult {
 /// 5.1.b: every ISMS activity has exactly one Accountable and a
 /// Responsible role, each held by someone.
 pub fn raci(s: &Snapshot) -> RuleResult {
-    let held: HashSet<_> = s
-        .assignments
-        .iter()
-        .filter(|a| a.current_on(s.as_of))
-        .map(|a| a.terms.role_id)
-        .collect();
+    let held = s.held_roles();
     let failing: Vec<String> = s
         .raci
         .iter()
@@ -304,11 +298,7 @@ pub fn outcomes(s: &Snapshot) -> RuleResult {
         .count();
     let share = on_track * 100 / objectives.len();
     let threshold = usize::from(s.settings.objectives_on_track_percent);
-    let last_review = s
-        .reviews
-        .iter()
-        .filter(|r| r.held_on.is_some_and(|h| h <= day))
-        .max_by_key(|r| r.held_on);
+    let last_review = s.last_held_review();
     let reviewed =
         last_review.is_some_and(|r| r.pack.as_ref().is_some_and(|p| !p.objectives.is_empty()));
     let mut evidence: Vec<Evidence> = objectives
@@ -322,14 +312,7 @@ pub fn outcomes(s: &Snapshot) -> RuleResult {
             )
         })
         .collect();
-    if let Some(r) = last_review {
-        evidence.push(Evidence::new(
-            "management_review",
-            r.id,
-            r.title.clone(),
-            format!("/reviews/{}", r.id),
-        ));
-    }
+    evidence.extend(last_review.map(Evidence::review));
     let explanation = format!(
         "{on_track} of {} objectives on track ({share} %, {threshold} % needed). {} {}",
         objectives.len(),
@@ -427,11 +410,7 @@ pub fn improvement(s: &Snapshot) -> RuleResult {
         .filter(|a| a.overdue_days(day).is_some_and(|d| d > limit))
         .map(|a| a.fields.title.clone())
         .collect();
-    let last_review = s
-        .reviews
-        .iter()
-        .filter(|r| r.held_on.is_some_and(|h| h <= day))
-        .max_by_key(|r| r.held_on);
+    let last_review = s.last_held_review();
     let decided = last_review.is_some_and(|r| {
         r.decisions
             .iter()
@@ -449,14 +428,7 @@ pub fn improvement(s: &Snapshot) -> RuleResult {
             )
         })
         .collect();
-    if let Some(r) = last_review {
-        evidence.push(Evidence::new(
-            "management_review",
-            r.id,
-            r.title.clone(),
-            format!("/reviews/{}", r.id),
-        ));
-    }
+    evidence.extend(last_review.map(Evidence::review));
     let explanation = format!(
         "{} {} {}",
         if in_use {

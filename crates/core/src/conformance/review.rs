@@ -7,11 +7,7 @@ use crate::policy::review::add_months;
 
 pub fn management_review(s: &Snapshot) -> RuleResult {
     let day = s.as_of;
-    let last = s
-        .reviews
-        .iter()
-        .filter(|r| r.held_on.is_some_and(|h| h <= day))
-        .max_by_key(|r| r.held_on);
+    let last = s.last_held_review();
     let Some(review) = last.filter(|r| r.held_on.is_some_and(|h| add_months(h, 12) >= day)) else {
         return RuleResult::new(
             "9.3",
@@ -23,15 +19,7 @@ pub fn management_review(s: &Snapshot) -> RuleResult {
                 ),
                 None => "No management review has been held.".into(),
             },
-            last.map(|r| {
-                vec![Evidence::new(
-                    "management_review",
-                    r.id,
-                    r.title.clone(),
-                    format!("/reviews/{}", r.id),
-                )]
-            })
-            .unwrap_or_default(),
+            last.map(Evidence::review).into_iter().collect(),
             "Plan and hold a management review now, chaired by top management.",
         );
     };
@@ -88,12 +76,7 @@ pub fn management_review(s: &Snapshot) -> RuleResult {
                 format!("But {}.", problems.join("; "))
             }
         ),
-        vec![Evidence::new(
-            "management_review",
-            review.id,
-            review.title.clone(),
-            format!("/reviews/{}", review.id),
-        )],
+        vec![Evidence::review(review)],
         "Hold the next review at the planned cadence, with top management, covering every input, and record decisions and actions.",
     )
 }

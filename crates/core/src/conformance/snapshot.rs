@@ -143,6 +143,23 @@ impl Snapshot {
             .any(|r| r.fields.top_management)
     }
 
+    /// The last management review held by the day.
+    pub fn last_held_review(&self) -> Option<&ManagementReview> {
+        self.reviews
+            .iter()
+            .filter(|r| r.held_on.is_some_and(|h| h <= self.as_of))
+            .max_by_key(|r| r.held_on)
+    }
+
+    /// The roles somebody held on the day.
+    pub fn held_roles(&self) -> std::collections::HashSet<RoleId> {
+        self.assignments
+            .iter()
+            .filter(|a| a.current_on(self.as_of))
+            .map(|a| a.terms.role_id)
+            .collect()
+    }
+
     /// Holders of roles flagged by `flag` on the day.
     pub fn holders_of(&self, flag: impl Fn(&Role) -> bool) -> Vec<PersonId> {
         let roles: Vec<RoleId> = self

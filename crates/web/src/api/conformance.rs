@@ -119,6 +119,9 @@ pub async fn show(
     ApiQuery(query): ApiQuery<AsOfQuery>,
 ) -> ApiResult<Json<ConformanceOut>> {
     let day = as_of_day(query.as_of.as_deref())?;
-    let evaluation = crate::conformance::evaluate_on(&state.store, viewer.user.org_id, day).await?;
-    Ok(Json(evaluation.into()))
+    let snapshot = state
+        .conformance
+        .snapshot(&state.store, viewer.user.org_id, day)
+        .await?;
+    Ok(Json(mandate_core::conformance::evaluate(&snapshot).into()))
 }

@@ -87,7 +87,11 @@ pub async fn show(
         Some(Err(problem)) => (viewer.day(), Some(problem.detail)),
         None => (viewer.day(), None),
     };
-    let evaluation = crate::conformance::evaluate_on(&state.store, viewer.user.org_id, day).await?;
+    let snapshot = state
+        .conformance
+        .snapshot(&state.store, viewer.user.org_id, day)
+        .await?;
+    let evaluation = mandate_core::conformance::evaluate(&snapshot);
     let as_of_query = if (asked.is_some() && error.is_none()) || viewer.period.is_some() {
         format!("&as_of={day}")
     } else {

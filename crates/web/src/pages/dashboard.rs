@@ -43,8 +43,10 @@ struct Clause5Glance {
 }
 
 async fn clause5(state: &AppState, viewer: &Viewer) -> Result<Clause5Glance, PageError> {
-    let snapshot =
-        crate::conformance::gather(&state.store, viewer.user.org_id, viewer.day()).await?;
+    let snapshot = state
+        .conformance
+        .snapshot(&state.store, viewer.user.org_id, viewer.day())
+        .await?;
     let evaluation = mandate_core::conformance::evaluate(&snapshot);
     let a = snapshot.acknowledgements;
     let awareness = &snapshot.training.awareness;

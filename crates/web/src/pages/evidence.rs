@@ -52,7 +52,9 @@ pub async fn download(
         ));
     }
     let org = viewer.user.org_id;
-    let pack = crate::evidence_pack::evidence_pack(&state.store, org, day, viewer.period).await?;
+    let snapshot = state.conformance.snapshot(&state.store, org, day).await?;
+    let pack =
+        crate::evidence_pack::evidence_pack_of(&state.store, org, &snapshot, viewer.period).await?;
     let name = format.file_name(&pack.organisation.slug, day);
     let bytes = match (format, renderer) {
         (PackFormat::Html, _) => render_html(&pack)

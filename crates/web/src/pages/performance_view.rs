@@ -4,11 +4,9 @@
 use super::PageError;
 use super::form_input::{parse_date, person_by_email};
 use crate::state::AppState;
-use mandate_core::performance::{
-    ActionFields, ActionSource, ActionStatus, Direction, Health, KpiLine,
-};
+use mandate_core::performance::{ActionFields, ActionSource, ActionStatus, Health, KpiLine};
 use mandate_core::{ObjectiveId, OrgId, ReviewId};
-use mandate_report::{TrendDirection, TrendSeries, sparkline, trend_chart};
+use mandate_report::{kpi_series, sparkline, trend_chart};
 
 /// The CSS class of a status tag.
 pub fn health_class(h: Health) -> &'static str {
@@ -16,19 +14,6 @@ pub fn health_class(h: Health) -> &'static str {
         Health::OnTrack => "good",
         Health::AtRisk => "warn",
         Health::OffTrack => "bad",
-    }
-}
-
-fn series<'a>(k: &'a KpiLine) -> TrendSeries<'a> {
-    TrendSeries {
-        title: &k.name,
-        unit: &k.unit,
-        points: &k.points,
-        target: Some(k.target),
-        direction: match k.direction {
-            Direction::HigherIsBetter => TrendDirection::HigherIsBetter,
-            Direction::LowerIsBetter => TrendDirection::LowerIsBetter,
-        },
     }
 }
 
@@ -75,8 +60,8 @@ impl From<&KpiLine> for KpiView {
                 .map(|(d, v)| format!("{v} {} on {d}", k.unit)),
             next_due: k.next_due.to_string(),
             overdue: k.measurement_overdue,
-            chart: trend_chart(&series(k)),
-            spark: sparkline(&series(k)),
+            chart: trend_chart(&kpi_series(k)),
+            spark: sparkline(&kpi_series(k)),
         }
     }
 }
