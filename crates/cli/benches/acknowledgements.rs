@@ -13,14 +13,13 @@ use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use mandate_core::acknowledgement::AckState;
 use mandate_core::audit::Actor;
-use mandate_core::digest::sha256_hex;
 use mandate_core::generator::{generate_people, reference_day, to_import_rows};
 use mandate_core::import::plan_import;
-use mandate_core::policy::{Action, ApprovalRule, Audience, PolicyFields, PolicyKind, Verdict};
+use mandate_core::policy::Audience;
 use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_core::token::secret_hash;
-use mandate_core::{AccessRole, NewOrganisation, NewUser, OrgId, PolicyId, Slug, User, VersionId};
+use mandate_core::{AccessRole, NewOrganisation, NewUser, Slug, User};
 use mandate_store::{DatabaseUrl, Store, keyfile};
 use mandate_testkit::TestDb;
 use mandate_web::{AppState, WebConfig, router};
@@ -28,69 +27,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+mod support;
+use support::publish;
+
 const PEOPLE: usize = 100_000;
 /// People with a login who acknowledge in the throughput run.
 const ANSWERING: usize = 20_000;
 const CONCURRENCY: usize = 64;
 const VERSIONS: usize = 50;
-
-async fn publish(
-    store: &Store,
-    org: OrgId,
-    author: &User,
-    boss: &User,
-    title: &str,
-    parent: Option<PolicyId>,
-) -> (PolicyId, VersionId, String, Duration) {
-    let actor = Actor::user(author.id);
-    let body = format!("# {title}\n\nRead this, and follow it.");
-    let (policy, _) = store
-        .create_policy(
-            &actor,
-            org,
-            PolicyFields {
-                title: title.into(),
-                kind: if parent.is_none() {
-                    PolicyKind::TopLevel
-                } else {
-                    PolicyKind::Topic
-                },
-                parent_id: parent,
-                owner_role: "ISMS manager".into(),
-                review_interval_months: 12,
-                audience: Audience::everyone(),
-                public: false,
-                approval_rule: ApprovalRule::default(),
-            },
-            Some((author.id, body.clone(), "First".into())),
-        )
-        .await
-        .expect("policy");
-    store
-        .step_version(&actor, org, policy.id, 1, Action::Submit)
-        .await
-        .expect("submitted");
-    store
-        .decide_version(
-            &Actor::user(boss.id),
-            org,
-            policy.id,
-            1,
-            boss.id,
-            Verdict::Approve,
-            "ok",
-            "ISMS role Top management",
-            None,
-        )
-        .await
-        .expect("approved");
-    let t = Instant::now();
-    let v = store
-        .step_version(&actor, org, policy.id, 1, Action::Publish)
-        .await
-        .expect("published");
-    (policy.id, v.id, sha256_hex(body.as_bytes()), t.elapsed())
-}
 
 async fn run(db: &TestDb) {
     let b = db.backend;
@@ -187,6 +131,7 @@ async fn run(db: &TestDb) {
         &boss,
         "Information security policy",
         None,
+        Audience::everyone(),
     )
     .await;
     let owed = store
@@ -255,6 +200,7 @@ async fn run(db: &TestDb) {
             &boss,
             &format!("Topic policy {i:02}"),
             Some(top_policy),
+            Audience::everyone(),
         )
         .await;
         slowest = slowest.max(took);

@@ -11,18 +11,20 @@
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use mandate_core::audit::Actor;
-use mandate_core::policy::{Action, ApprovalRule, Audience, PolicyFields, PolicyKind, Verdict};
+use mandate_core::AccessRole;
+use mandate_core::policy::{Audience, PolicyKind};
 use mandate_core::timefmt::now;
 use mandate_core::token::secret_hash;
-use mandate_core::{AccessRole, OrgId, PolicyId, User};
 use mandate_store::{DatabaseUrl, Store, keyfile};
 use mandate_testkit::TestDb;
 use mandate_web::{AppState, WebConfig, router};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
+
+mod support;
+use support::{publish, report};
 
 const PEOPLE: &str = "100000";
 /// Policies in all, the demo's included.
@@ -40,72 +42,6 @@ fn mandate(db: &TestDb, args: &[&str]) -> std::process::Output {
         .current_dir(db.dir.path())
         .output()
         .expect("the binary runs")
-}
-
-async fn publish(
-    store: &Store,
-    org: OrgId,
-    author: &User,
-    boss: &User,
-    title: &str,
-    parent: PolicyId,
-    audience: Audience,
-) {
-    let actor = Actor::user(author.id);
-    let (policy, _) = store
-        .create_policy(
-            &actor,
-            org,
-            PolicyFields {
-                title: title.into(),
-                kind: PolicyKind::Topic,
-                parent_id: Some(parent),
-                owner_role: "ISMS manager".into(),
-                review_interval_months: 12,
-                audience,
-                public: false,
-                approval_rule: ApprovalRule::default(),
-            },
-            Some((
-                author.id,
-                format!("# {title}\n\nRead this, and follow it."),
-                "First".into(),
-            )),
-        )
-        .await
-        .expect("policy");
-    store
-        .step_version(&actor, org, policy.id, 1, Action::Submit)
-        .await
-        .expect("submitted");
-    store
-        .decide_version(
-            &Actor::user(boss.id),
-            org,
-            policy.id,
-            1,
-            boss.id,
-            Verdict::Approve,
-            "ok",
-            "ISMS role Top management",
-            None,
-        )
-        .await
-        .expect("approved");
-    store
-        .step_version(&actor, org, policy.id, 1, Action::Publish)
-        .await
-        .expect("published");
-}
-
-fn report(backend: &str, what: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{backend}: {what}: p50 {:.1?}, p99 {:.1?} ({} runs)",
-        times[times.len() / 2],
-        times[times.len() * 99 / 100],
-        times.len()
-    );
 }
 
 async fn run(db: &TestDb) {
@@ -165,7 +101,7 @@ async fn run(db: &TestDb) {
             &author,
             &boss,
             &format!("Topic policy {i:03}"),
-            top,
+            Some(top),
             audience,
         )
         .await;
