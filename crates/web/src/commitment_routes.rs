@@ -477,6 +477,12 @@ pub fn campaign_table() -> Vec<RouteSpec> {
         ),
         route(
             g.clone(),
+            "/api/v1/campaigns/overall",
+            Needs(ReadCampaigns),
+            get(api::campaigns::overall),
+        ),
+        route(
+            g.clone(),
             "/api/v1/campaigns/{version_id}",
             Needs(ReadCampaigns),
             get(api::campaigns::show),

@@ -286,6 +286,42 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
             departments, addressed,
             "{b}: every one is in a department group"
         );
+        let (_, list) = call(&app, Method::GET, "/api/v1/campaigns", &editor, None).await;
+        let running: Vec<&Value> = list
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|c| c["state"] == "published")
+            .collect();
+        let (s, overall) = call(
+            &app,
+            Method::GET,
+            "/api/v1/campaigns/overall",
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {overall}");
+        assert_eq!(
+            overall["campaigns"].as_u64(),
+            Some(running.len() as u64),
+            "{b}"
+        );
+        for figure in ["addressed", "owed", "done", "declined", "overdue"] {
+            let sum: u64 = running
+                .iter()
+                .map(|c| c[figure].as_u64().unwrap_or(0))
+                .sum();
+            assert_eq!(
+                overall[figure].as_u64(),
+                Some(sum),
+                "{b}: {figure} of {overall}"
+            );
+        }
+        assert!(
+            overall["done"].as_u64() >= Some(1) && overall["declined"].as_u64() >= Some(1),
+            "{b}: the answers count overall: {overall}"
+        );
         let (_, declines) = call(
             &app,
             Method::GET,

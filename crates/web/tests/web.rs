@@ -435,6 +435,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ),
         ("GET", "/api/v1/me/tasks", SignedIn),
         ("GET", "/api/v1/campaigns", Needs(ReadCampaigns)),
+        ("GET", "/api/v1/campaigns/overall", Needs(ReadCampaigns)),
         (
             "GET",
             "/api/v1/campaigns/{version_id}",

@@ -36,6 +36,18 @@ impl Tally {
         }
     }
 
+    /// The figures of several campaigns as one: requests, not people (a
+    /// person owing two policies counts twice).
+    pub fn sum<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+        tallies.into_iter().fold(Tally::default(), |a, t| Tally {
+            addressed: a.addressed + t.addressed,
+            owed: a.owed + t.owed,
+            overdue: a.overdue + t.overdue,
+            done: a.done + t.done,
+            declined: a.declined + t.declined,
+        })
+    }
+
     /// Done in per cent of those addressed; 100 when nobody is.
     pub fn percent_done(&self) -> f64 {
         if self.addressed == 0 {
@@ -173,5 +185,36 @@ mod tests {
             })
             .collect();
         assert_eq!(CampaignFigures::from_groups(&groups), f);
+    }
+
+    #[test]
+    fn campaigns_sum_request_by_request() {
+        let a = Tally {
+            addressed: 10,
+            owed: 4,
+            overdue: 1,
+            done: 5,
+            declined: 1,
+        };
+        let b = Tally {
+            addressed: 30,
+            owed: 0,
+            overdue: 0,
+            done: 30,
+            declined: 0,
+        };
+        let all = Tally::sum([&a, &b]);
+        assert_eq!(
+            all,
+            Tally {
+                addressed: 40,
+                owed: 4,
+                overdue: 1,
+                done: 35,
+                declined: 1
+            }
+        );
+        assert!((all.percent_done() - 87.5).abs() < 1e-9);
+        assert_eq!(Tally::sum([]).percent_done(), 100.0, "nothing asked");
     }
 }

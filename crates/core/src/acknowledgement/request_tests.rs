@@ -113,3 +113,72 @@ fn reconciling_adds_joiners_releases_leavers_and_re_owes_returners() {
     let settled = reconcile(&requests[..1], &[stays.id].into_iter().collect());
     assert!(settled.is_empty(), "nothing changes when nothing did");
 }
+
+#[test]
+fn an_audience_change_moves_requests_with_the_people() {
+    use crate::acknowledgement::{Membership, in_audience};
+    use crate::policy::Audience;
+    // A policy for the IT department and the CISO, whoever that is.
+    let audience = Audience {
+        departments: vec!["IT".into()],
+        roles: vec!["CISO".into()],
+        ..Audience::default()
+    };
+    let (stays, moves_out, new_ciso) = (person(), person(), person());
+    let moves_in = Person {
+        department: Some("Sales".into()),
+        ..person()
+    };
+    let new_ciso = Person {
+        department: Some("Finance".into()),
+        ..new_ciso
+    };
+    let v = VersionId::new();
+    let day = T0.date();
+    let owed_at = |people: &[(&Person, &[String])]| -> HashSet<PersonId> {
+        people
+            .iter()
+            .filter(|(p, roles)| in_audience(&audience, &Membership { person: p, roles }, day))
+            .map(|(p, _)| p.id)
+            .collect()
+    };
+    let none: &[String] = &[];
+    let before = owed_at(&[
+        (&stays, none),
+        (&moves_out, none),
+        (&moves_in, none),
+        (&new_ciso, none),
+    ]);
+    let requests: Vec<AckRequest> = [&stays, &moves_out]
+        .iter()
+        .map(|p| request(p, v, T0))
+        .collect();
+    assert!(reconcile(&requests, &before).is_empty(), "as published");
+
+    // The next day: one moves from IT to Sales, one from Sales to IT, and
+    // someone in Finance takes the CISO role.
+    let moved_out = Person {
+        department: Some("Sales".into()),
+        ..moves_out.clone()
+    };
+    let moved_in = Person {
+        department: Some("IT".into()),
+        ..moves_in.clone()
+    };
+    let ciso = ["CISO".to_string()];
+    let after = owed_at(&[
+        (&stays, none),
+        (&moved_out, none),
+        (&moved_in, none),
+        (&new_ciso, &ciso),
+    ]);
+    let plan = reconcile(&requests, &after);
+    let mut owe = vec![moves_in.id, new_ciso.id];
+    owe.sort();
+    assert_eq!(plan.owe, owe, "those the audience now names come to owe");
+    assert_eq!(
+        plan.release,
+        vec![moves_out.id],
+        "who moved out stops owing"
+    );
+}

@@ -22,7 +22,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-#[derive(Serialize, ToSchema, Clone, Copy, Default)]
+#[derive(Serialize, ToSchema, Clone, Copy, Default, PartialEq, Debug)]
 pub struct TallyOut {
     pub addressed: usize,
     pub owed: usize,
@@ -60,6 +60,34 @@ pub struct CampaignOut {
     pub material_change: bool,
     #[serde(flatten)]
     pub figures: TallyOut,
+    #[serde(skip)]
+    tally: Tally,
+}
+
+impl CampaignOut {
+    pub fn running(&self) -> bool {
+        self.state == "published"
+    }
+}
+
+/// The running campaigns taken together: requests, not people (someone
+/// owing two policies counts twice).
+#[derive(Serialize, ToSchema)]
+pub struct OverallOut {
+    /// Published versions whose campaign runs.
+    pub campaigns: usize,
+    #[serde(flatten)]
+    pub figures: TallyOut,
+}
+
+impl OverallOut {
+    pub fn of(campaigns: &[CampaignOut]) -> Self {
+        let running: Vec<&CampaignOut> = campaigns.iter().filter(|c| c.running()).collect();
+        Self {
+            campaigns: running.len(),
+            figures: Tally::sum(running.iter().map(|c| &c.tally)).into(),
+        }
+    }
 }
 
 /// Every campaign, the running ones first, from the kept totals (no scan
@@ -100,12 +128,13 @@ pub async fn campaigns(state: &AppState, org: OrgId) -> ApiResult<Vec<CampaignOu
                 published_at: v.published_at,
                 material_change: v.material_change,
                 figures: tally.into(),
+                tally,
             }
         })
         .collect();
     out.sort_by(|a, b| {
-        (a.state != "published")
-            .cmp(&(b.state != "published"))
+        (!a.running())
+            .cmp(&!b.running())
             .then(a.policy.cmp(&b.policy))
     });
     Ok(out)
@@ -118,6 +147,13 @@ pub async fn list(
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<CampaignOut>>> {
     Ok(Json(campaigns(&state, viewer.user.org_id).await?))
+}
+
+#[utoipa::path(get, operation_id = "campaigns_overall", path = "/api/v1/campaigns/overall", tag = "acknowledgements",
+    responses((status = 200, body = OverallOut)))]
+pub async fn overall(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<OverallOut>> {
+    let all = campaigns(&state, viewer.user.org_id).await?;
+    Ok(Json(OverallOut::of(&all)))
 }
 
 #[derive(Serialize, ToSchema)]

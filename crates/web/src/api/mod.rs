@@ -200,6 +200,7 @@ struct CommitmentDoc;
     acknowledgements::decline,
     tasks::mine,
     campaigns::list,
+    campaigns::overall,
     campaigns::show,
     campaigns::people,
     campaigns::people_csv_file,

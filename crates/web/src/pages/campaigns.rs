@@ -4,7 +4,8 @@
 
 use super::{Layout, PageError, render};
 use crate::api::campaigns::{
-    CampaignDetailOut, CampaignOut, PeopleQuery, PersonLineOut, campaign, campaigns, people_of,
+    CampaignDetailOut, CampaignOut, OverallOut, PeopleQuery, PersonLineOut, campaign, campaigns,
+    people_of,
 };
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -18,15 +19,18 @@ use mandate_core::VersionId;
 struct CampaignsPage {
     layout: Layout,
     campaigns: Vec<CampaignOut>,
+    overall: OverallOut,
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Acknowledgement campaigns", "/campaigns")
         .await?
         .live();
+    let campaigns = campaigns(&state, viewer.user.org_id).await?;
     Ok(render(&CampaignsPage {
         layout,
-        campaigns: campaigns(&state, viewer.user.org_id).await?,
+        overall: OverallOut::of(&campaigns),
+        campaigns,
     }))
 }
 
