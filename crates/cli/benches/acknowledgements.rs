@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
 mod support;
-use support::publish;
+use support::{publish, report, time_get};
 
 const PEOPLE: usize = 100_000;
 /// People with a login who acknowledge in the throughput run.
@@ -239,28 +239,8 @@ async fn run(db: &TestDb) {
             20,
         ),
     ] {
-        let mut times: Vec<Duration> = Vec::new();
-        for _ in 0..runs {
-            let request = Request::get(&uri)
-                .header(header::HOST, "bench.test")
-                .header(header::COOKIE, format!("mandate_session={secret}"))
-                .body(Body::empty())
-                .expect("request");
-            let t = Instant::now();
-            let response = app.clone().oneshot(request).await.expect("infallible");
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let body = to_bytes(response.into_body(), 64 << 20)
-                .await
-                .expect("body");
-            times.push(t.elapsed());
-            std::hint::black_box(body);
-        }
-        times.sort();
-        println!(
-            "{b}: GET {uri}: p50 {:.1?}, p99 {:.1?}",
-            times[times.len() / 2],
-            times[times.len() * 99 / 100]
-        );
+        let (times, _) = time_get(&app, &uri, secret, runs).await;
+        report(b, &format!("GET {uri}"), times);
     }
     let person = staff[0];
     let secret = format!("s-{}", person.id);

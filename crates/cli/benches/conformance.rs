@@ -9,8 +9,6 @@
 //!
 //! Target: the whole evaluation under 200 ms.
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
 use mandate_core::AccessRole;
 use mandate_core::policy::{Audience, PolicyKind};
 use mandate_core::timefmt::now;
@@ -21,10 +19,9 @@ use mandate_web::{AppState, WebConfig, router};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
-use tower::ServiceExt;
 
 mod support;
-use support::{publish, report};
+use support::{publish, report, time_get};
 
 const PEOPLE: &str = "100000";
 /// Policies in all, the demo's included.
@@ -158,24 +155,8 @@ async fn run(db: &TestDb) {
         .create_session(org, auditor.id, &secret_hash(secret), "csrf", now())
         .await
         .expect("session");
-    for (uri, runs) in [("/", 20), ("/conformance", 20)] {
-        let mut times = Vec::new();
-        let mut size = 0;
-        for _ in 0..runs {
-            let request = Request::get(uri)
-                .header(header::HOST, "bench.test")
-                .header(header::COOKIE, format!("mandate_session={secret}"))
-                .body(Body::empty())
-                .expect("request");
-            let t = Instant::now();
-            let response = app.clone().oneshot(request).await.expect("infallible");
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let body = to_bytes(response.into_body(), 64 << 20)
-                .await
-                .expect("body");
-            times.push(t.elapsed());
-            size = body.len();
-        }
+    for uri in ["/", "/conformance"] {
+        let (mut times, size) = time_get(&app, uri, secret, 20).await;
         // The first request gathers the records; the rest answer from the
         // snapshot kept until the next change.
         let first = times.remove(0);

@@ -6,8 +6,6 @@
 //! Targets: render and diff of 200 KB each well under 100 ms; the register
 //! of 500 policies under 50 ms p99.
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
 use mandate_core::audit::Actor;
 use mandate_core::policy::{Action, ApprovalRule, Audience, PolicyFields, PolicyKind, Verdict};
 use mandate_core::timefmt::now;
@@ -18,7 +16,9 @@ use mandate_testkit::TestDb;
 use mandate_web::{AppState, WebConfig, router};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
+
+mod support;
+use support::{report, time_get};
 
 const POLICIES: usize = 500;
 
@@ -211,28 +211,11 @@ async fn register_benchmark(db: &TestDb) {
         .expect("session");
     let app = router(AppState::new(Arc::clone(&store), WebConfig::default()));
     for uri in ["/policies", "/api/v1/policies"] {
-        let mut times = Vec::new();
-        for _ in 0..200 {
-            let request = Request::get(uri)
-                .header(header::HOST, "bench.test")
-                .header(header::COOKIE, format!("mandate_session={secret}"))
-                .body(Body::empty())
-                .expect("request");
-            let started = Instant::now();
-            let response = app.clone().oneshot(request).await.expect("infallible");
-            assert_eq!(response.status(), StatusCode::OK);
-            let bytes = to_bytes(response.into_body(), 16 << 20)
-                .await
-                .expect("body");
-            times.push(started.elapsed());
-            std::hint::black_box(bytes);
-        }
-        times.sort();
-        println!(
-            "{}: GET {uri} ({POLICIES} policies): p50 {:.1?}, p99 {:.1?}",
+        let (times, _) = time_get(&app, uri, secret, 200).await;
+        report(
             db.backend,
-            times[times.len() / 2],
-            times[times.len() * 99 / 100]
+            &format!("GET {uri} ({POLICIES} policies)"),
+            times,
         );
     }
 }

@@ -5,8 +5,6 @@
 //!
 //! Target: each under 100 ms p99.
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
 use mandate_core::audit::Actor;
 use mandate_core::generator::{generate_people, reference_day, to_import_rows};
 use mandate_core::import::plan_import;
@@ -18,8 +16,10 @@ use mandate_store::{DatabaseUrl, Store, keyfile};
 use mandate_testkit::TestDb;
 use mandate_web::{AppState, WebConfig, router};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tower::ServiceExt;
+use std::time::Instant;
+
+mod support;
+use support::{report, time_get};
 
 const PEOPLE: usize = 100_000;
 const ASSIGNMENTS: usize = 2_000;
@@ -109,29 +109,8 @@ async fn run(db: &TestDb) {
         "/api/v1/raci",
         "/roles",
     ] {
-        let mut times: Vec<Duration> = Vec::new();
-        for _ in 0..100 {
-            let request = Request::get(uri)
-                .header(header::HOST, "bench.test")
-                .header(header::COOKIE, format!("mandate_session={secret}"))
-                .body(Body::empty())
-                .expect("request");
-            let t = Instant::now();
-            let response = app.clone().oneshot(request).await.expect("infallible");
-            assert_eq!(response.status(), StatusCode::OK, "{uri}");
-            let body = to_bytes(response.into_body(), 64 << 20)
-                .await
-                .expect("body");
-            times.push(t.elapsed());
-            std::hint::black_box(body);
-        }
-        times.sort();
-        println!(
-            "{}: GET {uri}: p50 {:.1?}, p99 {:.1?}",
-            db.backend,
-            times[times.len() / 2],
-            times[times.len() * 99 / 100]
-        );
+        let (times, _) = time_get(&app, uri, secret, 100).await;
+        report(db.backend, &format!("GET {uri}"), times);
     }
 }
 

@@ -1,15 +1,47 @@
 //! What the benchmarks share: publishing a policy through the whole
 //! workflow (written, submitted, approved by top management, published),
-//! and printing percentiles.
+//! timing a page through the router, and printing percentiles.
 
 #![allow(dead_code)] // each benchmark uses its own part of this
 
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
 use mandate_core::audit::Actor;
 use mandate_core::digest::sha256_hex;
 use mandate_core::policy::{Action, ApprovalRule, Audience, PolicyFields, PolicyKind, Verdict};
 use mandate_core::{OrgId, PolicyId, User, VersionId};
 use mandate_store::Store;
 use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+/// Times `runs` GETs of `uri` signed in with session `secret`, each until
+/// its whole body is read: the times in order, and the last body's size.
+pub async fn time_get(
+    app: &Router,
+    uri: &str,
+    secret: &str,
+    runs: usize,
+) -> (Vec<Duration>, usize) {
+    let mut times = Vec::with_capacity(runs);
+    let mut size = 0;
+    for _ in 0..runs {
+        let request = Request::get(uri)
+            .header(header::HOST, "bench.test")
+            .header(header::COOKIE, format!("mandate_session={secret}"))
+            .body(Body::empty())
+            .expect("request");
+        let t = Instant::now();
+        let response = app.clone().oneshot(request).await.expect("infallible");
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        let body = to_bytes(response.into_body(), 64 << 20)
+            .await
+            .expect("body");
+        times.push(t.elapsed());
+        size = body.len();
+    }
+    (times, size)
+}
 
 /// Publishes a policy under `parent` (top-level without one) addressed to
 /// `audience`: its id, its version's id, the text's SHA-256 and how long
