@@ -285,9 +285,14 @@ async fn breakdown(store: &Store, org: mandate_core::OrgId, backend: &str) {
     .await;
     let gaps = median(|| async {
         std::hint::black_box(
-            mandate_web::role_gaps::gaps(store, org, today)
-                .await
-                .expect("gaps"),
+            mandate_web::role_gaps::gaps(
+                store,
+                org,
+                today,
+                mandate_web::role_gaps::DeclineReasons::Shown,
+            )
+            .await
+            .expect("gaps"),
         );
     })
     .await;

@@ -80,7 +80,7 @@ fn text_benchmarks() {
         old.lines().count()
     );
     let (p50, max) = time(20, || {
-        std::hint::black_box(mandate_report::markdown::render(&old));
+        std::hint::black_box(mandate_report::markdown::render(&old, &[]));
     });
     println!("render to sanitised HTML: median {p50:.1?}, worst {max:.1?}");
     let (p50, max) = time(20, || {

@@ -151,6 +151,21 @@ pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, env = "MANDATE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
+    /// A second address serving only /metrics, without a token (for a Prometheus on a private interface)
+    #[arg(long, env = "MANDATE_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Serve /metrics on the main address to this bearer token [default: /metrics only on --metrics-bind]
+    #[arg(long, env = "MANDATE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed for the client's
+    /// address; repeat it or separate with commas [default: none, the header is ignored]
+    #[arg(
+        long = "trusted-proxy",
+        env = "MANDATE_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<mandate_web::auth::client::Cidr>,
 }
 
 #[derive(Subcommand)]
@@ -303,4 +318,37 @@ pub struct TokenCreateArgs {
     /// The organisation (needed when the database holds several)
     #[arg(long)]
     pub org: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    #[test]
+    fn trusted_proxies_are_repeated_or_separated_by_commas() {
+        let cli = Cli::try_parse_from([
+            "mandate",
+            "serve",
+            "--trusted-proxy",
+            "10.0.0.0/8,fd00::/8",
+            "--trusted-proxy",
+            "192.0.2.1",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Command::Serve(serve) = cli.command else {
+            panic!("serve")
+        };
+        let given: Vec<String> = serve
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(given, ["10.0.0.0/8", "fd00::/8", "192.0.2.1/32"]);
+        assert!(
+            Cli::try_parse_from(["mandate", "serve", "--trusted-proxy", "10.0.0.0/40"]).is_err()
+        );
+        let none = Cli::try_parse_from(["mandate", "serve"]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(none.command, Command::Serve(s) if s.trusted_proxies.is_empty()));
+    }
 }

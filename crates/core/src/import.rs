@@ -30,6 +30,21 @@ pub struct RowError {
     pub message: String,
 }
 
+/// How many of a file's problems are listed back; the rest are counted.
+/// A file of a hundred thousand bad lines otherwise gets an answer many
+/// times its own size, and nobody fixes more than a page of lines at once.
+pub const MAX_LISTED_PROBLEMS: usize = 100;
+/// The longest message listed for one line (a message may quote the value).
+pub const MAX_PROBLEM_CHARS: usize = 300;
+
+/// A message cut to [`MAX_PROBLEM_CHARS`].
+pub fn shortened(message: &str) -> String {
+    match message.char_indices().nth(MAX_PROBLEM_CHARS) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message.to_string(),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct ImportPlan {
     pub inserts: Vec<Person>,
@@ -262,5 +277,19 @@ mod tests {
             now(),
         );
         assert_eq!(errors.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn long_problem_messages_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(MAX_PROBLEM_CHARS + 5);
+        let cut = shortened(&long);
+        assert_eq!(cut.chars().count(), MAX_PROBLEM_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(shortened("short"), "short");
     }
 }

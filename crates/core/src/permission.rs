@@ -27,6 +27,9 @@ pub enum Permission {
     Approve,
     /// Ask for an exception to a policy.
     RequestExceptions,
+    /// Exceptions: all of them for those who read policy work, the ones
+    /// they asked for for a line manager.
+    ReadExceptions,
     /// The role catalogue.
     ReadRoles,
     EditRoles,
@@ -40,8 +43,11 @@ pub enum Permission {
     /// Enter KPI values (line managers measure their area too).
     RecordMeasurements,
     /// Resources, communications, training, the improvement register and
-    /// attestations: the commitment records.
+    /// attestations: the commitment records (a line manager reads their
+    /// area's people's).
     ReadCommitment,
+    /// Budgets and capacity (resource plans): not a line manager's.
+    ReadBudgets,
     /// Write the commitment records; who may approve a budget or sign the
     /// leadership statement is checked per decision.
     EditCommitment,
@@ -66,7 +72,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -79,6 +85,7 @@ impl Permission {
         Permission::EditPolicies,
         Permission::Approve,
         Permission::RequestExceptions,
+        Permission::ReadExceptions,
         Permission::ReadRoles,
         Permission::EditRoles,
         Permission::ReviewRoles,
@@ -86,6 +93,7 @@ impl Permission {
         Permission::EditPerformance,
         Permission::RecordMeasurements,
         Permission::ReadCommitment,
+        Permission::ReadBudgets,
         Permission::EditCommitment,
         Permission::ReadFeedback,
         Permission::GiveFeedback,
@@ -113,11 +121,15 @@ impl AccessRole {
             ManageUsers => matches!(self, Admin),
             ReadAuditLog => matches!(self, Admin | Auditor),
             ReadPolicies => true,
-            // Staff read what is published for them, not work in progress.
-            ReadPolicyWork => !matches!(self, Staff),
+            // Staff and line managers read what is published for them, not
+            // work in progress (CLAUSE5.md: "the published policies ...
+            // addressed to them").
+            ReadPolicyWork => !matches!(self, Staff | Manager),
             EditPolicies => matches!(self, Admin | IsmsManager | TopManagement),
             Approve => crate::policy::authority::access_role_may_approve(self),
             RequestExceptions => matches!(self, Admin | IsmsManager | TopManagement | Manager),
+            // A line manager reads the exceptions they asked for only.
+            ReadExceptions => !matches!(self, Staff),
             // Everyone sees what the roles are; staff see their own among them.
             ReadRoles => true,
             EditRoles => matches!(self, Admin | IsmsManager | TopManagement),
@@ -126,6 +138,7 @@ impl AccessRole {
             EditPerformance => matches!(self, Admin | IsmsManager | TopManagement),
             RecordMeasurements => matches!(self, Admin | IsmsManager | TopManagement | Manager),
             ReadCommitment => !matches!(self, Staff),
+            ReadBudgets => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
             EditCommitment => matches!(self, Admin | IsmsManager | TopManagement),
             // What staff raise may be about their own managers: the ISMS
             // function reads it, and the auditor, who reads everything.
@@ -182,5 +195,16 @@ mod tests {
         }
         assert!(!AccessRole::Staff.may(Permission::ReadPeople));
         assert!(!AccessRole::Admin.is_read_only());
+    }
+
+    #[test]
+    fn line_managers_read_neither_budgets_nor_work_in_progress() {
+        let manager = AccessRole::Manager;
+        assert!(!manager.may(Permission::ReadBudgets));
+        assert!(!manager.may(Permission::ReadPolicyWork));
+        assert!(
+            manager.may(Permission::ReadExceptions) && manager.may(Permission::RequestExceptions)
+        );
+        assert!(AccessRole::Auditor.may(Permission::ReadBudgets));
     }
 }

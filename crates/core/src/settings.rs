@@ -29,6 +29,10 @@ pub struct OrgSettings {
     pub leadership_communication_months: u8,
     /// 5.3.3: days a holder has to acknowledge a role.
     pub assignment_grace_days: u16,
+    /// Hosts policy text may show images from, over `https:` only. None by
+    /// default: any other image would make a reader's browser fetch an
+    /// address of the author's choosing.
+    pub image_hosts: Vec<String>,
 }
 
 impl Default for OrgSettings {
@@ -44,6 +48,7 @@ impl Default for OrgSettings {
             action_overdue_days: 30,
             leadership_communication_months: 6,
             assignment_grace_days: 14,
+            image_hosts: Vec::new(),
         }
     }
 }
@@ -83,11 +88,46 @@ impl OrgSettings {
         if self.action_overdue_days > 365 || self.assignment_grace_days > 365 {
             return Err("action_overdue_days and assignment_grace_days: at most 365".into());
         }
+        let mut hosts = Vec::new();
+        for raw in &self.image_hosts {
+            let host = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+            if host.is_empty() {
+                continue;
+            }
+            if !is_host_name(&host) {
+                return Err(format!(
+                    "image_hosts: {raw:?} is not a host name (give it without https:// or a path, as in images.example.org)"
+                ));
+            }
+            hosts.push(host);
+        }
+        hosts.sort_unstable();
+        hosts.dedup();
+        if hosts.len() > 20 {
+            return Err("image_hosts: at most 20 hosts".into());
+        }
         Ok(Self {
             reminder_days: days,
+            image_hosts: hosts,
             ..self
         })
     }
+}
+
+/// A DNS name of letters, digits and hyphens, in dot-separated labels, with
+/// at least one dot: no scheme, port, path or wildcard.
+fn is_host_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 #[cfg(test)]
@@ -105,5 +145,38 @@ mod tests {
         };
         assert!(bad.validated().is_err());
         assert!(serde_json::from_str::<OrgSettings>(r#"{"colour": 1}"#).is_err());
+    }
+
+    #[test]
+    fn image_hosts_are_plain_host_names() {
+        assert!(OrgSettings::default().image_hosts.is_empty());
+        let with = |hosts: &[&str]| {
+            OrgSettings {
+                image_hosts: hosts.iter().map(|h| (*h).to_string()).collect(),
+                ..OrgSettings::default()
+            }
+            .validated()
+        };
+        assert_eq!(
+            with(&[
+                " Images.Example.org ",
+                "",
+                "cdn.example.com",
+                "images.example.org"
+            ])
+            .expect("valid")
+            .image_hosts,
+            vec!["cdn.example.com", "images.example.org"]
+        );
+        for bad in [
+            "https://images.example.org",
+            "images.example.org/x",
+            "images.example.org:8443",
+            "*.example.org",
+            "localhost",
+            "user@images.example.org",
+        ] {
+            assert!(with(&[bad]).is_err(), "{bad}");
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod gather;
 mod gather_due;
 pub mod scheduler;
 pub mod sender;
+pub mod template_budget;
 pub mod templates;
 
 pub use config::MailConfig;

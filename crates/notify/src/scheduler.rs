@@ -1,7 +1,9 @@
 //! One run of the background work, idempotent: reconcile acknowledgement
 //! campaigns with their audiences, work out each person's digest for today
 //! and queue it (one a day: the outbox's dedupe key refuses a second), and
-//! turn claims that outlived their lease into "uncertain". `mandate serve`
+//! turn claims that outlived their lease into "uncertain"; file the
+//! confidential feedback of earlier days (the first tick of a day files the
+//! day before's, in one batch). `mandate serve`
 //! runs it every minute; `mandate tick` runs it once, for cron.
 
 use crate::config::MailConfig;
@@ -26,6 +28,8 @@ pub struct TickSummary {
     pub queued: u64,
     /// Claims found past their lease, now uncertain.
     pub uncertain: u64,
+    /// Confidential feedback of earlier days filed into the records.
+    pub filed: usize,
 }
 
 /// Runs every organisation's part of the tick.
@@ -41,6 +45,9 @@ pub async fn tick(store: &Store, config: &MailConfig) -> Result<TickSummary, Sto
         summary.owed += reconciled.owed;
         summary.released += reconciled.released;
         summary.queued += queue_digests(store, org.id, &org.name, config).await?;
+        summary.filed += store
+            .file_confidential_feedback(org.id, now().date())
+            .await?;
         summary.organisations += 1;
     }
     Ok(summary)
@@ -65,77 +72,116 @@ async fn queue_digests(
             DEFAULT_DIGEST_BODY.to_string(),
         ),
     };
-    // Each line manager hears of their team's acknowledgements gone overdue.
-    let mut team: HashMap<PersonId, Vec<(String, Task)>> = HashMap::new();
-    for p in &people {
-        let (Some(manager), Some(own)) = (p.manager_id, tasks.get(&p.id)) else {
-            continue;
-        };
-        for t in own.iter().filter(|t| t.kind == TaskKind::Acknowledge) {
-            team.entry(manager)
-                .or_default()
-                .push((p.name.clone(), t.clone()));
-        }
-    }
-    let none: Vec<Task> = Vec::new();
-    let no_team: Vec<(String, Task)> = Vec::new();
-    let mut mails = Vec::new();
-    for p in people
-        .iter()
-        .filter(|p| p.end_date.is_none_or(|e| e >= today))
-    {
-        let own = tasks.get(&p.id).unwrap_or(&none);
-        let reports = team.get(&p.id).unwrap_or(&no_team);
-        if own.is_empty() && reports.is_empty() {
-            continue;
-        }
-        let items = plan_digest(
-            own,
-            reports,
-            last.get(&p.id).copied(),
-            today,
-            &settings.reminder_days,
-        );
-        if items.is_empty() {
-            continue;
-        }
-        let rendered = render_digest(
-            &subject,
-            &body,
-            &DigestContext {
-                organisation,
-                name: &p.name,
-                base_url: &config.public_url,
-                items: &items,
-            },
-        );
-        // A template that fails for one person's data falls back to the
-        // default, so the message still goes.
-        let (subject, body) = match rendered {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(error = %e, "the organisation's digest template failed; the default is used");
-                render_digest(
-                    DEFAULT_DIGEST_SUBJECT,
-                    DEFAULT_DIGEST_BODY,
-                    &DigestContext {
-                        organisation,
-                        name: &p.name,
-                        base_url: &config.public_url,
-                        items: &items,
-                    },
-                )
-                .map_err(|e| StoreError::Invalid(e.to_string()))?
-            }
-        };
-        mails.push(NewMail {
-            dedupe_key: digest_key(p.id, today),
-            kind: "digest".into(),
-            person_id: Some(p.id),
-            to: p.email.to_string(),
+    // Rendering runs organisation-written templates: off the async workers,
+    // so a slow one cannot hold up requests (each render is also bounded by
+    // the template budget).
+    let work = Composition {
+        organisation: organisation.to_string(),
+        public_url: config.public_url.clone(),
+        subject,
+        body,
+        today,
+        reminder_days: settings.reminder_days.clone(),
+    };
+    let mails = tokio::task::spawn_blocking(move || work.digests(&people, &tasks, &last))
+        .await
+        .map_err(|e| StoreError::Invalid(format!("composing the digests: {e}")))??;
+    store.queue_mail(org, mails, now()).await
+}
+
+/// What composing one organisation's digests needs, owned so that it can
+/// run on a blocking thread.
+struct Composition {
+    organisation: String,
+    public_url: String,
+    subject: String,
+    body: String,
+    today: time::Date,
+    reminder_days: Vec<u16>,
+}
+
+impl Composition {
+    fn digests(
+        &self,
+        people: &[mandate_core::Person],
+        tasks: &HashMap<PersonId, Vec<Task>>,
+        last: &HashMap<PersonId, time::OffsetDateTime>,
+    ) -> Result<Vec<NewMail>, StoreError> {
+        let Self {
+            organisation,
+            public_url,
             subject,
             body,
-        });
+            today,
+            reminder_days,
+        } = self;
+        let (organisation, today) = (organisation.as_str(), *today);
+        // Each line manager hears of their team's acknowledgements gone overdue.
+        let mut team: HashMap<PersonId, Vec<(String, Task)>> = HashMap::new();
+        for p in people {
+            let (Some(manager), Some(own)) = (p.manager_id, tasks.get(&p.id)) else {
+                continue;
+            };
+            for t in own.iter().filter(|t| t.kind == TaskKind::Acknowledge) {
+                team.entry(manager)
+                    .or_default()
+                    .push((p.name.clone(), t.clone()));
+            }
+        }
+        let none: Vec<Task> = Vec::new();
+        let no_team: Vec<(String, Task)> = Vec::new();
+        let mut mails = Vec::new();
+        for p in people
+            .iter()
+            .filter(|p| p.end_date.is_none_or(|e| e >= today))
+        {
+            let own = tasks.get(&p.id).unwrap_or(&none);
+            let reports = team.get(&p.id).unwrap_or(&no_team);
+            if own.is_empty() && reports.is_empty() {
+                continue;
+            }
+            let items = plan_digest(own, reports, last.get(&p.id).copied(), today, reminder_days);
+            if items.is_empty() {
+                continue;
+            }
+            let rendered = render_digest(
+                subject,
+                body,
+                &DigestContext {
+                    organisation,
+                    name: &p.name,
+                    base_url: public_url,
+                    items: &items,
+                },
+            );
+            // A template that fails for one person's data falls back to the
+            // default, so the message still goes.
+            let (subject, body) = match rendered {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the organisation's digest template failed; the default is used");
+                    render_digest(
+                        DEFAULT_DIGEST_SUBJECT,
+                        DEFAULT_DIGEST_BODY,
+                        &DigestContext {
+                            organisation,
+                            name: &p.name,
+                            base_url: public_url,
+                            items: &items,
+                        },
+                    )
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?
+                }
+            };
+            mails.push(NewMail {
+                dedupe_key: digest_key(p.id, today),
+                kind: "digest".into(),
+                person_id: Some(p.id),
+                to: p.email.to_string(),
+                subject,
+                body,
+            });
+        }
+        Ok(mails)
     }
-    store.queue_mail(org, mails, now()).await
 }

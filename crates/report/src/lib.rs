@@ -2,6 +2,7 @@
 //! charts, policy files and the auditor's evidence pack. Pure transformations over
 //! readers and writers; the command line decides where the bytes come from.
 
+pub mod csv_export;
 pub mod csv_table;
 pub mod diff;
 pub mod evidence;

@@ -4,8 +4,18 @@
 //!
 //! pulldown-cmark passes raw HTML through, so every rendering goes through
 //! ammonia's allow-list: no script, no event handler, no `javascript:` link.
+//! Images load only from `https:` hosts the organisation allows (none by
+//! default): any other image would make a reader's browser fetch an address
+//! of the author's choosing (a tracking pixel, or a GET endpoint of Mandate
+//! itself). Ids the author writes are prefixed, so policy text cannot clobber
+//! the ids of the page it is shown in.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use std::borrow::Cow;
+
+/// Put before every id the author writes (and every `#fragment` link, so
+/// links within the text keep working).
+pub const ID_PREFIX: &str = "user-content-";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -15,15 +25,101 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Markdown to sanitised HTML.
-pub fn render(markdown: &str) -> String {
+/// Markdown to sanitised HTML. `image_hosts` are the hosts images may load
+/// from (over `https:` only); any other Markdown image becomes the text
+/// "[image: its alt text]", and any other raw `<img>` loses its source
+/// (or, with no host allowed, the element).
+pub fn render(markdown: &str, image_hosts: &[String]) -> String {
+    let hosts: Vec<String> = image_hosts
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
-    ammonia::Builder::default()
+    html::push_html(
+        &mut unsafe_html,
+        foreign_images_as_text(Parser::new_ext(markdown, options()), &hosts),
+    );
+    let mut builder = ammonia::Builder::default();
+    builder
         .add_generic_attributes(["id"])
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&unsafe_html)
-        .to_string()
+        .id_prefix(Some(ID_PREFIX))
+        .link_rel(Some("noopener noreferrer"));
+    if hosts.is_empty() {
+        builder.rm_tags(["img"]);
+    }
+    builder.attribute_filter(
+        move |element, attribute, value| match (element, attribute) {
+            ("img", "src") => image_allowed(value, &hosts).then_some(Cow::Borrowed(value)),
+            (_, "href") => Some(prefixed_fragment(value)),
+            _ => Some(Cow::Borrowed(value)),
+        },
+    );
+    builder.clean(&unsafe_html).to_string()
+}
+
+/// Whether an image at `src` may load: an absolute `https:` URL, without
+/// credentials, on one of `hosts` (lower-case).
+fn image_allowed(src: &str, hosts: &[String]) -> bool {
+    let Ok(url) = ammonia::Url::parse(src.trim()) else {
+        return false;
+    };
+    url.scheme() == "https"
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url
+            .host_str()
+            .is_some_and(|host| hosts.iter().any(|h| h == host))
+}
+
+/// A link to a place in the text points at its prefixed id.
+fn prefixed_fragment(href: &str) -> Cow<'_, str> {
+    match href.strip_prefix('#') {
+        Some(fragment) if !fragment.starts_with(ID_PREFIX) => {
+            Cow::Owned(format!("#{ID_PREFIX}{fragment}"))
+        }
+        _ => Cow::Borrowed(href),
+    }
+}
+
+/// Replaces each image not allowed by the text "[image: alt]", outside any
+/// element of its own, so nothing of it is fetched or linked.
+fn foreign_images_as_text<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    hosts: &[String],
+) -> impl Iterator<Item = Event<'a>> {
+    // The alt text of the image being replaced, and how many images nested
+    // in its description are open.
+    let mut replacing: Option<(String, usize)> = None;
+    events.filter_map(move |event| {
+        if let Some((alt, depth)) = &mut replacing {
+            match event {
+                Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Image) => {
+                    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+                    replacing = None;
+                    let text = if alt.is_empty() {
+                        "[image]".to_string()
+                    } else {
+                        format!("[image: {alt}]")
+                    };
+                    return Some(Event::Text(CowStr::from(text)));
+                }
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => alt.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+            return None;
+        }
+        match &event {
+            Event::Start(Tag::Image { dest_url, .. }) if !image_allowed(dest_url, hosts) => {
+                replacing = Some((String::new(), 0));
+                None
+            }
+            _ => Some(event),
+        }
+    })
 }
 
 /// The four elements of 5.2 a to d, each tagged on a heading by the author
@@ -153,7 +249,7 @@ mod tests {
     #[test]
     fn no_known_xss_payload_survives_rendering() {
         for payload in PAYLOADS {
-            let html = render(payload);
+            let html = render(payload, &[]);
             for tag in tags(&html) {
                 let name = tag.split_whitespace().next().unwrap_or("");
                 for banned in [
@@ -191,11 +287,119 @@ mod tests {
     fn ordinary_markdown_renders() {
         let html = render(
             "# Policy {#top}\n\nWe **protect** [data](https://example.com).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &[],
         );
-        assert!(html.contains("<h1 id=\"top\">Policy</h1>"), "{html}");
+        assert!(
+            html.contains("<h1 id=\"user-content-top\">Policy</h1>"),
+            "{html}"
+        );
         assert!(html.contains("<strong>protect</strong>"));
         assert!(html.contains("href=\"https://example.com\""));
         assert!(html.contains("<table>"));
+    }
+
+    fn hosts(list: &[&str]) -> Vec<String> {
+        list.iter().map(|h| (*h).to_string()).collect()
+    }
+
+    #[test]
+    fn relative_images_become_their_alt_text() {
+        // A relative image would make the reader's browser call Mandate.
+        let html = render("Look: ![the tokens](/api/v1/me/tokens) here.", &[]);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("/api/v1/me/tokens"), "{html}");
+        assert!(html.contains("Look: [image: the tokens] here."), "{html}");
+        // Not even an allowed host lets a relative image through.
+        let html = render("![x](/api/v1/me/tokens)", &hosts(&["mandate.test"]));
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn remote_images_load_only_from_allowed_https_hosts() {
+        let pixel = "![y](https://tracker.example/p.gif)";
+        for allowed in [&[][..], &["images.example.org"][..]] {
+            let html = render(pixel, &hosts(allowed));
+            assert!(!html.contains("<img"), "{allowed:?}: {html}");
+            assert!(!html.contains("tracker.example"), "{html}");
+            assert!(html.contains("[image: y]"), "{html}");
+        }
+        let html = render(
+            "![Org chart](https://Images.Example.org/chart.png \"The chart\")",
+            &hosts(&["images.example.org"]),
+        );
+        assert!(
+            html.contains("<img src=\"https://Images.Example.org/chart.png\" alt=\"Org chart\""),
+            "{html}"
+        );
+        // The scheme, credentials and look-alike hosts do not pass.
+        for src in [
+            "http://images.example.org/chart.png",
+            "https://images.example.org@tracker.example/p.gif",
+            "https://images.example.org.tracker.example/p.gif",
+            "https://tracker.example/?images.example.org",
+            "//images.example.org/chart.png",
+            "data:image/png;base64,iVBORw0KGgo=",
+        ] {
+            let html = render(
+                &format!("![a *b* `c`]({src})"),
+                &hosts(&["images.example.org"]),
+            );
+            assert!(!html.contains("<img"), "{src}: {html}");
+            assert!(html.contains("[image: a b c]"), "{src}: {html}");
+            assert!(!html.contains("<a "), "the alt text is no link: {html}");
+        }
+    }
+
+    #[test]
+    fn raw_html_images_lose_what_is_not_allowed() {
+        let raw = "<img src=\"https://tracker.example/p.gif\" alt=\"t\"> and <img src=\"/api/v1/me/tokens\">";
+        let html = render(raw, &[]);
+        assert!(!html.contains("<img"), "{html}");
+        let html = render(raw, &hosts(&["images.example.org"]));
+        assert!(
+            !html.contains("tracker.example") && !html.contains("/api/"),
+            "{html}"
+        );
+        let html = render(
+            "<img src=\"https://images.example.org/a.png\" alt=\"a\">",
+            &hosts(&["images.example.org"]),
+        );
+        assert!(
+            html.contains("src=\"https://images.example.org/a.png\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn ids_are_prefixed_and_links_within_the_text_follow() {
+        let html = render(
+            "# Scope {#scope}\n\n<div id=\"csrf_token\">x</div>\n\nSee [the scope](#scope) and [elsewhere](https://example.com/#scope).\n\nA note[^n].\n\n[^n]: The note.\n",
+            &[],
+        );
+        assert!(html.contains("<h1 id=\"user-content-scope\">"), "{html}");
+        assert!(html.contains("id=\"user-content-csrf_token\""), "{html}");
+        assert!(!html.contains("id=\"csrf_token\""), "{html}");
+        assert!(html.contains("href=\"#user-content-scope\""), "{html}");
+        assert!(
+            html.contains("href=\"https://example.com/#scope\""),
+            "{html}"
+        );
+        // Footnote links reach their (prefixed) definitions.
+        assert!(html.contains("href=\"#user-content-n\""), "{html}");
+        assert!(html.contains("id=\"user-content-n\""), "{html}");
+        for tag in tags(&html) {
+            if let Some((_, value)) = tag.split_once("id=\"") {
+                assert!(value.starts_with(ID_PREFIX), "{tag} in {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn tagged_sections_are_read_from_the_markdown_not_the_html() {
+        let policy = "## Purpose and scope {.clause-5-2-a #purpose}\n\nWe keep data safe.\n";
+        assert!(elements_present(policy)[0].1);
+        let html = render(policy, &[]);
+        assert!(html.contains("id=\"user-content-purpose\""), "{html}");
     }
 
     #[test]

@@ -141,6 +141,7 @@ impl Store {
         pub async fn people_count(&self, org: OrgId) -> Result<i64>;
         pub async fn person_by_email(&self, org: OrgId, email: &Email) -> Result<Option<Person>>;
         pub async fn person(&self, org: OrgId, id: PersonId) -> Result<Option<Person>>;
+        pub async fn area_of(&self, org: OrgId, manager: PersonId) -> Result<Vec<PersonId>>;
         /// The names of a few people, by id.
         pub async fn person_names(&self, org: OrgId, ids: Vec<PersonId>) -> Result<std::collections::HashMap<PersonId, String>>;
         pub async fn create_person(&self, actor: &Actor, org: OrgId, new: &NewPerson) -> Result<Person>;
@@ -199,7 +200,17 @@ impl Store {
         ) -> Result<Person>;
         pub async fn user(&self, org: OrgId, id: UserId) -> Result<Option<User>>;
         pub async fn logins_with_email(&self, email: &Email) -> Result<Vec<(User, Option<String>)>>;
-        pub async fn set_password(&self, actor: &Actor, org: OrgId, user: UserId, password_hash: &str) -> Result<()>;
+        /// Replaces a password hash; ends the user's other sessions (all without
+        /// `keep_session`) and, with `revoke_tokens`, revokes their API tokens.
+        pub async fn set_password(
+            &self,
+            actor: &Actor,
+            org: OrgId,
+            user: UserId,
+            password_hash: &str,
+            revoke_tokens: bool,
+            keep_session: Option<&str>
+        ) -> Result<u64>;
         pub async fn create_session(
             &self,
             org: OrgId,
@@ -472,8 +483,12 @@ impl Store {
         /// Records completions in one transaction: all or none.
         pub async fn record_training(&self, actor: &Actor, org: OrgId, by: UserId, completions: Vec<Completion>) -> Result<TrainingSummary>;
         pub async fn training_records(&self, org: OrgId, person: Option<PersonId>) -> Result<Vec<TrainingRecord>>;
-        /// Keeps feedback; a confidential submission is audited as the channel's.
+        /// Keeps feedback: named, recorded now; confidential, into the inbox
+        /// until the next day's filing.
         pub async fn submit_feedback(&self, actor: &Actor, feedback: Feedback) -> Result<Feedback>;
+        /// Files the confidential submissions received before `today`, in
+        /// random order, audited as the channel's at the start of their day.
+        pub async fn file_confidential_feedback(&self, org: OrgId, today: Date) -> Result<usize>;
         pub async fn handle_feedback(&self, actor: &Actor, org: OrgId, id: FeedbackId, expected_version: Option<i64>, handling: Handling) -> Result<Feedback>;
         pub async fn feedback(&self, org: OrgId) -> Result<Vec<Feedback>>;
         pub async fn save_improvement(&self, actor: &Actor, org: OrgId, id: Option<ImprovementId>, expected_version: Option<i64>, fields: ImprovementFields) -> Result<Improvement>;
@@ -493,7 +508,7 @@ impl Store {
         /// Every version ever published, without its text.
         pub async fn published_version_index(&self, org: OrgId) -> Result<Vec<crate::backend::PublishedVersion>>;
         /// A version's requests counted by department, manager, state and overdue.
-        pub async fn campaign_groups(&self, org: OrgId, version: VersionId, today: Date) -> Result<Vec<mandate_core::acknowledgement::GroupCount>>;
+        pub async fn campaign_groups(&self, org: OrgId, version: VersionId, today: Date, area_of: Option<PersonId>) -> Result<Vec<mandate_core::acknowledgement::GroupCount>>;
         /// A page of a campaign's people, by name.
         pub async fn campaign_people(&self, org: OrgId, version: VersionId, q: &crate::backend::CampaignPeopleQuery) -> Result<Vec<crate::backend::CampaignPerson>>;
         pub async fn acknowledgements_of_person(&self, org: OrgId, person: PersonId) -> Result<Vec<AckRequest>>;
@@ -501,6 +516,7 @@ impl Store {
         pub async fn owed_acknowledgements(&self, org: OrgId) -> Result<Vec<AckRequest>>;
         /// Per version: the count in each state, and how many owed are overdue on `day`.
         pub async fn acknowledgement_totals(&self, org: OrgId, day: Date) -> Result<std::collections::HashMap<VersionId, (std::collections::HashMap<AckState, i64>, i64)>>;
+        pub async fn area_acknowledgement_totals(&self, org: OrgId, manager: PersonId, day: Date) -> Result<std::collections::HashMap<VersionId, (std::collections::HashMap<AckState, i64>, i64)>>;
         /// Queues mail, skipping any whose dedupe key is queued already.
         pub async fn queue_mail(&self, org: OrgId, mails: Vec<NewMail>, send_after: OffsetDateTime) -> Result<u64>;
         /// Takes the next message due, marked as being sent.

@@ -405,8 +405,9 @@ async fn a_statement_is_signed_text_by_text_and_published_superseding_the_last()
 async fn confidential_feedback_leaves_no_trace_of_its_author() {
     for db in TestDb::all().await {
         let b = db.backend;
-        let (store, _) = open(&db).await;
+        let (store, public) = open(&db).await;
         let o = organisation(&store).await;
+        let today = now().date();
         let submission = FeedbackSubmission {
             kind: FeedbackKind::Concern,
             subject: "Shared admin password".into(),
@@ -417,13 +418,14 @@ async fn confidential_feedback_leaves_no_trace_of_its_author() {
             .submit_feedback(&Actor::user(o.dev.id), named)
             .await
             .expect("named");
-        let secret = Feedback::confidential(o.id, submission, now().date());
+        let secret = Feedback::confidential(o.id, submission.clone(), today);
         // Whoever the request came from, the log names the channel.
         let kept = store
             .submit_feedback(&Actor::user(o.dev.id), secret.clone())
             .await
             .expect("confidential");
         assert!(kept.author_id.is_none());
+        assert_eq!((kept.id, kept.received_on), (secret.id, today), "{b}");
         let with_author = Feedback {
             author_id: Some(o.dev.person_id),
             ..secret
@@ -435,30 +437,92 @@ async fn confidential_feedback_leaves_no_trace_of_its_author() {
                 .is_err(),
             "{b}"
         );
-
-        let events = store
-            .audit_events(
-                o.id,
-                &AuditQuery {
-                    entity_type: Some("feedback".into()),
-                    limit: 100,
-                    ..AuditQuery::default()
-                },
-            )
+        // Someone else acts after it, the same day.
+        let later = Feedback::named(o.id, o.isms.person_id, submission, now());
+        store
+            .submit_feedback(&Actor::user(o.isms.id), later)
             .await
-            .expect("events");
-        let event = events
-            .items
-            .iter()
-            .find(|e| e.entity_id == kept.id.to_string())
-            .expect("its event");
-        assert_eq!(event.actor, "channel:confidential", "{b}");
+            .expect("named");
+
+        let feedback_events = || async {
+            store
+                .audit_events(
+                    o.id,
+                    &AuditQuery {
+                        entity_type: Some("feedback".into()),
+                        limit: 100,
+                        ..AuditQuery::default()
+                    },
+                )
+                .await
+                .expect("events")
+                .items
+        };
+        // Until the next day's batch, it is in no record and no event.
+        let listed = store.feedback(o.id).await.expect("feedback");
+        assert!(listed.iter().all(|f| f.id != kept.id), "{b}");
+        assert_eq!(feedback_events().await.len(), 2, "{b}: the named ones");
         let traces = [
             o.dev.id.to_string(),
             o.dev_person.id.to_string(),
             o.dev_person.email.to_string(),
             o.dev_person.name.clone(),
         ];
+        // The inbox holds the text and the day: no author, no time.
+        let file = db.path("inbox.jsonl");
+        store.backup(&file).await.expect("backup");
+        let dump = std::fs::read_to_string(&file).expect("backup text");
+        let waiting = dump
+            .lines()
+            .find(|l| l.contains("\"table\":\"feedback_inbox\""))
+            .expect("the waiting entry");
+        assert!(waiting.contains(&kept.id.to_string()), "{b}: {waiting}");
+        for trace in &traces {
+            assert!(
+                !waiting.contains(trace.as_str()),
+                "{b}: the inbox names {trace}"
+            );
+        }
+        let row: serde_json::Value = serde_json::from_str(waiting).expect("json");
+        let mut columns: Vec<&str> = row["row"]
+            .as_object()
+            .expect("a row")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        columns.sort_unstable();
+        assert_eq!(
+            columns,
+            [
+                "body",
+                "feedback_id",
+                "kind",
+                "org_id",
+                "received_on",
+                "subject"
+            ],
+            "{b}"
+        );
+
+        // Today's batch waits for tomorrow; tomorrow's first filing takes it, once.
+        let filing = |day| store.file_confidential_feedback(o.id, day);
+        assert_eq!(filing(today).await.expect("filing"), 0, "{b}");
+        let head = store.audit_head(o.id).await.expect("head").expect("a head");
+        let tomorrow = today + Duration::days(1);
+        assert_eq!(filing(tomorrow).await.expect("filing"), 1, "{b}");
+        assert_eq!(filing(tomorrow).await.expect("filing"), 0, "{b}");
+
+        let events = feedback_events().await;
+        let event = events
+            .iter()
+            .find(|e| e.entity_id == kept.id.to_string())
+            .expect("its event");
+        assert_eq!(event.actor, "channel:confidential", "{b}");
+        assert_eq!(event.action, "submit", "{b}");
+        // At the start of its day, after every event of that day: nothing
+        // places it between the named people's actions.
+        assert_eq!(event.occurred_at, today.midnight().assume_utc(), "{b}");
+        assert!(event.seq > head.seq, "{b}: filed after the day's events");
         let text = format!("{} {:?} {:?}", event.actor, event.before, event.after);
         for trace in &traces {
             assert!(
@@ -469,10 +533,18 @@ async fn confidential_feedback_leaves_no_trace_of_its_author() {
         let stored = store.feedback(o.id).await.expect("feedback");
         let row = stored.iter().find(|f| f.id == kept.id).expect("kept");
         assert!(row.confidential && row.author_id.is_none(), "{b}");
-        // The backup holds no link either.
+        assert_eq!(row.status, FeedbackStatus::New, "{b}");
+        // The chain accepts an event dated before the ones it follows.
+        store
+            .verify_chain(o.id, &public)
+            .await
+            .expect("read")
+            .expect("untampered");
+        // The backup holds no link either, and the inbox is empty.
         let file = db.path("feedback.jsonl");
         store.backup(&file).await.expect("backup");
         let dump = std::fs::read_to_string(&file).expect("backup text");
+        assert!(!dump.contains("\"table\":\"feedback_inbox\""), "{b}");
         let line = dump
             .lines()
             .find(|l| l.contains(&kept.id.to_string()) && l.contains("\"table\":\"feedback\""))

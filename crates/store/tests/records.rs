@@ -59,6 +59,7 @@ async fn people_pages_cover_everyone_exactly_once() {
                         search: None,
                         cursor,
                         limit: 50,
+                        area_of: None,
                     },
                 )
                 .await
@@ -97,6 +98,7 @@ async fn people_search_is_case_insensitive_and_literal() {
                     search: Some(term.clone()),
                     cursor: None,
                     limit: 500,
+                    area_of: None,
                 },
             )
             .await
@@ -119,6 +121,7 @@ async fn people_search_is_case_insensitive_and_literal() {
                     search: Some("100%_".into()),
                     cursor: None,
                     limit: 10,
+                    area_of: None,
                 },
             )
             .await
@@ -131,6 +134,7 @@ async fn people_search_is_case_insensitive_and_literal() {
                     search: None,
                     cursor: Some("zz".into()),
                     limit: 10,
+                    area_of: None,
                 },
             )
             .await;

@@ -22,7 +22,7 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             g.clone(),
             "/api/v1/resource-plans",
-            Needs(ReadCommitment),
+            Needs(ReadBudgets),
             get(api::resources::list),
         ),
         route(
@@ -46,7 +46,7 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             g.clone(),
             "/api/v1/capacity",
-            Needs(ReadCommitment),
+            Needs(ReadBudgets),
             get(api::resources::capacity),
         ),
         // API: the leadership statement.
@@ -244,7 +244,7 @@ pub fn table() -> Vec<RouteSpec> {
         route(
             g.clone(),
             "/resources",
-            Needs(ReadCommitment),
+            Needs(ReadBudgets),
             get(pages::resources::list),
         ),
         route(

@@ -1,13 +1,14 @@
 //! Mandate's HTTP server: server-rendered pages, the JSON API with its
 //! OpenAPI document, and the operational endpoints, from one router.
 //!
-//! Every request passes, in order: metrics, a body size limit,
-//! authentication (session cookie or bearer token), CSRF protection for
-//! state-changing requests from pages, and the route's access rule from
-//! [`routes::table`].
+//! Every request passes, in order: security headers (on the way out),
+//! metrics, a body size limit, authentication (session cookie or bearer
+//! token), CSRF protection for state-changing requests from pages, and the
+//! route's access rule from [`routes::table`].
 
 mod ack_batch;
 pub mod api;
+pub mod area;
 mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
@@ -25,6 +26,7 @@ pub mod problem;
 pub mod raci_view;
 pub mod role_gaps;
 pub mod routes;
+pub mod security_headers;
 pub mod state;
 
 pub use state::{AppState, WebConfig};
@@ -33,6 +35,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
+use axum::routing::get;
 use mandate_store::Store;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -46,8 +49,26 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(from_fn(auth::csrf::protect))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn(ops::set_aside_bearer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn_with_state(state.clone(), security_headers::add))
+        .with_state(state)
+}
+
+/// The router of the metrics address (`--metrics-bind`): `/metrics` alone,
+/// without a token, for a Prometheus on a private interface. Its own
+/// requests are not counted.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics_text))
+        .fallback(|| async {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                "only /metrics is served on this address\n",
+            )
+        })
+        .layer(from_fn_with_state(state.clone(), security_headers::add))
         .with_state(state)
 }
 
@@ -72,6 +93,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(address = %listener.local_addr()?, "serving");
+    // Bound before serving starts, so a wrong address fails at once.
+    let metrics_listener = match config.metrics_bind {
+        Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
+        None => None,
+    };
     let state = AppState::new(Arc::clone(&store), config.clone());
     let sender =
         match &config.mail.smtp_url {
@@ -81,13 +107,30 @@ pub async fn serve(
             None => None,
         };
     mandate_notify::background::spawn(Arc::clone(&store), config.mail.clone(), sender);
+    let metrics_server = match metrics_listener {
+        Some(listener) => {
+            tracing::info!(address = %listener.local_addr()?, "serving metrics");
+            let app = metrics_router(state.clone());
+            Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "serving metrics");
+                }
+            }))
+        }
+        None => None,
+    };
     tokio::spawn(purge_sessions(store, config));
-    axum::serve(
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    // A scrape is short and safe to cut: the metrics address simply stops.
+    if let Some(server) = metrics_server {
+        server.abort();
+    }
+    served
 }
 
 /// Removes ended sessions every few minutes, so the table holds live ones only.

@@ -4,6 +4,7 @@
 
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::BTreeMap;
@@ -123,21 +124,80 @@ impl Metrics {
     }
 }
 
+/// The methods counted under their own name; any other is `other`, so
+/// made-up methods cannot add series without bound.
+const METHODS: [Method; 7] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+];
+
+/// The label of a request's method.
+fn method_label(method: &Method) -> &'static str {
+    METHODS
+        .iter()
+        .find(|m| *m == method)
+        .map_or("other", Method::as_str)
+}
+
+/// Submissions to the feedback channels, which are neither counted nor
+/// timed: their series would tell when someone used the confidential
+/// channel.
+const UNCOUNTED: [(Method, &str); 3] = [
+    (Method::POST, "/api/v1/feedback"),
+    (Method::POST, "/feedback"),
+    (Method::POST, "/public/{org}/feedback"),
+];
+
+fn uncounted(method: &Method, route: &str) -> bool {
+    UNCOUNTED.iter().any(|(m, r)| m == method && *r == route)
+}
+
 /// Times every request and counts it under its route pattern.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |m| m.as_str())
         .to_string();
+    if uncounted(request.method(), &route) {
+        return next.run(request).await;
+    }
+    let method = method_label(request.method());
     let response = next.run(request).await;
     state.metrics.record(
-        &method,
+        method,
         &route,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        let foo = Method::from_bytes(b"FOO").expect("a method");
+        let bar = Method::from_bytes(b"BAR").expect("a method");
+        assert_eq!(method_label(&foo), "other");
+        assert_eq!(method_label(&bar), "other");
+        assert_eq!(method_label(&Method::TRACE), "other");
+    }
+
+    #[test]
+    fn feedback_submissions_are_not_counted() {
+        assert!(uncounted(&Method::POST, "/public/{org}/feedback"));
+        assert!(uncounted(&Method::POST, "/api/v1/feedback"));
+        assert!(!uncounted(&Method::GET, "/api/v1/feedback"));
+        assert!(!uncounted(&Method::POST, "/people"));
+    }
 }

@@ -123,11 +123,13 @@ pub async fn compile_review_pack(
         .collect();
     let since = earlier.iter().filter_map(|r| r.held_on).max();
     let earlier_ids: Vec<_> = earlier.iter().map(|r| r.id).collect();
-    let role_gaps = crate::role_gaps::gaps(store, org, day)
-        .await?
-        .into_iter()
-        .map(|g| format!("{}: {}", g.role, g.detail))
-        .collect();
+    // The review's pack goes to top management, who assign roles.
+    let role_gaps =
+        crate::role_gaps::gaps(store, org, day, crate::role_gaps::DeclineReasons::Shown)
+            .await?
+            .into_iter()
+            .map(|g| format!("{}: {}", g.role, g.detail))
+            .collect();
     let changes: ChangeSummary = store.changes_since(org, since, day).await?;
     // Everything awaited comes before the borrowed closure below, which is
     // not `Send`.

@@ -86,16 +86,28 @@ pub fn may_see(viewer: &Viewer, version: &PolicyVersion) -> bool {
         )
 }
 
+/// A policy the viewer may see: any, for those who read work in progress;
+/// one addressed to them, for everyone else (as the policy list has it), so
+/// that its versions are not read around the list.
 pub async fn load_policy(
     state: &AppState,
     viewer: &Viewer,
     id: PolicyId,
 ) -> Result<Policy, Problem> {
-    state
+    let policy = state
         .store
         .policy(viewer.user.org_id, id)
         .await?
-        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such policy"))
+        .filter(|_| viewer.may(Permission::ReadPolicyWork));
+    if let Some(policy) = policy {
+        return Ok(policy);
+    }
+    let summary = crate::api::policies::visible_policies(state, viewer)
+        .await?
+        .into_iter()
+        .find(|s| s.policy.id == id)
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such policy"))?;
+    Ok(summary.policy)
 }
 
 pub async fn load_version(
@@ -104,6 +116,9 @@ pub async fn load_version(
     policy: PolicyId,
     number: i32,
 ) -> Result<PolicyVersion, Problem> {
+    if !viewer.may(Permission::ReadPolicyWork) {
+        load_policy(state, viewer, policy).await?;
+    }
     state
         .store
         .policy_version(viewer.user.org_id, policy, number)
@@ -213,6 +228,12 @@ pub fn state_label(state: VersionState) -> String {
 
 /// Loads an exception the viewer may change: their own request, or any
 /// for those who edit policies.
+/// Whether the viewer reads this exception: everyone who reads policy work
+/// does; a line manager reads the ones they asked for.
+pub fn may_read_exception(viewer: &Viewer, e: &PolicyException) -> bool {
+    viewer.may(Permission::ReadPolicyWork) || e.requested_by == viewer.user.id
+}
+
 async fn own_exception(
     state: &AppState,
     viewer: &Viewer,

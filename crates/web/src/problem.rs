@@ -15,9 +15,17 @@ pub struct Problem {
     pub title: String,
     pub status: u16,
     pub detail: String,
-    /// For an uploaded file: every problem, by line, so it is fixed in one pass.
+    /// For an uploaded file: its problems, by line, so they are fixed in
+    /// one pass (the first 100; `errors_not_listed` counts the rest).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<LineError>,
+    /// Problems of the file beyond those listed in `errors`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub errors_not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One problem of an uploaded file.
@@ -37,18 +45,29 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            errors_not_listed: 0,
         }
     }
 
-    /// A 422 for a file with problems on the given lines.
-    pub fn in_file(errors: Vec<LineError>) -> Self {
-        let mut problem = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    /// A 422 for a file with problems on the given lines (sorted by line):
+    /// the first [`MAX_LISTED_PROBLEMS`] are listed, the rest counted.
+    pub fn in_file(mut errors: Vec<LineError>) -> Self {
+        use mandate_core::import::{MAX_LISTED_PROBLEMS, shortened};
+        let total = errors.len();
+        errors.truncate(MAX_LISTED_PROBLEMS);
+        for e in &mut errors {
+            e.message = shortened(&e.message);
+        }
+        let detail = if total > errors.len() {
             format!(
-                "the file has {} problem(s); nothing was imported",
+                "the file has {total} problems; the first {} are listed; nothing was imported",
                 errors.len()
-            ),
-        );
+            )
+        } else {
+            format!("the file has {total} problem(s); nothing was imported")
+        };
+        let mut problem = Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail);
+        problem.errors_not_listed = total - errors.len();
         problem.errors = errors;
         problem
     }

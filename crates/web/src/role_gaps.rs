@@ -25,7 +25,33 @@ pub struct GapOut {
     pub detail: String,
 }
 
-pub async fn gaps(store: &Store, org: OrgId, day: Date) -> Result<Vec<GapOut>, Problem> {
+/// Whether a reader is told why a holder declined a role: the holder's
+/// reason is for those who assign roles (and the auditor, who reads
+/// everything), not for every line manager who reviews the gaps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclineReasons {
+    Shown,
+    Withheld,
+}
+
+impl DeclineReasons {
+    pub fn for_viewer(viewer: &crate::auth::Viewer) -> Self {
+        if viewer.may(mandate_core::Permission::EditRoles)
+            || viewer.user.access_role == mandate_core::AccessRole::Auditor
+        {
+            Self::Shown
+        } else {
+            Self::Withheld
+        }
+    }
+}
+
+pub async fn gaps(
+    store: &Store,
+    org: OrgId,
+    day: Date,
+    reasons: DeclineReasons,
+) -> Result<Vec<GapOut>, Problem> {
     let roles = store.roles(org).await?;
     let assignments = store.assignments(org, None).await?;
     // Only the people who hold roles matter here, loaded in one query.
@@ -125,6 +151,10 @@ pub async fn gaps(store: &Store, org: OrgId, day: Date) -> Result<Vec<GapOut>, P
                 other_role: None,
                 person_id: Some(person.0),
                 detail: match declined {
+                    Some(_) if reasons == DeclineReasons::Withheld => format!(
+                        "{} declined the role",
+                        person_name(person).unwrap_or_default()
+                    ),
                     Some(reason) => format!(
                         "{} declined the role: {reason}",
                         person_name(person).unwrap_or_default()

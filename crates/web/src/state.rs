@@ -47,6 +47,15 @@ pub struct WebConfig {
     /// web layer builds without the (heavy) typesetter; without it the pack
     /// is offered as HTML and JSON only.
     pub pdf: Option<PdfRenderer>,
+    /// A bearer token that opens `/metrics` on the main address. Without it
+    /// `/metrics` is served only on `metrics_bind`, if given.
+    pub metrics_token: Option<String>,
+    /// A second address that serves `/metrics` alone, without a token: for a
+    /// Prometheus on a private interface.
+    pub metrics_bind: Option<std::net::SocketAddr>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the client's
+    /// address (`--trusted-proxy`); none by default.
+    pub trusted_proxies: Vec<crate::auth::client::Cidr>,
 }
 
 /// Turns an evidence pack into PDF bytes, or says why it could not.
@@ -60,6 +69,9 @@ impl Default for WebConfig {
             absolute_timeout: Duration::hours(12),
             mail: mandate_notify::MailConfig::default(),
             pdf: None,
+            metrics_token: None,
+            metrics_bind: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use mandate_core::AccessRole;
 use mandate_core::audit::Actor;
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
 use serde_json::{Value, json};
@@ -15,87 +14,6 @@ use time::Duration;
 
 mod support;
 use support::*;
-
-/// The starter roles and the top-management role for the boss.
-async fn set_up(app: &App) {
-    let system = Actor::system("test");
-    app.store
-        .install_starter_roles(&system, app.org)
-        .await
-        .expect("roles");
-    let top = app
-        .store
-        .roles(app.org)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("top")
-        .id;
-    app.store
-        .assign_role(
-            &system,
-            app.org,
-            app.user(AccessRole::Admin).id,
-            AssignmentTerms {
-                role_id: top,
-                person_id: app.user(AccessRole::TopManagement).person_id,
-                starts_on: now().date() - Duration::days(30),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
-}
-
-/// Creates and publishes a policy addressed to `audience`; its first version's path.
-async fn published(
-    app: &App,
-    editor: &str,
-    boss: &str,
-    title: &str,
-    kind: &str,
-    audience: Value,
-) -> (String, Value) {
-    let (s, p) = call(
-        app,
-        Method::POST,
-        "/api/v1/policies",
-        editor,
-        Some(json!({
-        "title": title, "kind": kind, "owner_role": "ISMS manager", "audience": audience,
-        "body": format!("# {title}\n\nLock your screen."), "change_summary": "First"})),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{p}");
-    let v1 = format!(
-        "/api/v1/policies/{}/versions/1",
-        p["policy"]["id"].as_str().expect("id")
-    );
-    let (s, v) = call(
-        app,
-        Method::POST,
-        &format!("{v1}/submit"),
-        editor,
-        Some(json!({"confirm_missing_elements": true})),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, d) = call(
-        app,
-        Method::POST,
-        &format!("{v1}/decisions"),
-        boss,
-        Some(json!({"verdict": "approve"})),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
-    let (s, v) = call(app, Method::POST, &format!("{v1}/publish"), editor, None).await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    (v1, p)
-}
 
 #[tokio::test]
 async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() {
@@ -376,6 +294,92 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
                 .await;
             assert_eq!(r.status(), StatusCode::OK, "{b}: {page}");
         }
+    }
+}
+
+/// Issue 17, finding 1: a template that could stall or exhaust the server
+/// is refused when saved, with what to change; one kept before the budget
+/// existed (written straight to the store here) cannot stop the day's mail.
+#[tokio::test]
+async fn templates_over_budget_are_refused_and_a_kept_one_cannot_stop_the_mail() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        set_up(&app).await;
+        let editor = token_for(&app, AccessRole::IsmsManager).await;
+        let boss = token_for(&app, AccessRole::TopManagement).await;
+        for (hostile, says) in [
+            ("{{ 'x' * 100000000 }}", "not offered"),
+            (
+                "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+                "a loop runs over",
+            ),
+            (
+                "{% set a = name ~ name %}{% set b = a ~ a %}{{ b }}",
+                "not offered",
+            ),
+            (
+                "{% for s in sections %}{% for a in s.items %}{% for c in s.items %}{% for d in s.items %}.{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+                "too much work",
+            ),
+        ] {
+            let (s, problem) = call(
+                &app,
+                Method::PUT,
+                "/api/v1/mail-templates/digest",
+                &editor,
+                Some(json!({"subject": "Hi", "body": hostile, "version": 0})),
+            )
+            .await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b}: {hostile}: {problem}"
+            );
+            assert!(
+                problem["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(says),
+                "{b}: {hostile}: {problem}"
+            );
+        }
+        published(
+            &app,
+            &editor,
+            &boss,
+            "Information security policy",
+            "top_level",
+            json!({"everyone": true}),
+        )
+        .await;
+        app.store
+            .save_mail_template(
+                &Actor::system("test"),
+                app.org,
+                "digest",
+                0,
+                Some((
+                    "Hi".into(),
+                    "{{ 'x' * 100000000 }}{{ 'y' * 100000000 }}".into(),
+                )),
+            )
+            .await
+            .expect("kept as an older server would have");
+        let queued = mandate_notify::tick(&app.store, &mandate_notify::MailConfig::default())
+            .await
+            .expect("the tick goes on")
+            .queued;
+        assert!(queued > 20, "{b}: every digest still queued ({queued})");
+        let (_, outbox) = call(&app, Method::GET, "/api/v1/outbox", &editor, None).await;
+        let body = outbox["items"][0]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            body.contains("My tasks") && !body.contains("xxxx"),
+            "{b}: the default was used: {body}"
+        );
     }
 }
 

@@ -405,6 +405,15 @@ async fn confidential_feedback_is_kept_without_its_author_and_leads_to_improveme
             Some(1),
             "{b}: only the named one is theirs"
         );
+        // Confidential feedback reaches the records with the next day's batch.
+        let (_, all) = call(&app, Method::GET, "/api/v1/feedback", &editor, None).await;
+        assert_eq!(all["items"].as_array().map(Vec::len), Some(1), "{b}: {all}");
+        let tomorrow = now().date() + Duration::days(1);
+        let filed = app
+            .store
+            .file_confidential_feedback(app.org, tomorrow)
+            .await;
+        assert_eq!(filed.expect("filed"), 1, "{b}");
         let (_, events) = call(
             &app,
             Method::GET,
@@ -469,6 +478,11 @@ async fn confidential_feedback_is_kept_without_its_author_and_leads_to_improveme
             )
             .await;
         assert_eq!(unknown.status(), StatusCode::NOT_FOUND, "{b}");
+        let filed = app
+            .store
+            .file_confidential_feedback(app.org, tomorrow)
+            .await;
+        assert_eq!(filed.expect("filed"), 1, "{b}");
         let (_, all) = call(&app, Method::GET, "/api/v1/feedback", &editor, None).await;
         assert_eq!(all["items"].as_array().map(Vec::len), Some(3), "{b}");
 

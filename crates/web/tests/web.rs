@@ -14,6 +14,7 @@ use mandate_testkit::TestDb;
 use mandate_web::routes::{Access, table};
 use serde_json::{Value, json};
 
+mod hardening;
 mod support;
 use support::*;
 
@@ -26,6 +27,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/readyz", Public),
         ("GET", "/metrics", Public),
         ("GET", "/static/style.css", Public),
+        ("GET", "/static/csv-file.js", Public),
+        ("GET", "/static/policy-editor.js", Public),
         ("GET", "/sign-in", Public),
         ("POST", "/sign-in", Public),
         ("POST", "/sign-out", SignedIn),
@@ -152,12 +155,20 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/role-gaps", Needs(ReviewRoles)),
         ("GET", "/api/v1/assignments", Needs(ReadRoles)),
         ("POST", "/api/v1/assignments", Needs(EditRoles)),
-        ("POST", "/api/v1/assignments/{id}/acknowledge", SignedIn),
-        ("POST", "/api/v1/assignments/{id}/decline", SignedIn),
+        (
+            "POST",
+            "/api/v1/assignments/{id}/acknowledge",
+            Needs(Acknowledge),
+        ),
+        (
+            "POST",
+            "/api/v1/assignments/{id}/decline",
+            Needs(Acknowledge),
+        ),
         ("POST", "/api/v1/assignments/{id}/end", Needs(EditRoles)),
         ("POST", "/roles/{id}/assignments", Needs(EditRoles)),
-        ("POST", "/assignments/{id}/acknowledge", SignedIn),
-        ("POST", "/assignments/{id}/decline", SignedIn),
+        ("POST", "/assignments/{id}/acknowledge", Needs(Acknowledge)),
+        ("POST", "/assignments/{id}/decline", Needs(Acknowledge)),
         ("POST", "/assignments/{id}/end", Needs(EditRoles)),
         ("GET", "/api/v1/roles", Needs(ReadRoles)),
         ("POST", "/api/v1/roles", Needs(EditRoles)),
@@ -214,8 +225,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/policies/{id}/exceptions",
             Needs(RequestExceptions),
         ),
-        ("GET", "/exceptions", Needs(ReadPolicyWork)),
-        ("GET", "/exceptions/{id}", Needs(ReadPolicyWork)),
+        ("GET", "/exceptions", Needs(ReadExceptions)),
+        ("GET", "/exceptions/{id}", Needs(ReadExceptions)),
         ("POST", "/exceptions/{id}/decide", Needs(Approve)),
         ("POST", "/exceptions/{id}/change", Needs(RequestExceptions)),
         ("GET", "/public/{org}/policies/{id}", Public),
@@ -296,8 +307,8 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/api/v1/policies/{id}/exceptions",
             Needs(RequestExceptions),
         ),
-        ("GET", "/api/v1/exceptions", Needs(ReadPolicyWork)),
-        ("GET", "/api/v1/exceptions/{id}", Needs(ReadPolicyWork)),
+        ("GET", "/api/v1/exceptions", Needs(ReadExceptions)),
+        ("GET", "/api/v1/exceptions/{id}", Needs(ReadExceptions)),
         ("POST", "/api/v1/exceptions/{id}/decisions", Needs(Approve)),
         (
             "POST",
@@ -309,7 +320,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/api/v1/exceptions/{id}/close",
             Needs(RequestExceptions),
         ),
-        ("GET", "/api/v1/resource-plans", Needs(ReadCommitment)),
+        ("GET", "/api/v1/resource-plans", Needs(ReadBudgets)),
         ("POST", "/api/v1/resource-plans", Needs(EditCommitment)),
         ("PUT", "/api/v1/resource-plans/{id}", Needs(EditCommitment)),
         (
@@ -317,7 +328,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/api/v1/resource-plans/{id}/approve",
             Needs(Approve),
         ),
-        ("GET", "/api/v1/capacity", Needs(ReadCommitment)),
+        ("GET", "/api/v1/capacity", Needs(ReadBudgets)),
         ("GET", "/api/v1/leadership-statements", SignedIn),
         (
             "POST",
@@ -389,7 +400,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
             "/api/v1/organisation/settings",
             Needs(EditOrganisation),
         ),
-        ("GET", "/resources", Needs(ReadCommitment)),
+        ("GET", "/resources", Needs(ReadBudgets)),
         ("POST", "/resources", Needs(EditCommitment)),
         ("GET", "/resources/{id}/edit", Needs(EditCommitment)),
         ("POST", "/resources/{id}", Needs(EditCommitment)),
@@ -492,6 +503,34 @@ async fn every_route_is_in_the_access_matrix_and_enforced_for_every_role() {
         table().len(),
         "the matrix names a route the router lacks"
     );
+    // The auditor changes nothing (CLAUSE5.md): of the routes that change
+    // something, only those of their own sign-in are open to them.
+    let own_account = [
+        "/sign-out",
+        "/me/password",
+        "/me/tokens",
+        "/me/tokens/{id}/revoke",
+        "/api/v1/me/tokens",
+        "/api/v1/me/tokens/{id}/revoke",
+        "/auditor/period", // the audit period the auditor reads as of, kept beside their session
+    ];
+    for spec in table() {
+        // Public routes are anyone's (the interested parties' feedback form),
+        // not a grant to the auditor.
+        let auditor_may = match spec.access {
+            Access::Public => false,
+            Access::SignedIn => true,
+            Access::Needs(p) => AccessRole::Auditor.may(p),
+        };
+        if spec.method != Method::GET && auditor_may {
+            assert!(
+                own_account.contains(&spec.path),
+                "{} {} lets the auditor change something",
+                spec.method,
+                spec.path
+            );
+        }
+    }
 
     for db in TestDb::all().await {
         let app = App::new(db).await;
@@ -1195,7 +1234,14 @@ async fn a_revoked_token_opens_nothing() {
 
 #[tokio::test]
 async fn pages_render_for_the_roles_that_may_see_them() {
-    let app = App::new(TestDb::sqlite()).await;
+    let mut app = App::new(TestDb::sqlite()).await;
+    app.state = mandate_web::AppState::new(
+        std::sync::Arc::clone(&app.store),
+        mandate_web::WebConfig {
+            metrics_token: Some("metrics-secret".into()),
+            ..mandate_web::WebConfig::default()
+        },
+    );
     let (cookie, _) = app.session(AccessRole::Admin).await;
     let get = |uri: String| {
         request(Method::GET, &uri)
@@ -1248,6 +1294,7 @@ async fn pages_render_for_the_roles_that_may_see_them() {
     let metrics = body_text(
         app.send(
             request(Method::GET, "/metrics")
+                .header(header::AUTHORIZATION, "Bearer metrics-secret")
                 .body(Body::empty())
                 .expect("req"),
         )

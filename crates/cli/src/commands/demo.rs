@@ -40,7 +40,16 @@ pub async fn run(ctx: &Context, args: DemoArgs) -> Result<ExitCode> {
     }
     if args.serve {
         drop(store);
-        return super::serve::run(ctx, ServeArgs { bind: args.bind }).await;
+        return super::serve::run(
+            ctx,
+            ServeArgs {
+                bind: args.bind,
+                metrics_bind: None,
+                metrics_token: None,
+                trusted_proxies: Vec::new(),
+            },
+        )
+        .await;
     }
     Ok(ExitCode::SUCCESS)
 }

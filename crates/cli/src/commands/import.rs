@@ -31,8 +31,22 @@ async fn people(ctx: &Context, args: ImportPeopleArgs) -> Result<ExitCode> {
     errors.sort_by_key(|e| e.line);
 
     let name = args.file.display();
-    for e in &errors {
-        eprintln!("{name}: line {}: {}", e.line, e.message);
+    for e in errors
+        .iter()
+        .take(mandate_core::import::MAX_LISTED_PROBLEMS)
+    {
+        eprintln!(
+            "{name}: line {}: {}",
+            e.line,
+            mandate_core::import::shortened(&e.message)
+        );
+    }
+    if let Some(more) = errors
+        .len()
+        .checked_sub(mandate_core::import::MAX_LISTED_PROBLEMS)
+        .filter(|n| *n > 0)
+    {
+        eprintln!("{name}: and {more} more problem(s)");
     }
     if !errors.is_empty() && !args.skip_invalid {
         eprintln!(

@@ -12,11 +12,21 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> Result<ExitCode> {
         "Mandate is serving on http://{} (Ctrl-C to stop)",
         args.bind
     );
+    if let Some(address) = args.metrics_bind {
+        println!("Metrics are served on http://{address}/metrics");
+    }
     mandate_web::serve(
         Arc::clone(&store),
         mandate_web::WebConfig {
             mail: ctx.mail.clone(),
             pdf: Some(pdf),
+            metrics_bind: args.metrics_bind,
+            // An empty token (`MANDATE_METRICS_TOKEN=`) is no token.
+            metrics_token: args
+                .metrics_token
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+            trusted_proxies: args.trusted_proxies,
             ..mandate_web::WebConfig::default()
         },
         args.bind,

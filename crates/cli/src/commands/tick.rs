@@ -13,6 +13,12 @@ pub async fn run(ctx: &Context) -> Result<ExitCode> {
         "{} organisation(s): {} acknowledgement(s) newly owed, {} released, {} message(s) queued",
         summary.organisations, summary.owed, summary.released, summary.queued
     );
+    if summary.filed > 0 {
+        println!(
+            "{} confidential feedback submission(s) of earlier days filed",
+            summary.filed
+        );
+    }
     if summary.uncertain > 0 {
         println!(
             "{} message(s) may or may not have been sent; they are marked uncertain in the outbox",

@@ -54,6 +54,8 @@ pub struct CampaignPeopleQuery {
     /// `Some(None)` for those with no department.
     pub department: Option<Option<String>>,
     pub manager_id: Option<PersonId>,
+    /// Only this line manager's area (them and everyone below them).
+    pub area_of: Option<PersonId>,
     /// The (name, id) of the last person of the previous page.
     pub after: Option<(String, PersonId)>,
     /// None: everyone (for a CSV file).

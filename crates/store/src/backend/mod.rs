@@ -56,6 +56,7 @@ pub const TABLES: &[&str] = &[
     "courses",
     "training_records",
     "feedback",
+    "feedback_inbox",
     "improvements",
     "attestations",
     "acknowledgements",

@@ -46,6 +46,9 @@ pub struct PeopleQuery {
     pub search: Option<String>,
     pub cursor: Option<String>,
     pub limit: u32,
+    /// Only this line manager and those who report to them, directly or
+    /// through others.
+    pub area_of: Option<mandate_core::PersonId>,
 }
 
 /// Which audit events to list, newest first.

@@ -22,21 +22,30 @@ impl Repo {
     /// One version's requests counted by department, line manager, state
     /// and whether overdue on `today`: the campaign's figures without
     /// shipping its rows.
+    /// With `area_of`, only that line manager's area is counted.
     pub async fn campaign_groups(
         &self,
         org: OrgId,
         version: VersionId,
         today: Date,
+        area_of: Option<PersonId>,
     ) -> Result<Vec<GroupCount>> {
-        let rows: Vec<GroupRow> = sqlx::query_as(
+        let area = match area_of {
+            Some(_) => format!(" AND person_id IN ({})", super::people_edit::area_sql(4)),
+            None => String::new(),
+        };
+        let sql = format!(
             "SELECT department, manager_id, state, CASE WHEN state = 'owed' AND due_on < $3 THEN 1 ELSE 0 END AS late, COUNT(*) \
-             FROM acknowledgements WHERE org_id = $1 AND version_id = $2 GROUP BY department, manager_id, state, late",
-        )
-        .bind(org.0)
-        .bind(version.0)
-        .bind(today)
-        .fetch_all(&self.pool)
-        .await?;
+             FROM acknowledgements WHERE org_id = $1 AND version_id = $2{area} GROUP BY department, manager_id, state, late"
+        );
+        let mut query = sqlx::query_as::<_, GroupRow>(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(version.0)
+            .bind(today);
+        if let Some(manager) = area_of {
+            query = query.bind(manager.0);
+        }
+        let rows: Vec<GroupRow> = query.fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(|(department, manager, state, late, count)| {
                 Ok(GroupCount {
@@ -87,6 +96,21 @@ impl Repo {
         }
         if let Some(m) = q.manager_id {
             sql.push(" AND a.manager_id = ").push_bind(m.0);
+        }
+        if let Some(manager) = q.area_of {
+            sql.push(
+                " AND a.person_id IN (WITH RECURSIVE area(person_id) AS (\
+                 SELECT person_id FROM people WHERE org_id = ",
+            )
+            .push_bind(org.0)
+            .push(" AND person_id = ")
+            .push_bind(manager.0)
+            .push(
+                " UNION SELECT below.person_id FROM people below \
+                 JOIN area above ON below.manager_id = above.person_id WHERE below.org_id = ",
+            )
+            .push_bind(org.0)
+            .push(") SELECT person_id FROM area)");
         }
         if let Some((name, id)) = &q.after {
             sql.push(" AND (p.name > ")
@@ -167,6 +191,38 @@ impl Repo {
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter().map(AckRequest::try_from).collect()
+    }
+
+    /// [`Self::acknowledgement_totals`] for a line manager's area, counted
+    /// from the requests (the kept totals are the organisation's).
+    pub async fn area_acknowledgement_totals(
+        &self,
+        org: OrgId,
+        manager: PersonId,
+        day: Date,
+    ) -> Result<HashMap<VersionId, (HashMap<AckState, i64>, i64)>> {
+        let sql = format!(
+            "SELECT version_id, state, CASE WHEN state = 'owed' AND due_on < $3 THEN 1 ELSE 0 END AS late, COUNT(*) \
+             FROM acknowledgements WHERE org_id = $1 AND person_id IN ({}) GROUP BY version_id, state, late",
+            super::people_edit::area_sql(2)
+        );
+        let rows: Vec<(Uuid, String, i32, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(org.0)
+            .bind(manager.0)
+            .bind(day)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: HashMap<VersionId, (HashMap<AckState, i64>, i64)> = HashMap::new();
+        for (version, state, late, count) in rows {
+            let state = AckState::parse(&state)
+                .ok_or_else(|| StoreError::corrupt(format!("acknowledgement state {state:?}")))?;
+            let entry = out.entry(VersionId(version)).or_default();
+            *entry.0.entry(state).or_default() += count;
+            if late != 0 {
+                entry.1 += count;
+            }
+        }
+        Ok(out)
     }
 
     /// Per version: the count in each state, and how many owed are overdue on `day`.

@@ -55,9 +55,19 @@ impl<'k> Appender<'k> {
     /// Records a change made by someone other than the transaction's actor:
     /// a batch of answers from many people commits as one transaction.
     pub fn record_by(&mut self, actor: &Actor, change: Change) {
-        let event = self
-            .head
-            .append(EventDraft::from_change(change, actor.as_str(), self.at));
+        self.append(actor.as_str(), change, self.at);
+    }
+
+    /// Records a change as made at `at`, not at the transaction's instant:
+    /// confidential feedback is filed as of the day it arrived. The chain
+    /// orders events by sequence alone; their times need not increase.
+    pub fn record_at(&mut self, change: Change, at: OffsetDateTime) {
+        let actor = self.actor.clone();
+        self.append(actor.as_str(), change, at);
+    }
+
+    fn append(&mut self, actor: &str, change: Change, at: OffsetDateTime) {
+        let event = self.head.append(EventDraft::from_change(change, actor, at));
         if event.seq % CHECKPOINT_INTERVAL == 0 {
             self.checkpoints.push(CheckpointRow::from(&Checkpoint::sign(
                 &self.head, self.at, self.key,

@@ -6,8 +6,8 @@ use super::acknowledgement_rows::{AckRow, AckTotalRow};
 use super::assignments::AssignmentRow;
 use super::batch::{Insertable, insert_rows};
 use super::commitment_rows::{
-    AttestationRow, CommunicationRow, CourseRow, FeedbackRow, ImprovementRow, PlanItemRow,
-    ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
+    AttestationRow, CommunicationRow, CourseRow, FeedbackRow, ImprovementRow, InboxRow,
+    PlanItemRow, ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
 };
 use super::delegations::DelegationRow;
 use super::outbox_rows::{MailRow, MailTemplateRow};
@@ -118,6 +118,7 @@ backed_up! {
     Course(CourseRow) = "courses", courses;
     Training(TrainingRow) = "training_records", training;
     Feedback(FeedbackRow) = "feedback", feedback;
+    FeedbackInbox(InboxRow) = "feedback_inbox", feedback_inbox;
     Improvement(ImprovementRow) = "improvements", improvements;
     Attestation(AttestationRow) = "attestations", attestations;
     Acknowledgement(AckRow) = "acknowledgements", acknowledgements;

@@ -438,6 +438,46 @@ impl TryFrom<FeedbackRow> for Feedback {
     }
 }
 
+row_type!(
+    /// A confidential submission waiting to be filed: what was written and
+    /// the day, nothing else (see [`super::feedback`]).
+    InboxRow in "feedback_inbox" {
+    org_id: Uuid,
+    feedback_id: Uuid,
+    kind: String,
+    subject: String,
+    body: String,
+    received_on: Date,
+});
+
+impl From<&Feedback> for InboxRow {
+    fn from(f: &Feedback) -> Self {
+        Self {
+            org_id: f.org_id.0,
+            feedback_id: f.id.0,
+            kind: f.submission.kind.as_str().into(),
+            subject: f.submission.subject.clone(),
+            body: f.submission.text.clone(),
+            received_on: f.received_on,
+        }
+    }
+}
+
+impl TryFrom<InboxRow> for Feedback {
+    type Error = StoreError;
+    fn try_from(r: InboxRow) -> Result<Self> {
+        let submission = FeedbackSubmission {
+            kind: parse_enum("feedback kind", &r.kind, FeedbackKind::parse)?,
+            subject: r.subject,
+            text: r.body,
+        };
+        Ok(Feedback {
+            id: FeedbackId(r.feedback_id),
+            ..Feedback::confidential(OrgId(r.org_id), submission, r.received_on)
+        })
+    }
+}
+
 row_type!(ImprovementRow in "improvements" {
     org_id: Uuid,
     improvement_id: Uuid,

@@ -67,6 +67,18 @@ impl Repo {
         row.map(Person::try_from).transpose()
     }
 
+    /// A line manager's area: the manager and everyone who reports to them,
+    /// directly or through others.
+    pub async fn area_of(&self, org: OrgId, manager: PersonId) -> Result<Vec<PersonId>> {
+        let sql = sqlx::AssertSqlSafe(super::people_edit::area_sql(2));
+        let rows: Vec<(uuid::Uuid,)> = sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(manager.0)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(id,)| PersonId(id)).collect())
+    }
+
     pub async fn person(&self, org: OrgId, id: PersonId) -> Result<Option<Person>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1 AND person_id = $2"

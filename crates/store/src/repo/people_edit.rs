@@ -42,13 +42,24 @@ impl Repo {
             ));
             next += 1;
         }
+        if query.area_of.is_some() {
+            sql.push_str(&format!(
+                " AND person_id IN ({AREA})",
+                AREA = area_sql(next)
+            ));
+            next += 1;
+        }
         sql.push_str(&format!(" ORDER BY name, person_id LIMIT ${next}"));
+        let query_area = query.area_of;
         let mut query = sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
         if let Some((name, id)) = &after {
             query = query.bind(name.as_str()).bind(*id);
         }
         if let Some(pattern) = &pattern {
             query = query.bind(pattern.as_str());
+        }
+        if let Some(manager) = query_area {
+            query = query.bind(manager.0);
         }
         let rows = query
             .bind(i64::from(limit) + 1)
@@ -231,4 +242,18 @@ fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// The people of a line manager's area (the manager bound as `$manager`,
+/// the organisation as `$1`): the manager and everyone below them. `UNION`
+/// drops repeats, so a loop in the manager links ends.
+pub(super) fn area_sql(manager: usize) -> String {
+    format!(
+        "WITH RECURSIVE area(person_id) AS ( \
+             SELECT person_id FROM people WHERE org_id = $1 AND person_id = ${manager} \
+             UNION \
+             SELECT p.person_id FROM people p JOIN area a ON p.manager_id = a.person_id \
+             WHERE p.org_id = $1) \
+         SELECT person_id FROM area"
+    )
 }

@@ -1,12 +1,14 @@
 //! API tokens: created and revoked as audited events; only their hash is kept.
 
-use super::Repo;
+use super::audit::Appender;
 use super::batch::insert_rows;
 use super::rows::{TokenRow, UserRow};
+use super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::token::ApiToken;
 use mandate_core::{OrgId, User, UserId};
+use sqlx::Transaction;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -158,5 +160,52 @@ impl Repo {
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+impl Repo {
+    /// Revokes every live token of `owner` inside a caller's transaction
+    /// (a password change or reset, a disabled login), each revocation
+    /// recorded as when one token is revoked. The number revoked.
+    pub(super) async fn revoke_all_tokens(
+        &self,
+        tx: &mut Transaction<'_, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        owner: UserId,
+    ) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL ORDER BY created_at"
+        ));
+        let rows: Vec<TokenRow> = sqlx::query_as(sql)
+            .bind(org.0)
+            .bind(owner.0)
+            .fetch_all(&mut **tx)
+            .await?;
+        let at = chain.at();
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(org.0)
+        .bind(owner.0)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        let count = rows.len();
+        for row in rows {
+            let before = ApiToken::from(row);
+            let mut after = before.clone();
+            after.revoked_at = Some(at);
+            chain.record(Change {
+                entity_type: "api_token",
+                entity_id: before.id.to_string(),
+                action: "revoke",
+                before: Some(before.audit_json()),
+                after: Some(after.audit_json()),
+            });
+        }
+        Ok(u64::try_from(count).unwrap_or(u64::MAX))
     }
 }

@@ -133,14 +133,20 @@ impl Repo {
             .collect()
     }
 
-    /// Replaces a user's password hash; audited without the hash.
+    /// Replaces a user's password hash; audited without the hash. In the
+    /// same transaction every session of the user but `keep_session` ends
+    /// (every one without it, as when an admin resets the password) and,
+    /// with `revoke_tokens`, every API token of theirs is revoked. The
+    /// number of tokens revoked.
     pub async fn set_password(
         &self,
         actor: &Actor,
         org: OrgId,
         user: UserId,
         password_hash: &str,
-    ) -> Result<()> {
+        revoke_tokens: bool,
+        keep_session: Option<&str>,
+    ) -> Result<u64> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let done =
@@ -163,9 +169,23 @@ impl Repo {
             before: None,
             after: None,
         });
+        sqlx::query(
+            "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2 AND session_hash <> $3",
+        )
+        .bind(org.0)
+        .bind(user.0)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+        let revoked = if revoke_tokens {
+            self.revoke_all_tokens(&mut tx, &mut chain, org, user)
+                .await?
+        } else {
+            0
+        };
         chain.seal(&mut tx).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(revoked)
     }
 }
 
@@ -216,20 +236,22 @@ impl Repo {
             .bind(disabled_at)
             .execute(&mut *tx)
             .await?;
-        if disabled {
-            // A disabled login keeps no way in.
-            sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
-                .bind(org.0)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
         chain.record(Change::updated(
             "user",
             id,
             before.audit_json(),
             after.audit_json(),
         ));
+        if disabled {
+            // A disabled login keeps no way in, nor gets one back when it is
+            // enabled again: its sessions end and its tokens are revoked.
+            sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+                .bind(org.0)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            self.revoke_all_tokens(&mut tx, &mut chain, org, id).await?;
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(after)

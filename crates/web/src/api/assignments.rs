@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use mandate_core::Permission;
 use mandate_core::PersonId;
 use mandate_core::roles::answer::role_text_sha256;
 use mandate_core::roles::{Assignment, AssignmentTerms, Role};
@@ -101,11 +102,22 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<AssignmentOut>>> {
-    let all = state.store.assignments(viewer.user.org_id, None).await?;
+    // Who holds what is for those who review roles; everyone else sees
+    // their own assignments.
+    let whose = (!viewer.may(Permission::ReviewRoles)).then_some(viewer.user.person_id);
+    let all = state.store.assignments(viewer.user.org_id, whose).await?;
     let roles = state.store.roles(viewer.user.org_id).await?;
+    let reasons = crate::role_gaps::DeclineReasons::for_viewer(&viewer);
     Ok(Json(
         all.into_iter()
-            .map(|a| AssignmentOut::new(a, &roles))
+            .map(|a| {
+                let own = a.terms.person_id == viewer.user.person_id;
+                let mut out = AssignmentOut::new(a, &roles);
+                if !own && reasons == crate::role_gaps::DeclineReasons::Withheld {
+                    out.decline_reason = String::new();
+                }
+                out
+            })
             .collect(),
     ))
 }

@@ -139,12 +139,20 @@ pub struct PeriodStatusOut {
     pub attestations: Vec<AttestationOut>,
 }
 
-/// Who has attested for the period containing `on`, as of today.
-pub async fn period_status(state: &AppState, org: OrgId, on: Date) -> ApiResult<PeriodStatusOut> {
+/// Who has attested for the period containing `on`, as of today, among
+/// the line managers of `area` (a line manager reads their own area's).
+pub async fn period_status(
+    state: &AppState,
+    org: OrgId,
+    on: Date,
+    area: &crate::area::Area,
+) -> ApiResult<PeriodStatusOut> {
     let (months, start) = period_settings(state, org).await?;
     let period = Period::containing(on, months, start);
-    let people = state.store.people_all(org).await?;
-    let all = state.store.attestations(org).await?;
+    let mut people = state.store.people_all(org).await?;
+    people.retain(|p| area.contains(p.id));
+    let mut all = state.store.attestations(org).await?;
+    all.retain(|a| area.contains(a.manager_id));
     let status = attestation_status(&people, &all, period, now().date());
     let names: std::collections::HashMap<_, _> =
         people.iter().map(|p| (p.id, p.name.clone())).collect();
@@ -187,5 +195,6 @@ pub async fn status(
             last_ended_period(now().date(), months, start).starts_on
         }
     };
-    Ok(Json(period_status(&state, org, on).await?))
+    let area = crate::area::Area::of(&state, &viewer).await?;
+    Ok(Json(period_status(&state, org, on, &area).await?))
 }

@@ -5,6 +5,7 @@
 use super::extract::{ApiPath, ApiQuery};
 use super::listing::Listing;
 use super::performance_dto::invalid;
+use crate::area::manager_of_area;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -91,11 +92,24 @@ impl OverallOut {
 }
 
 /// Every campaign, the running ones first, from the kept totals (no scan
-/// of the acknowledgements themselves).
-pub async fn campaigns(state: &AppState, org: OrgId) -> ApiResult<Vec<CampaignOut>> {
+/// of the acknowledgements themselves); for a line manager (`area_of`),
+/// counted over their area.
+pub async fn campaigns(
+    state: &AppState,
+    org: OrgId,
+    area_of: Option<PersonId>,
+) -> ApiResult<Vec<CampaignOut>> {
     let today = now().date();
     let versions = state.store.published_version_index(org).await?;
-    let totals = state.store.acknowledgement_totals(org, today).await?;
+    let totals = match area_of {
+        None => state.store.acknowledgement_totals(org, today).await?,
+        Some(manager) => {
+            state
+                .store
+                .area_acknowledgement_totals(org, manager, today)
+                .await?
+        }
+    };
     let titles: HashMap<_, _> = state
         .store
         .policy_summaries(org)
@@ -146,13 +160,15 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<CampaignOut>>> {
-    Ok(Json(campaigns(&state, viewer.user.org_id).await?))
+    Ok(Json(
+        campaigns(&state, viewer.user.org_id, manager_of_area(&viewer)).await?,
+    ))
 }
 
 #[utoipa::path(get, operation_id = "campaigns_overall", path = "/api/v1/campaigns/overall", tag = "acknowledgements",
     responses((status = 200, body = OverallOut)))]
 pub async fn overall(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<OverallOut>> {
-    let all = campaigns(&state, viewer.user.org_id).await?;
+    let all = campaigns(&state, viewer.user.org_id, manager_of_area(&viewer)).await?;
     Ok(Json(OverallOut::of(&all)))
 }
 
@@ -179,15 +195,16 @@ pub async fn campaign(
     state: &AppState,
     org: OrgId,
     version: VersionId,
+    area_of: Option<PersonId>,
 ) -> ApiResult<CampaignDetailOut> {
-    let summary = campaigns(state, org)
+    let summary = campaigns(state, org, area_of)
         .await?
         .into_iter()
         .find(|c| c.version_id == version.0)
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no campaign for this version"))?;
     let groups = state
         .store
-        .campaign_groups(org, version, now().date())
+        .campaign_groups(org, version, now().date(), area_of)
         .await?;
     let figures = CampaignFigures::from_groups(&groups);
     let managers: Vec<PersonId> = figures.by_manager.keys().flatten().copied().collect();
@@ -226,7 +243,13 @@ pub async fn show(
     ApiPath(version): ApiPath<Uuid>,
 ) -> ApiResult<Json<CampaignDetailOut>> {
     Ok(Json(
-        campaign(&state, viewer.user.org_id, VersionId(version)).await?,
+        campaign(
+            &state,
+            viewer.user.org_id,
+            VersionId(version),
+            manager_of_area(&viewer),
+        )
+        .await?,
     ))
 }
 
@@ -241,7 +264,7 @@ pub struct PeopleQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct PersonLineOut {
     pub person_id: Uuid,
     pub name: String,
@@ -295,6 +318,7 @@ pub async fn people_of(
     version: VersionId,
     q: &PeopleQuery,
     limit: Option<u32>,
+    area_of: Option<PersonId>,
 ) -> ApiResult<(Vec<PersonLineOut>, Option<String>)> {
     let today = now().date();
     let query = CampaignPeopleQuery {
@@ -304,6 +328,7 @@ pub async fn people_of(
             .as_ref()
             .map(|d| (d != NO_DEPARTMENT).then(|| d.clone())),
         manager_id: q.manager_id.map(PersonId),
+        area_of,
         after: q.cursor.as_deref().map(decode_cursor).transpose()?,
         limit: limit.map(|l| i64::from(l) + 1),
         today,
@@ -354,6 +379,7 @@ pub async fn people(
         VersionId(version),
         &q,
         Some(limit),
+        manager_of_area(&viewer),
     )
     .await?;
     Ok(Json(Listing { items, next_cursor }))
@@ -361,8 +387,7 @@ pub async fn people(
 
 /// The people behind a figure as CSV (everyone matching, not one page).
 pub fn people_csv(lines: &[PersonLineOut]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut export = mandate_report::csv_export::CsvExport::new(&[
         "name",
         "email",
         "department",
@@ -377,7 +402,7 @@ pub fn people_csv(lines: &[PersonLineOut]) -> String {
             .answered_at
             .map(mandate_core::timefmt::format_instant)
             .unwrap_or_default();
-        let _ = w.write_record([
+        export.row(&[
             l.name.as_str(),
             l.email.as_str(),
             l.department.as_deref().unwrap_or(""),
@@ -388,7 +413,7 @@ pub fn people_csv(lines: &[PersonLineOut]) -> String {
             l.reason.as_str(),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    export.finish()
 }
 
 #[utoipa::path(get, operation_id = "campaigns_people_csv", path = "/api/v1/campaigns/{version_id}/people.csv",
@@ -401,8 +426,9 @@ pub async fn people_csv_file(
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Response> {
     let org = viewer.user.org_id;
-    let detail = campaign(&state, org, VersionId(version)).await?;
-    let (lines, _) = people_of(&state, org, VersionId(version), &q, None).await?;
+    let area = manager_of_area(&viewer);
+    let detail = campaign(&state, org, VersionId(version), area).await?;
+    let (lines, _) = people_of(&state, org, VersionId(version), &q, None, area).await?;
     let name = format!(
         "attachment; filename=\"acknowledgements-{}-v{}.csv\"",
         detail
@@ -438,6 +464,15 @@ mod tests {
             answered_at: None,
             reason: "say \"no\"".into(),
         };
+        let hostile = super::PersonLineOut {
+            reason: "=HYPERLINK(\"http://evil.example\",\"open\")".into(),
+            ..line.clone()
+        };
+        let text = super::people_csv(&[hostile]);
+        assert!(
+            text.contains(",\"'=HYPERLINK("),
+            "a decline reason is not run as a formula: {text}"
+        );
         let text = super::people_csv(&[line]);
         assert!(
             text.ends_with(

@@ -26,6 +26,7 @@ pub async fn list(
     let all = state.store.exceptions(viewer.user.org_id, None).await?;
     Ok(Json(
         all.into_iter()
+            .filter(|e| policy_flow::may_read_exception(&viewer, e))
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
     ))
@@ -102,6 +103,7 @@ pub async fn show(
         .store
         .exception(viewer.user.org_id, ExceptionId(id))
         .await?
+        .filter(|e| policy_flow::may_read_exception(&viewer, e))
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such exception"))?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }

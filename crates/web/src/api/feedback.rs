@@ -1,6 +1,8 @@
 //! `/api/v1/feedback` (5.1 g, A.6.8): staff give feedback, named or
 //! through the confidential channel; the ISMS manager reads and handles it.
-//! A confidential submission is kept without its author, whoever sends it.
+//! A confidential submission is kept without its author, whoever sends it,
+//! and reaches the records with the next day's batch (see the store's
+//! `file_confidential_feedback`); the answer is the record it will be.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{Listing, Paging, page};
@@ -29,7 +31,8 @@ pub struct FeedbackIn {
     pub kind: String,
     pub subject: String,
     pub text: String,
-    /// Through the confidential channel: nothing kept names you.
+    /// Through the confidential channel: nothing kept names you, and it
+    /// reaches the ISMS team with the next day's batch.
     #[serde(default)]
     pub confidential: bool,
 }
@@ -83,7 +86,7 @@ impl From<&Feedback> for FeedbackOut {
 }
 
 /// Keeps a submission: named as the viewer's, or confidential with no
-/// author (the store audits it as the channel's).
+/// author (into the inbox the scheduler files from, a day later).
 pub async fn submit(state: &AppState, viewer: &Viewer, input: &FeedbackIn) -> ApiResult<Feedback> {
     let submission = input.submission()?;
     let org = viewer.user.org_id;

@@ -183,7 +183,10 @@ pub async fn list(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<ImprovementOut>>> {
-    let entries = state.store.improvements(viewer.user.org_id).await?;
+    let area = crate::area::Area::of(&state, &viewer).await?;
+    let mut entries = state.store.improvements(viewer.user.org_id).await?;
+    // A line manager reads the entries their area owns.
+    entries.retain(|e| area.contains(e.fields.owner_id));
     let all = out(&state, &viewer, &entries).await?;
     Ok(Json(page(all, &paging, |i| i.id.to_string())?))
 }

@@ -34,6 +34,8 @@ pub struct SettingsOut {
     pub leadership_communication_months: u8,
     /// 5.3.3: days a holder has to acknowledge a role (14).
     pub assignment_grace_days: u16,
+    /// Hosts policy text may show images from, over `https:` (none).
+    pub image_hosts: Vec<String>,
     /// 0 when never saved; send the version last read with a change.
     pub version: i64,
 }
@@ -53,6 +55,7 @@ pub struct SettingsIn {
     pub action_overdue_days: Option<u16>,
     pub leadership_communication_months: Option<u8>,
     pub assignment_grace_days: Option<u16>,
+    pub image_hosts: Option<Vec<String>>,
 }
 
 impl SettingsIn {
@@ -83,6 +86,7 @@ impl SettingsIn {
             assignment_grace_days: self
                 .assignment_grace_days
                 .unwrap_or(current.assignment_grace_days),
+            image_hosts: self.image_hosts.unwrap_or(current.image_hosts),
         }
     }
 }
@@ -99,6 +103,7 @@ fn out(s: OrgSettings, version: i64) -> SettingsOut {
         action_overdue_days: s.action_overdue_days,
         leadership_communication_months: s.leadership_communication_months,
         assignment_grace_days: s.assignment_grace_days,
+        image_hosts: s.image_hosts,
         version,
     }
 }

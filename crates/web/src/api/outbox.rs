@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mandate_core::outbox::{Mail, MailState};
 use mandate_notify::templates::{
-    DEFAULT_DIGEST_BODY, DEFAULT_DIGEST_SUBJECT, TEMPLATES, check_digest,
+    DEFAULT_DIGEST_BODY, DEFAULT_DIGEST_SUBJECT, TEMPLATES, check_digest_off_thread,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -160,7 +160,9 @@ pub async fn save_template(
     let template = if input.default {
         None
     } else {
-        check_digest(&input.subject, &input.body).map_err(|e| invalid(format!("template: {e}")))?;
+        check_digest_off_thread(input.subject.clone(), input.body.clone())
+            .await
+            .map_err(|e| invalid(format!("template: {e}")))?;
         Some((input.subject, input.body))
     };
     state

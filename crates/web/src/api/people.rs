@@ -74,6 +74,7 @@ pub async fn list(
         search: params.search,
         cursor: params.cursor,
         limit: params.limit.unwrap_or(50),
+        area_of: crate::area::manager_of_area(&viewer),
     };
     if !(1..=500).contains(&query.limit) {
         return Err(Problem::new(
@@ -131,8 +132,10 @@ pub async fn show(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PersonOut>> {
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let person = state.store.person(viewer.user.org_id, PersonId(id)).await?;
     person
+        .filter(|p| area.contains(p.id))
         .map(|p| Json(PersonOut::from(p)))
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such person"))
 }

@@ -139,12 +139,13 @@ pub async fn create(
         .await?;
     let top = policy.fields.kind == mandate_core::policy::PolicyKind::TopLevel;
     let summary = summary_of(&state, &viewer, policy.id).await?;
+    let (settings, _) = state.store.org_settings(viewer.user.org_id).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/policies/{}", policy.id))],
         Json(PolicyCreated {
             policy: PolicyOut::from_summary(summary, now().date()),
-            draft: draft.map(|d| VersionOut::new(d, top)),
+            draft: draft.map(|d| VersionOut::new(d, top, &settings.image_hosts)),
         }),
     ))
 }

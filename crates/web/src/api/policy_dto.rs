@@ -169,7 +169,8 @@ pub struct VersionOut {
 }
 
 impl VersionOut {
-    pub fn new(v: PolicyVersion, top_level: bool) -> Self {
+    /// `image_hosts`: the organisation's setting, for the rendered text.
+    pub fn new(v: PolicyVersion, top_level: bool, image_hosts: &[String]) -> Self {
         let elements = if top_level {
             mandate_report::markdown::elements_present(&v.body)
                 .into_iter()
@@ -186,7 +187,7 @@ impl VersionOut {
             policy_id: v.policy_id.0,
             number: v.number,
             state: v.state.as_str().into(),
-            html: mandate_report::markdown::render(&v.body),
+            html: mandate_report::markdown::render(&v.body, image_hosts),
             body: v.body,
             change_summary: v.change_summary,
             author_id: v.author_id.0,

@@ -20,9 +20,11 @@ use uuid::Uuid;
 
 async fn shown(state: &AppState, viewer: &Viewer, v: PolicyVersion) -> Result<VersionOut, Problem> {
     let policy = load_policy(state, viewer, v.policy_id).await?;
+    let (settings, _) = state.store.org_settings(viewer.user.org_id).await?;
     Ok(VersionOut::new(
         v,
         policy.fields.kind == PolicyKind::TopLevel,
+        &settings.image_hosts,
     ))
 }
 

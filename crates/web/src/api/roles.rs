@@ -215,6 +215,12 @@ pub async fn gaps(
 ) -> ApiResult<Json<Vec<crate::role_gaps::GapOut>>> {
     let today = mandate_core::timefmt::now().date();
     Ok(Json(
-        crate::role_gaps::gaps(&state.store, viewer.user.org_id, today).await?,
+        crate::role_gaps::gaps(
+            &state.store,
+            viewer.user.org_id,
+            today,
+            crate::role_gaps::DeclineReasons::for_viewer(&viewer),
+        )
+        .await?,
     ))
 }

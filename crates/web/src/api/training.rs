@@ -204,12 +204,14 @@ pub async fn records(
     viewer: Viewer,
     ApiQuery(query): ApiQuery<RecordQuery>,
 ) -> ApiResult<Json<Listing<TrainingRecordOut>>> {
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let all = state
         .store
         .training_records(viewer.user.org_id, query.person_id.map(PersonId))
         .await?;
     let out: Vec<TrainingRecordOut> = all
         .iter()
+        .filter(|r| area.contains(r.completion.person_id))
         .filter(|r| {
             query
                 .course_id
@@ -349,10 +351,16 @@ pub struct CoverageOut {
 }
 
 /// Coverage of general awareness and role-specific training today.
-pub async fn coverage_today(state: &AppState, org: OrgId) -> ApiResult<CoverageOut> {
+/// Today's training coverage over `area` (a line manager's, or everyone).
+pub async fn coverage_today(
+    state: &AppState,
+    org: OrgId,
+    area: &crate::area::Area,
+) -> ApiResult<CoverageOut> {
     let today = now().date();
     let (settings, _) = state.store.org_settings(org).await?;
-    let people = state.store.people_all(org).await?;
+    let mut people = state.store.people_all(org).await?;
+    people.retain(|p| area.contains(p.id));
     let courses = state.store.courses(org).await?;
     let records = state.store.training_records(org, None).await?;
     let roles = state.store.roles(org).await?;
@@ -364,7 +372,8 @@ pub async fn coverage_today(state: &AppState, org: OrgId) -> ApiResult<CoverageO
         today,
         i64::from(settings.joiner_grace_days),
     );
-    let lines = role_training_on(&roles, &assignments, &courses, &records, today);
+    let mut lines = role_training_on(&roles, &assignments, &courses, &records, today);
+    lines.retain(|l| area.contains(l.person_id));
     let names: std::collections::HashMap<PersonId, &str> =
         people.iter().map(|p| (p.id, p.name.as_str())).collect();
     Ok(CoverageOut {
@@ -407,5 +416,8 @@ pub async fn coverage(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> ApiResult<Json<CoverageOut>> {
-    Ok(Json(coverage_today(&state, viewer.user.org_id).await?))
+    let area = crate::area::Area::of(&state, &viewer).await?;
+    Ok(Json(
+        coverage_today(&state, viewer.user.org_id, &area).await?,
+    ))
 }

@@ -2,6 +2,7 @@
 //! what they may do. `authenticate` runs before every route and records the
 //! [`Viewer`]; `routes` then checks the route's access rule against it.
 
+pub mod client;
 pub mod csrf;
 pub mod period;
 pub mod secrets;
@@ -92,13 +93,19 @@ pub async fn authenticate(
         return next.run(request).await;
     }
     let now = mandate_core::timefmt::now();
+    // Sending feedback records no last use: the time of a confidential
+    // submission must not show as its sender's (named ones skip it too, so
+    // that skipping tells nothing).
+    let touch = !(request.method() == axum::http::Method::POST
+        && matches!(request.uri().path(), "/api/v1/feedback" | "/feedback"));
     if let Some(token) = bearer(&request) {
         match state.store.token_by_hash(&secret_hash(&token)).await {
             Ok(Some((token, user, end))) if user.disabled_at.is_none() && !has_left(end, now) => {
                 // Record use at most once a minute: a busy client must not turn reads into writes.
-                if token
-                    .last_used_at
-                    .is_none_or(|t| now - t > Duration::minutes(1))
+                if touch
+                    && token
+                        .last_used_at
+                        .is_none_or(|t| now - t > Duration::minutes(1))
                 {
                     let _ = state.store.touch_token(token.org_id, token.id, now).await;
                 }
@@ -122,7 +129,7 @@ pub async fn authenticate(
                     tracing::info!(user = %s.user.email, idle, old, "session ended");
                     request.extensions_mut().insert(SessionExpired);
                 } else {
-                    if now - s.last_seen_at > Duration::minutes(1) {
+                    if touch && now - s.last_seen_at > Duration::minutes(1) {
                         let _ = state.store.touch_session(&hash, now).await;
                     }
                     let via = Via::Session {

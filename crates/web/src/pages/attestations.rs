@@ -130,9 +130,10 @@ pub async fn show(
         }
     }
     let overview = if viewer.may(Permission::ReadCommitment) {
+        let area = crate::area::Area::of(&state, &viewer).await?;
         vec![
-            period_status(&state, org, last.starts_on).await?,
-            period_status(&state, org, current.starts_on).await?,
+            period_status(&state, org, last.starts_on, &area).await?,
+            period_status(&state, org, current.starts_on, &area).await?,
         ]
     } else {
         Vec::new()

@@ -26,7 +26,12 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let layout = Layout::new(&state, &viewer, "Acknowledgement campaigns", "/campaigns")
         .await?
         .live();
-    let campaigns = campaigns(&state, viewer.user.org_id).await?;
+    let campaigns = campaigns(
+        &state,
+        viewer.user.org_id,
+        crate::area::manager_of_area(&viewer),
+    )
+    .await?;
     Ok(render(&CampaignsPage {
         layout,
         overall: OverallOut::of(&campaigns),
@@ -55,8 +60,9 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let version: VersionId = id.parse().map_err(|_| PageError::NotFound("campaign"))?;
     let org = viewer.user.org_id;
-    let c = campaign(&state, org, version).await?;
-    let (people, next) = people_of(&state, org, version, &q, Some(SHOWN)).await?;
+    let area = crate::area::manager_of_area(&viewer);
+    let c = campaign(&state, org, version, area).await?;
+    let (people, next) = people_of(&state, org, version, &q, Some(SHOWN), area).await?;
     let more = next.is_some();
     let mut filter = Vec::new();
     let mut query = Vec::new();

@@ -54,6 +54,7 @@ pub async fn list(
         .await?
         .iter()
         .filter(|e| e.created_at.date() <= viewer.day())
+        .filter(|e| policy_flow::may_read_exception(&viewer, e))
         .map(|e| {
             let title = titles.get(&e.policy_id).map_or("", String::as_str);
             exception_row(e, title, &users, viewer.day())
@@ -223,6 +224,7 @@ pub async fn show(
         .store
         .exception(org, exception_id(&id)?)
         .await?
+        .filter(|e| policy_flow::may_read_exception(&viewer, e))
         .ok_or(PageError::NotFound("exception"))?;
     let policy = load_policy(&state, &viewer, e.policy_id).await?;
     let users = state.store.users(org).await?;
@@ -290,7 +292,6 @@ pub async fn change(
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
     let id = exception_id(&id)?;
-    let org = viewer.user.org_id;
     let notice = match f.step.as_str() {
         "extend" => {
             let date = form_date("expires on", &f.expires_on)
@@ -300,10 +301,8 @@ pub async fn change(
             "extension"
         }
         "close" => {
-            state
-                .store
-                .close_exception(&viewer.actor(), org, id)
-                .await?;
+            // The same path as the API's, so the same ownership check.
+            policy_flow::close_exception(&state, &viewer, id).await?;
             "closed"
         }
         other => return Err(invalid(format!("{other:?} is not a step"))),

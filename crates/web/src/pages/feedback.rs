@@ -4,16 +4,16 @@
 //! nothing on the server ties a submission to the person who sent it.
 
 use super::form_input::invalid;
-use super::signin::client_address;
 use super::{Layout, NoticeParams, PageError, plain_page, render, render_with};
 use crate::api::feedback::{self as api, FeedbackIn};
 use crate::auth::Viewer;
+use crate::auth::client::ClientAddress;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Form;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use mandate_core::audit::Actor;
 use mandate_core::commitment::feedback::{
     Feedback, FeedbackKind, FeedbackStatus, FeedbackSubmission, Handling,
@@ -21,7 +21,6 @@ use mandate_core::commitment::feedback::{
 use mandate_core::timefmt::now;
 use mandate_core::{FeedbackId, ImprovementId, Permission, Slug};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub struct FeedbackView {
     pub id: String,
@@ -222,7 +221,7 @@ pub async fn confidential_form(State(state): State<AppState>, Path(org): Path<St
 pub async fn confidential_submit(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     form: Result<Form<GiveForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Some(organisation) = organisation(&state, &org).await else {
@@ -240,13 +239,9 @@ pub async fn confidential_submit(
             },
         )
     };
-    // Throttled per client address (kept in memory only, never stored).
-    let address = client_address(connect.map(|c| c.0.0));
-    if state
-        .throttle
-        .attempt(&format!("feedback:{address}"), &address)
-        .is_err()
-    {
+    // Throttled per client address (kept in memory only, never stored),
+    // apart from sign-ins.
+    if state.throttle.feedback(&address).is_err() {
         return page(
             StatusCode::TOO_MANY_REQUESTS,
             Some("Too many submissions from here; try again later.".into()),

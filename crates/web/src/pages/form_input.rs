@@ -61,10 +61,13 @@ pub fn file_problems(p: crate::problem::Problem) -> PageError {
     if p.errors.is_empty() {
         return PageError::Problem(p);
     }
-    let lines: Vec<String> = p
+    let mut lines: Vec<String> = p
         .errors
         .iter()
         .map(|e| format!("line {}: {}", e.line, e.message))
         .collect();
+    if p.errors_not_listed > 0 {
+        lines.push(format!("and {} more", p.errors_not_listed));
+    }
     invalid(format!("{} {}", p.detail, lines.join(" · ")))
 }

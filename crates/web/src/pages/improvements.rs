@@ -86,8 +86,10 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let today = viewer.day();
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let mut entries = state.store.improvements(org).await?;
-    entries.retain(|e| e.created_at.date() <= today);
+    // A line manager reads the entries their area owns.
+    entries.retain(|e| e.created_at.date() <= today && area.contains(e.fields.owner_id));
     let actions = state.store.actions(org).await?;
     let names = state
         .store
@@ -244,6 +246,12 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
+    if !crate::area::Area::of(&state, &viewer)
+        .await?
+        .contains(e.fields.owner_id)
+    {
+        return Err(PageError::NotFound("improvement"));
+    }
     let layout = Layout::new(&state, &viewer, &e.fields.title, "/improvements")
         .await?
         .with_notice(params.notice.as_deref());
@@ -309,6 +317,12 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
+    if !crate::area::Area::of(&state, &viewer)
+        .await?
+        .contains(e.fields.owner_id)
+    {
+        return Err(PageError::NotFound("improvement"));
+    }
     let version = f
         .version
         .ok_or_else(|| invalid("version: reload the page and try again"))?;
@@ -339,6 +353,12 @@ pub async fn add_action(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
+    if !crate::area::Area::of(&state, &viewer)
+        .await?
+        .contains(e.fields.owner_id)
+    {
+        return Err(PageError::NotFound("improvement"));
+    }
     let fields = ActionFields {
         improvement_id: Some(e.id),
         ..f.fields(&state, org, action_source(&e), None, None).await?
@@ -366,6 +386,12 @@ pub async fn check(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
+    if !crate::area::Area::of(&state, &viewer)
+        .await?
+        .contains(e.fields.owner_id)
+    {
+        return Err(PageError::NotFound("improvement"));
+    }
     let check = EffectivenessCheck {
         checked_on: parse_date(&f.checked_on, "checked_on")?,
         effective: f.effective == "yes",
@@ -393,6 +419,12 @@ pub async fn close(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
+    if !crate::area::Area::of(&state, &viewer)
+        .await?
+        .contains(e.fields.owner_id)
+    {
+        return Err(PageError::NotFound("improvement"));
+    }
     state
         .store
         .close_improvement(&viewer.actor(), org, e.id, Some(f.version), f.note)

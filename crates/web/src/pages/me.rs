@@ -91,6 +91,11 @@ pub async fn show(
 pub struct PasswordForm {
     current: String,
     new_password: String,
+    /// The "also revoke my API tokens" box, when ticked.
+    revoke_tokens: Option<String>,
+    /// Sent by the form that shows the box: without it (an older form, a
+    /// script) the tokens are revoked, the safe default.
+    tokens_asked: Option<String>,
 }
 
 pub async fn change_password(
@@ -100,8 +105,8 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     // Guessing the current password from a hijacked session is throttled
     // like sign-in, so a stolen cookie does not become a password oracle.
-    let account = format!("password-change:{}", viewer.user.id);
-    if state.throttle.attempt(&account, &account).is_err() {
+    let account = viewer.user.id.to_string();
+    if state.throttle.current_password(&account).is_err() {
         let message = "Too many wrong current passwords. Try again in 15 minutes.";
         return page(&state, &viewer, None, None, Some(message.into())).await;
     }
@@ -143,19 +148,28 @@ pub async fn change_password(
             .await;
         }
     };
-    state.throttle.succeeded(&account, &account);
-    state
+    state.throttle.current_password_right(&account);
+    // Whoever knew the old password may have made tokens with it: they go
+    // too, unless the owner unticks the box.
+    let revoke_tokens = form.revoke_tokens.is_some() || form.tokens_asked.is_none();
+    let revoked = state
         .store
-        .set_password(&viewer.actor(), viewer.user.org_id, viewer.user.id, &hash)
+        .set_password(
+            &viewer.actor(),
+            viewer.user.org_id,
+            viewer.user.id,
+            &hash,
+            revoke_tokens,
+            viewer.session_hash(),
+        )
         .await?;
-    if let Some(keep) = viewer.session_hash() {
-        state
-            .store
-            .delete_other_sessions(viewer.user.org_id, viewer.user.id, keep)
-            .await?;
-    }
-    tracing::info!(user = %viewer.user.email, "password changed");
-    Ok(Redirect::to("/me?notice=password").into_response())
+    tracing::info!(user = %viewer.user.email, tokens_revoked = revoked, "password changed");
+    let notice = if revoked > 0 {
+        "password-tokens"
+    } else {
+        "password"
+    };
+    Ok(Redirect::to(&format!("/me?notice={notice}")).into_response())
 }
 
 #[derive(Deserialize)]

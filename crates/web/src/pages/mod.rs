@@ -119,6 +119,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "saved" => "Saved.",
         "created" => "Created.",
         "password" => "Your password was changed; your other sessions were signed out.",
+        "password-tokens" => {
+            "Your password was changed; your other sessions were signed out and your API tokens revoked."
+        }
         "revoked" => "The token was revoked.",
         "ended" => "The employment was ended.",
         "login" => {
@@ -199,8 +202,10 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
         items.push(link("Acknowledgements", "/campaigns"));
     }
     items.push(link("Leadership statement", "/statements"));
-    if viewer.may(Permission::ReadCommitment) {
+    if viewer.may(Permission::ReadBudgets) {
         items.push(link("Resources", "/resources"));
+    }
+    if viewer.may(Permission::ReadCommitment) {
         items.push(link("Communications", "/communications"));
         items.push(link("Training", "/training"));
         items.push(link("Improvements", "/improvements"));

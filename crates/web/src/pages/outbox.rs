@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
-use mandate_notify::templates::check_digest;
+use mandate_notify::templates::check_digest_off_thread;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -69,7 +69,10 @@ async fn page(
     let layout = Layout::new(state, viewer, "Mail template", "/outbox")
         .await?
         .with_notice(notice);
-    let (preview_subject, preview_body) = check_digest(&t.subject, &t.body).unwrap_or_default();
+    let (preview_subject, preview_body) =
+        check_digest_off_thread(t.subject.clone(), t.body.clone())
+            .await
+            .unwrap_or_default();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -117,7 +120,7 @@ pub async fn save(
         version: f.version,
     };
     if !input.default
-        && let Err(e) = check_digest(&input.subject, &input.body)
+        && let Err(e) = check_digest_off_thread(input.subject.clone(), input.body.clone()).await
     {
         // The text stays in the editor, with what is wrong with it.
         return page(&state, &viewer, input, Some(e.to_string()), None).await;

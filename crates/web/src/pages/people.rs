@@ -78,6 +78,7 @@ pub async fn list(
         search: Some(search.clone()),
         cursor,
         limit: 50,
+        area_of: crate::area::manager_of_area(&viewer),
     };
     let page = match state.store.people_page(viewer.user.org_id, &query).await {
         Ok(page) => page,
@@ -130,10 +131,12 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let person = state
         .store
         .person(org, PersonId(id))
         .await?
+        .filter(|p| area.contains(p.id))
         .ok_or(PageError::NotFound("person"))?;
     let manager = match person.manager_id {
         Some(m) => state

@@ -533,6 +533,7 @@ pub async fn show(
         .organisation(org)
         .await?
         .ok_or(PageError::NotFound("organisation"))?;
+    let (settings, _) = state.store.org_settings(org).await?;
     let layout = Layout::new(&state, &viewer, &policy.fields.title, "/policies")
         .await?
         .with_notice(params.notice.as_deref());
@@ -562,7 +563,7 @@ pub async fn show(
                 .map(|s| (p.to_string(), s.policy.fields.title.clone()))
         }),
         html: published
-            .map(|v| mandate_report::markdown::render(&v.body))
+            .map(|v| mandate_report::markdown::render(&v.body, &settings.image_hosts))
             .unwrap_or_default(),
         published_number: published.map(|v| v.number),
         open_version: versions

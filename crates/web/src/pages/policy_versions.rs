@@ -87,6 +87,7 @@ pub async fn show(
         .with_notice(params.notice.as_deref());
     let elements = element_list(policy.fields.kind, &version.body);
     let needed = policy_flow::authority_for(&policy);
+    let (settings, _) = state.store.org_settings(viewer.user.org_id).await?;
     Ok(render(&VersionPage {
         layout,
         policy_id: id.to_string(),
@@ -101,7 +102,7 @@ pub async fn show(
             "not material: the acknowledgements of the version before carry over"
         }),
         author: email_of(&users, version.author_id),
-        html: render_markdown(&version.body),
+        html: render_markdown(&version.body, &settings.image_hosts),
         missing: elements.iter().any(|e| !e.2),
         elements,
         decisions: decisions

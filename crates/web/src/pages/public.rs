@@ -37,6 +37,14 @@ pub async fn show(
     };
     match state.store.public_policy(&slug, PolicyId(id)).await {
         Ok(Some((org, policy, version))) => {
+            // If the setting cannot be read, no image host is allowed.
+            let image_hosts = match state.store.org_settings(org.id).await {
+                Ok((settings, _)) => settings.image_hosts,
+                Err(e) => {
+                    tracing::error!(error = %e, "public policy page: settings");
+                    Vec::new()
+                }
+            };
             let page = PublicPage {
                 org_name: org.name,
                 title: policy.fields.title,
@@ -45,7 +53,7 @@ pub async fn show(
                     .published_at
                     .map(|t| t.date().to_string())
                     .unwrap_or_default(),
-                html: mandate_report::markdown::render(&version.body),
+                html: mandate_report::markdown::render(&version.body, &image_hosts),
             };
             let mut response = super::render(&page);
             // Interested parties may be sent the link; caches may keep it a while.

@@ -688,7 +688,13 @@ struct GapsPage {
 
 pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Gaps in the roles", "/roles").await?;
-    let gaps = crate::role_gaps::gaps(&state.store, viewer.user.org_id, viewer.day()).await?;
+    let gaps = crate::role_gaps::gaps(
+        &state.store,
+        viewer.user.org_id,
+        viewer.day(),
+        crate::role_gaps::DeclineReasons::for_viewer(&viewer),
+    )
+    .await?;
     let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();
     let counts = vec![
         ("conflicts", count("conflict")),

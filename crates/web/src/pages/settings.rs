@@ -138,6 +138,8 @@ pub struct RulesForm {
     action_overdue_days: String,
     leadership_communication_months: String,
     assignment_grace_days: String,
+    #[serde(default)]
+    image_hosts: String,
 }
 
 /// The settings rules and workflows read.
@@ -191,6 +193,13 @@ pub async fn update_rules(
             &form.assignment_grace_days,
             "assignment_grace_days",
         )?),
+        image_hosts: Some(
+            form.image_hosts
+                .split([',', ' ', '\n', '\r'])
+                .filter(|h| !h.trim().is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
     };
     crate::api::org_settings::change(&state, &viewer, input).await?;
     Ok(Redirect::to("/settings?notice=saved#rules").into_response())

@@ -1,20 +1,22 @@
 //! Signing in and out. A new session id at every sign-in; failures are
-//! throttled per account and per address, and logged without the password.
+//! throttled (see [`crate::auth::throttle`]) and logged without the
+//! password. Nothing is said about an email's logins before the password is
+//! found right for one of them.
 
 use super::render_with;
+use crate::auth::client::ClientAddress;
 use crate::auth::secrets::random_secret;
 use crate::auth::{SessionExpired, Viewer, session};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use mandate_core::password::verify_password;
 use mandate_core::token::secret_hash;
-use mandate_core::{Email, User};
+use mandate_core::{Email, Slug, User};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// A real hash of a password nobody knows, verified against when the email
 /// is unknown, so a wrong email takes as long as a wrong password.
@@ -34,8 +36,16 @@ struct SignIn {
     email: String,
     org: String,
     ask_org: bool,
+    /// The organisations to choose from, once the password was right for
+    /// logins in several.
+    orgs: Vec<OrgChoice>,
     error: Option<String>,
     notice: Option<String>,
+}
+
+struct OrgChoice {
+    slug: String,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +71,7 @@ pub async fn form(
         email: String::new(),
         org: String::new(),
         ask_org: false,
+        orgs: Vec::new(),
         error: None,
         notice,
     };
@@ -77,123 +88,141 @@ pub struct Credentials {
 
 pub async fn submit(
     State(state): State<AppState>,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<Credentials>,
 ) -> Response {
-    let address = client_address(connect.map(|c| c.0.0));
     let email_text = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
-    let again = |status: StatusCode, error: &str, ask_org: bool| {
+    let again = |status: StatusCode, error: &str, ask_org: bool, orgs: Vec<OrgChoice>| {
         let page = SignIn {
             next: next.clone(),
             email: email_text.clone(),
             org: form.org.clone().unwrap_or_default(),
             ask_org,
+            orgs,
             error: Some(error.to_string()),
             notice: None,
         };
         render_with(status, &page)
     };
-    if let Err(wait) = state.throttle.attempt(&email_text, &address) {
-        tracing::warn!(email = %email_text, %address, "sign-in refused: too many failures");
-        let minutes = wait.as_secs().div_ceil(60);
-        let mut response = again(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("Too many failed sign-ins. Try again in {minutes} minute(s)."),
+    let went_wrong = || {
+        again(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong; try again.",
             false,
-        );
-        if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
+            Vec::new(),
+        )
+    };
+    let delay = match state.throttle.sign_in(&email_text, &address) {
+        Ok(delay) => delay,
+        Err(wait) => {
+            tracing::warn!(email = %email_text, %address, "sign-in refused: too many failures");
+            let minutes = wait.as_secs().div_ceil(60);
+            let mut response = again(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too many failed sign-ins. Try again in {minutes} minute(s)."),
+                false,
+                Vec::new(),
+            );
+            if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
         }
-        return response;
+    };
+    if !delay.is_zero() {
+        // Many failures against this account from anywhere: slowed, never refused.
+        tracing::warn!(email = %email_text, %address, delay_ms = delay.as_millis(), "sign-in slowed: many failures for this account");
+        tokio::time::sleep(delay).await;
     }
-    let logins = match Email::parse(&email_text) {
+    let mut logins = match Email::parse(&email_text) {
         Ok(email) => match state.store.logins_with_email(&email).await {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(error = %e, "sign-in lookup");
-                return again(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Something went wrong; try again.",
-                    false,
-                );
+                return went_wrong();
             }
         },
         Err(_) => Vec::new(),
     };
     let org_slug = form.org.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let mut candidates: Vec<(User, Option<String>)> = logins;
     if let Some(slug) = org_slug {
-        let mut kept = Vec::new();
-        for (user, hash) in candidates {
-            if let Ok(Some(org)) = state.store.organisation(user.org_id).await
-                && org.slug.as_str() == slug
-            {
-                kept.push((user, hash));
+        let chosen = match Slug::parse(slug) {
+            Ok(slug) => match state.store.organisation_by_slug(&slug).await {
+                Ok(org) => org.map(|o| o.id),
+                Err(e) => {
+                    tracing::error!(error = %e, "sign-in lookup");
+                    return went_wrong();
+                }
+            },
+            Err(_) => None,
+        };
+        logins.retain(|(user, _)| Some(user.org_id) == chosen);
+    }
+    // The password is checked against every login of the email (or a dummy
+    // hash when there is none), and only then is anything said about them.
+    let hashes = logins.iter().map(|(_, h)| h.clone()).collect();
+    let opens = verify_each(&form.password, hashes).await;
+    let now = mandate_core::timefmt::now();
+    let mut matched: Vec<User> = Vec::new();
+    for ((user, _), opened) in logins.into_iter().zip(opens) {
+        if !opened || user.disabled_at.is_some() {
+            continue;
+        }
+        let left = match state.store.person(user.org_id, user.person_id).await {
+            Ok(person) => person.is_none_or(|p| crate::auth::has_left(p.end_date, now)),
+            Err(_) => true,
+        };
+        if !left {
+            matched.push(user);
+        }
+    }
+    if matched.len() > 1 {
+        // The password is right for several: the choice is among those only.
+        state.throttle.signed_in(&email_text, &address);
+        let mut orgs = Vec::new();
+        for user in &matched {
+            match state.store.organisation(user.org_id).await {
+                Ok(Some(org)) => orgs.push(OrgChoice {
+                    slug: org.slug.to_string(),
+                    name: org.name,
+                }),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "sign-in lookup");
+                    return went_wrong();
+                }
             }
         }
-        candidates = kept;
-    }
-    if candidates.len() > 1 {
+        orgs.sort_by(|a, b| a.name.cmp(&b.name));
         return again(
             StatusCode::OK,
             "This email has logins in several organisations: say which one.",
             true,
+            orgs,
         );
     }
-    let candidate = candidates.pop();
-    let password = form.password.clone();
-    let hash = candidate.as_ref().and_then(|(_, h)| h.clone());
-    let hash = match hash {
-        Some(h) => h,
-        None => tokio::task::spawn_blocking(dummy_hash)
-            .await
-            .unwrap_or_default(),
-    };
-    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    let left = match &candidate {
-        Some((user, _)) if matches => match state.store.person(user.org_id, user.person_id).await {
-            Ok(person) => person
-                .is_none_or(|p| crate::auth::has_left(p.end_date, mandate_core::timefmt::now())),
-            Err(_) => true,
-        },
-        _ => false,
-    };
-    let user = match candidate {
-        Some((user, Some(_))) if matches && user.disabled_at.is_none() && !left => user,
-        _ => {
-            tracing::warn!(email = %email_text, %address, "sign-in failed");
-            return again(
-                StatusCode::UNAUTHORIZED,
-                "The email or the password is wrong.",
-                org_slug.is_some(),
-            );
-        }
-    };
-    state.throttle.succeeded(&email_text, &address);
-    let (Ok(secret), Ok(csrf)) = (random_secret(""), random_secret("")) else {
+    let Some(user) = matched.pop() else {
+        tracing::warn!(email = %email_text, %address, "sign-in failed");
         return again(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong; try again.",
-            false,
+            StatusCode::UNAUTHORIZED,
+            "The email or the password is wrong.",
+            org_slug.is_some(),
+            Vec::new(),
         );
     };
-    let now = mandate_core::timefmt::now();
+    state.throttle.signed_in(&email_text, &address);
+    let (Ok(secret), Ok(csrf)) = (random_secret(""), random_secret("")) else {
+        return went_wrong();
+    };
     if let Err(e) = state
         .store
         .create_session(user.org_id, user.id, &secret_hash(&secret), &csrf, now)
         .await
     {
         tracing::error!(error = %e, "creating a session");
-        return again(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong; try again.",
-            false,
-        );
+        return went_wrong();
     }
     tracing::info!(user = %user.email, role = %user.access_role, %address, "signed in");
     let secure = state.config.secure_cookies || session::is_https(&headers);
@@ -202,6 +231,42 @@ pub async fn submit(
         .headers_mut()
         .insert(header::SET_COOKIE, session::set_cookie(&secret, secure));
     response
+}
+
+/// Password checks run side by side, this many at a time.
+const PARALLEL_CHECKS: usize = 4;
+
+/// Which of `hashes` the password opens. The checks run side by side, so
+/// an email with a few logins takes about as long as one with one; a login
+/// without a password, and no login at all, are checked against a dummy
+/// hash, so they take as long too. Argon2 takes tens of milliseconds of
+/// CPU: the checks are kept off the async workers.
+async fn verify_each(password: &str, hashes: Vec<Option<String>>) -> Vec<bool> {
+    let count = hashes.len();
+    let mut hashes = hashes;
+    if hashes.is_empty() {
+        hashes.push(None);
+    }
+    let mut opens = Vec::with_capacity(hashes.len());
+    for chunk in hashes.chunks(PARALLEL_CHECKS) {
+        let checks: Vec<_> = chunk
+            .iter()
+            .map(|hash| {
+                let password = password.to_string();
+                let hash = hash.clone();
+                tokio::task::spawn_blocking(move || {
+                    let real = hash.is_some();
+                    let hash = hash.unwrap_or_else(dummy_hash);
+                    verify_password(&password, &hash) && real
+                })
+            })
+            .collect();
+        for check in checks {
+            opens.push(check.await.unwrap_or(false));
+        }
+    }
+    opens.truncate(count);
+    opens
 }
 
 pub async fn sign_out(
@@ -239,13 +304,6 @@ fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/".to_string(),
     }
-}
-
-/// The client's address, from the connection. `X-Forwarded-For` is not
-/// trusted: anyone can send it, and it would let them dodge the throttle.
-pub fn client_address(peer: Option<SocketAddr>) -> String {
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 #[cfg(test)]

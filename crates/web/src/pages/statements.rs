@@ -67,6 +67,7 @@ async fn views(
         }
     }
     let at = viewer.instant();
+    let (settings, _) = state.store.org_settings(org).await?;
     Ok(statements
         .iter()
         .map(|s| {
@@ -104,7 +105,7 @@ async fn views(
             StatementView {
                 id: s.id.to_string(),
                 title: s.fields.title.clone(),
-                html: mandate_report::markdown::render(&s.fields.body),
+                html: mandate_report::markdown::render(&s.fields.body, &settings.image_hosts),
                 body: s.fields.body.clone(),
                 digest: s.body_sha256.clone(),
                 state: st.label(),

@@ -122,6 +122,7 @@ pub async fn acknowledge_form(
         .await?
         .with_notice(params.notice.as_deref());
     let today = now().date();
+    let (settings, _) = state.store.org_settings(org).await?;
     Ok(render(&AcknowledgePage {
         layout,
         version_id: version_id.to_string(),
@@ -131,7 +132,7 @@ pub async fn acknowledge_form(
             .published_at
             .map(|p| p.date().to_string())
             .unwrap_or_default(),
-        html: mandate_report::markdown::render(&version.body),
+        html: mandate_report::markdown::render(&version.body, &settings.image_hosts),
         digest: sha256_hex(version.body.as_bytes()),
         state: request.state.label(),
         owed: request.state == AckState::Owed,

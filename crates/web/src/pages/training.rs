@@ -59,7 +59,8 @@ pub async fn show(
         .await?
         .live()
         .with_notice(params.notice.as_deref());
-    let mut coverage = coverage_today(&state, org).await?;
+    let area = crate::area::Area::of(&state, &viewer).await?;
+    let mut coverage = coverage_today(&state, org, &area).await?;
     let lines = std::mem::take(&mut coverage.role_training);
     let current_role_training = lines.iter().filter(|l| l.status == "current").count();
     let gaps = lines
@@ -67,7 +68,8 @@ pub async fn show(
         .filter(|l| l.status != "current")
         .collect();
     let courses: Vec<Course> = state.store.courses(org).await?;
-    let records = state.store.training_records(org, None).await?;
+    let mut records = state.store.training_records(org, None).await?;
+    records.retain(|r| area.contains(r.completion.person_id));
     let roles = state.store.roles(org).await?;
     let recent_people = records
         .iter()

@@ -10,6 +10,7 @@ use mandate_core::audit::Actor;
 use mandate_core::generator::{generate_people, reference_day, to_import_rows};
 use mandate_core::import::plan_import;
 use mandate_core::password::hash_password;
+use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_core::token::secret_hash;
 use mandate_core::{AccessRole, NewOrganisation, NewUser, OrgId, Person, Slug, User};
@@ -18,6 +19,7 @@ use mandate_testkit::TestDb;
 use mandate_web::{AppState, WebConfig, router};
 use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
+use time::Duration;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -202,4 +204,110 @@ pub async fn call(
     let status = r.status();
     let text = body_text(r).await;
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Starter roles, and the top-management login holding the top role.
+pub async fn set_up(app: &App) {
+    let system = Actor::system("test");
+    app.store
+        .install_starter_roles(&system, app.org)
+        .await
+        .expect("roles");
+    let top = app
+        .store
+        .roles(app.org)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.fields.top_management)
+        .expect("top")
+        .id;
+    app.store
+        .assign_role(
+            &system,
+            app.org,
+            app.user(AccessRole::Admin).id,
+            AssignmentTerms {
+                role_id: top,
+                person_id: app.user(AccessRole::TopManagement).person_id,
+                starts_on: now().date() - Duration::days(30),
+                ends_on: None,
+                deputy_id: None,
+                capacity_percent: None,
+            },
+        )
+        .await
+        .expect("assigned");
+}
+
+/// Creates and publishes a policy addressed to `audience`; its first version's path.
+pub async fn published(
+    app: &App,
+    editor: &str,
+    boss: &str,
+    title: &str,
+    kind: &str,
+    audience: Value,
+) -> (String, Value) {
+    publish_policy(
+        app,
+        editor,
+        boss,
+        json!({
+        "title": title, "kind": kind, "owner_role": "ISMS manager", "audience": audience,
+        "body": format!("# {title}\n\nLock your screen."), "change_summary": "First"}),
+    )
+    .await
+}
+
+/// Creates and publishes a topic-specific policy under `parent` (a policy
+/// id) addressed to `audience`; its first version's path.
+pub async fn published_topic(
+    app: &App,
+    editor: &str,
+    boss: &str,
+    title: &str,
+    parent: &str,
+    audience: Value,
+) -> (String, Value) {
+    publish_policy(
+        app,
+        editor,
+        boss,
+        json!({
+        "title": title, "kind": "topic", "parent_id": parent, "owner_role": "ISMS manager",
+        "audience": audience, "body": format!("# {title}\n\nLock your screen."),
+        "change_summary": "First"}),
+    )
+    .await
+}
+
+async fn publish_policy(app: &App, editor: &str, boss: &str, policy: Value) -> (String, Value) {
+    let (s, p) = call(app, Method::POST, "/api/v1/policies", editor, Some(policy)).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let v1 = format!(
+        "/api/v1/policies/{}/versions/1",
+        p["policy"]["id"].as_str().expect("id")
+    );
+    let (s, v) = call(
+        app,
+        Method::POST,
+        &format!("{v1}/submit"),
+        editor,
+        Some(json!({"confirm_missing_elements": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, d) = call(
+        app,
+        Method::POST,
+        &format!("{v1}/decisions"),
+        boss,
+        Some(json!({"verdict": "approve"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, v) = call(app, Method::POST, &format!("{v1}/publish"), editor, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    (v1, p)
 }

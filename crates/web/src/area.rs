@@ -1,0 +1,50 @@
+//! A reader's area: whose personal records (people, acknowledgements,
+//! training, attestations) they may read. CLAUSE5.md gives a line manager
+//! their area: the people who report to them, directly or through others;
+//! those who lead the ISMS, and the auditor, read everyone's. Staff read
+//! none but their own and never reach the routes that use this.
+
+use crate::auth::Viewer;
+use crate::problem::Problem;
+use crate::state::AppState;
+use mandate_core::{AccessRole, PersonId};
+use std::collections::HashSet;
+
+#[derive(Clone, Debug)]
+pub enum Area {
+    Everyone,
+    /// The manager and the people below them.
+    Only(HashSet<PersonId>),
+}
+
+impl Area {
+    pub async fn of(state: &AppState, viewer: &Viewer) -> Result<Self, Problem> {
+        match manager_of_area(viewer) {
+            None => Ok(Self::Everyone),
+            Some(manager) => Ok(Self::Only(
+                state
+                    .store
+                    .area_of(viewer.user.org_id, manager)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )),
+        }
+    }
+
+    pub fn contains(&self, person: PersonId) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Only(people) => people.contains(&person),
+        }
+    }
+
+    pub fn is_everyone(&self) -> bool {
+        matches!(self, Self::Everyone)
+    }
+}
+
+/// The person whose area bounds what the viewer reads, when it is bounded.
+pub fn manager_of_area(viewer: &Viewer) -> Option<PersonId> {
+    (viewer.user.access_role == AccessRole::Manager).then_some(viewer.user.person_id)
+}
