@@ -2,10 +2,8 @@
 //! pinned by a snapshot (ids and dates masked, since the demo is dated from
 //! today), the exit codes, the text form and the as-of date.
 
-mod support;
-
+use crate::support::{assert_one_line_error, mandate, ok, stdout};
 use mandate_testkit::TestDb;
-use support::{assert_one_line_error, mandate, ok, stdout};
 
 /// The JSON with what changes from run to run (ids, and dates: the demo is
 /// dated relative to today) masked, and the as-of day dropped.

@@ -4,8 +4,7 @@ use mandate_testkit::TestDb;
 use std::path::Path;
 use std::process::Command;
 
-mod support;
-use support::{assert_one_line_error, mandate, ok, stderr};
+use crate::support::{assert_one_line_error, mandate, ok, stderr};
 
 /// The audit events of a demo of `people` people: the organisation, its
 /// people, six logins, the starter role catalogue, and its policy set taken

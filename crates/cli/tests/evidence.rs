@@ -4,12 +4,10 @@
 //! the chain's signed head; the PDF's text (extracted by `pdftotext`) holds
 //! the same. Bad input is one line on stderr and leaves no file behind.
 
-mod support;
-
+use crate::support::{assert_one_line_error, mandate, ok, stdout};
 use mandate_testkit::TestDb;
 use scraper::{Html, Selector};
 use std::path::Path;
-use support::{assert_one_line_error, mandate, ok, stdout};
 
 fn export(db: &TestDb, format: &str, extra: &[&str]) -> std::path::PathBuf {
     let out = db.dir.path().join(format!("pack-{format}.{format}"));

@@ -35,8 +35,12 @@ pub enum Permission {
     EditRoles,
     /// Who holds what: the gaps and conflicts views.
     ReviewRoles,
-    /// Objectives, KPIs, actions, management reviews and performance reports.
+    /// Objectives, KPIs and actions (a line manager reads their area's
+    /// actions).
     ReadPerformance,
+    /// Management reviews (minutes, decisions, their packs) and the
+    /// performance reports to top management: not a line manager's.
+    ReadReviews,
     /// Write objectives, KPIs, actions and reviews; produce reports. Who may
     /// approve minutes or produce a report is checked per record.
     EditPerformance,
@@ -72,7 +76,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 31] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
@@ -90,6 +94,7 @@ impl Permission {
         Permission::EditRoles,
         Permission::ReviewRoles,
         Permission::ReadPerformance,
+        Permission::ReadReviews,
         Permission::EditPerformance,
         Permission::RecordMeasurements,
         Permission::ReadCommitment,
@@ -135,6 +140,7 @@ impl AccessRole {
             EditRoles => matches!(self, Admin | IsmsManager | TopManagement),
             ReviewRoles => !matches!(self, Staff),
             ReadPerformance => !matches!(self, Staff),
+            ReadReviews => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
             EditPerformance => matches!(self, Admin | IsmsManager | TopManagement),
             RecordMeasurements => matches!(self, Admin | IsmsManager | TopManagement | Manager),
             ReadCommitment => !matches!(self, Staff),
@@ -206,5 +212,9 @@ mod tests {
             manager.may(Permission::ReadExceptions) && manager.may(Permission::RequestExceptions)
         );
         assert!(AccessRole::Auditor.may(Permission::ReadBudgets));
+        assert!(
+            !manager.may(Permission::ReadReviews)
+                && AccessRole::Auditor.may(Permission::ReadReviews)
+        );
     }
 }

@@ -64,8 +64,76 @@ pub fn check_shape(source: &str) -> Result<(), String> {
             source.len()
         ));
     }
+    check_sizes(source)?;
     let tree = parse(source, "template", Default::default()).map_err(|e| e.to_string())?;
     stmt(&tree)
+}
+
+/// Parts one `{{ … }}` or `{% … %}` may have: enough for any message, and
+/// a bound on how deep its syntax tree can be, so that nothing that walks
+/// the tree (the parser, this check, the compiler, dropping it) can run out
+/// of stack.
+pub const MAX_TAG_TOKENS: usize = 64;
+/// How deep `if` and `for` blocks may nest.
+pub const MAX_NESTING: usize = 8;
+
+/// Counts, without building a tree (the tokenizer loops, it does not
+/// recurse), the parts of each tag and how deep blocks nest.
+fn check_sizes(source: &str) -> Result<(), String> {
+    use minijinja::machinery::Token;
+    let mut in_tag = 0usize;
+    let mut depth = 0usize;
+    let mut opening = false;
+    for token in minijinja::machinery::tokenize(source, false, Default::default()) {
+        // A malformed template is the parser's to describe.
+        let Ok((token, _)) = token else {
+            return Ok(());
+        };
+        match token {
+            Token::VariableStart | Token::BlockStart => {
+                in_tag = 1;
+                opening = matches!(token, Token::BlockStart);
+                continue;
+            }
+            Token::VariableEnd | Token::BlockEnd => {
+                in_tag = 0;
+                continue;
+            }
+            Token::TemplateData(_) => continue,
+            _ => {}
+        }
+        in_tag += 1;
+        if in_tag > MAX_TAG_TOKENS {
+            return Err(format!(
+                "an expression or tag has more than {MAX_TAG_TOKENS} parts; split it up"
+            ));
+        }
+        if std::mem::take(&mut opening)
+            && let Token::Ident(word) = token
+        {
+            if word.starts_with("end") {
+                depth = depth.saturating_sub(1);
+            } else if !matches!(
+                word,
+                "else"
+                    | "elif"
+                    | "set"
+                    | "include"
+                    | "import"
+                    | "from"
+                    | "extends"
+                    | "do"
+                    | "continue"
+                    | "break"
+            ) {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!("blocks nest more than {MAX_NESTING} deep"));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn stmts(body: &[Stmt<'_>]) -> Result<(), String> {
@@ -257,5 +325,38 @@ mod tests {
         assert!(check_shape(&"x".repeat(MAX_SOURCE + 1)).is_err());
         let deep = format!("{{{{ {}name{} }}}}", "(".repeat(10_000), ")".repeat(10_000));
         assert!(check_shape(&deep).is_err(), "deep nesting is a parse error");
+    }
+
+    /// Long chains parse into trees as deep as they are long: a walk of
+    /// such a tree overflowed the stack and aborted the server.
+    #[test]
+    fn long_chains_and_deep_blocks_are_refused_before_any_tree_is_built() {
+        let plus = format!("{{{{ count{} }}}}", "+1".repeat(16_000));
+        let filters = format!("{{{{ name{} }}}}", "|d".repeat(10_000));
+        let concat = format!("{{{{ name{} }}}}", " ~ name".repeat(4_000));
+        let attrs = format!("{{{{ name{} }}}}", ".a".repeat(15_000));
+        let nots = format!("{{{{ {}name }}}}", "not ".repeat(7_000));
+        for (what, source) in [
+            ("+", &plus),
+            ("|", &filters),
+            ("~", &concat),
+            (".", &attrs),
+            ("not", &nots),
+        ] {
+            let refused = check_shape(source).expect_err(what);
+            assert!(refused.contains("more than 64 parts"), "{what}: {refused}");
+        }
+        let ifs = format!(
+            "{}x{}",
+            "{% if count %}".repeat(1_000),
+            "{% endif %}".repeat(1_000)
+        );
+        assert!(check_shape(&ifs).expect_err("nesting").contains("nest"));
+        let fine = format!(
+            "{}x{}",
+            "{% if count %}".repeat(MAX_NESTING),
+            "{% endif %}".repeat(MAX_NESTING)
+        );
+        assert_eq!(check_shape(&fine), Ok(()));
     }
 }

@@ -148,18 +148,32 @@ pub async fn check_digest_off_thread(
     subject: String,
     body: String,
 ) -> Result<(String, String), TemplateError> {
-    let work = tokio::task::spawn_blocking(move || check_digest(&subject, &body));
+    let work = async {
+        // One check at a time, server-wide: however many are sent at once,
+        // at most one core renders organisation-written templates and the
+        // other stays free to answer requests. The rest wait their turn.
+        let _turn = CHECKS
+            .acquire()
+            .await
+            .map_err(|_| TemplateError("the server is stopping; try again".into()))?;
+        tokio::task::spawn_blocking(move || check_digest(&subject, &body))
+            .await
+            .map_err(|_| TemplateError("the template could not be checked".into()))
+    };
     match tokio::time::timeout(CHECK_TIME_LIMIT, work).await {
         Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(TemplateError("the template could not be checked".into())),
+        Ok(Err(e)) => Err(e),
         Err(_) => Err(TemplateError(format!(
-            "the template took longer than {} s to render",
+            "the template could not be checked within {} s (other checks were waiting); try again",
             CHECK_TIME_LIMIT.as_secs()
         ))),
     }
 }
 
-/// How long a template check may take.
+/// Template checks running now (one at a time).
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// How long a template check may take, waiting for its turn included.
 pub const CHECK_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The largest digest a template is tried with before it is kept: what a

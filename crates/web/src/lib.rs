@@ -20,6 +20,7 @@ mod metrics;
 mod ops;
 pub mod pages;
 pub mod performance_records;
+mod plain_errors;
 pub mod policies_as_of;
 pub mod policy_flow;
 pub mod problem;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn(ops::set_aside_bearer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(plain_errors::as_problems))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security_headers::add))
         .with_state(state)

@@ -243,6 +243,7 @@ async fn own_exception(
         .store
         .exception(viewer.user.org_id, id)
         .await?
+        .filter(|e| may_read_exception(viewer, e))
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such exception"))?;
     if e.requested_by != viewer.user.id && !viewer.may(Permission::EditPolicies) {
         return Err(Problem::new(

@@ -839,7 +839,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/api/v1/review-programme",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(api::reviews::programme),
         ),
         route(
@@ -851,7 +851,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/api/v1/reviews",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(api::reviews::list),
         ),
         route(
@@ -863,7 +863,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/api/v1/reviews/{id}",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(api::reviews::show),
         ),
         route(
@@ -893,7 +893,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/api/v1/performance-reports",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(api::performance_reports::list),
         ),
         route(
@@ -995,7 +995,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/reviews",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(pages::reviews::list),
         ),
         route(
@@ -1013,7 +1013,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/reviews/{id}",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(pages::reviews::show),
         ),
         route(
@@ -1049,7 +1049,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/reports",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(pages::performance_reports::list),
         ),
         route(
@@ -1061,7 +1061,7 @@ fn foundation() -> Vec<RouteSpec> {
         route(
             Method::GET,
             "/reports/{id}",
-            Needs(ReadPerformance),
+            Needs(ReadReviews),
             get(pages::performance_reports::show),
         ),
         route(

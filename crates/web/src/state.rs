@@ -16,6 +16,8 @@ pub struct AppState {
     /// Snapshots of the records for the conformance check, kept while the
     /// audit chain does not grow.
     pub conformance: Arc<crate::conformance_cache::SnapshotCache>,
+    /// The permits for password hashes and checks, server-wide: one per CPU.
+    pub password_checks: Arc<crate::auth::password_checks::PasswordChecks>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             conformance: Arc::default(),
             metrics: Arc::new(Metrics::default()),
+            password_checks: Arc::default(),
         }
     }
 }

@@ -12,8 +12,7 @@ use mandate_testkit::TestDb;
 use serde_json::{Value, json};
 use time::Duration;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 /// The starter roles, and the top-management role for the boss.
 async fn set_up(app: &App) {

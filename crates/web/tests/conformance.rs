@@ -11,8 +11,7 @@ use mandate_testkit::TestDb;
 use serde_json::Value;
 use time::Duration;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 fn rule<'a>(evaluation: &'a Value, id: &str) -> &'a Value {
     evaluation["rules"]

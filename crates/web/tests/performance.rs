@@ -10,8 +10,7 @@ use mandate_testkit::TestDb;
 use serde_json::json;
 use time::Duration;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 const GOAL: &str = "Win public-sector customers";
 
@@ -181,7 +180,8 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             "{b}: {body}"
         );
 
-        // Values by API: a line manager measures; the batch is all or nothing.
+        // Values by API, all or nothing (a line manager records only the KPIs they
+        // are asked for: see hardening::measurements).
         let (s, body) = call(
             &app,
             Method::POST,
@@ -221,7 +221,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             &app,
             Method::POST,
             "/api/v1/measurements",
-            &manager,
+            &editor,
             Some(json!([
             {"kpi_id": kpi_id, "measured_on": days_ago(40), "value": 9.0},
             {"kpi_id": kpi_id, "measured_on": days_ago(10), "value": 5.4}])),
@@ -428,7 +428,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             &app,
             Method::POST,
             "/api/v1/measurements",
-            &manager,
+            &editor,
             Some(json!([
             {"kpi_id": kpi_id, "measured_on": days_ago(0), "value": 30.0}])),
         )

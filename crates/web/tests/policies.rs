@@ -11,8 +11,7 @@ use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
 use serde_json::json;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 const TOP_LEVEL_TEXT: &str = "# Information security policy\n\n\
 ## Purpose and scope {.clause-5-2-a}\n\nFits what we do.\n\n\

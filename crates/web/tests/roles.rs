@@ -7,8 +7,7 @@ use mandate_core::roles::STARTER_ROLES;
 use mandate_testkit::TestDb;
 use serde_json::{Value, json};
 
-mod support;
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn the_role_catalogue_is_kept_checked_and_audited() {

@@ -14,9 +14,7 @@ use mandate_testkit::TestDb;
 use mandate_web::routes::{Access, table};
 use serde_json::{Value, json};
 
-mod hardening;
-mod support;
-use support::*;
+use crate::support::*;
 
 /// What the test expects of every route; a route missing here fails the test.
 fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
@@ -94,11 +92,11 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/api/v1/actions", Needs(ReadPerformance)),
         ("POST", "/api/v1/actions", Needs(EditPerformance)),
         ("PUT", "/api/v1/actions/{id}", Needs(EditPerformance)),
-        ("GET", "/api/v1/review-programme", Needs(ReadPerformance)),
+        ("GET", "/api/v1/review-programme", Needs(ReadReviews)),
         ("PUT", "/api/v1/review-programme", Needs(EditPerformance)),
-        ("GET", "/api/v1/reviews", Needs(ReadPerformance)),
+        ("GET", "/api/v1/reviews", Needs(ReadReviews)),
         ("POST", "/api/v1/reviews", Needs(EditPerformance)),
-        ("GET", "/api/v1/reviews/{id}", Needs(ReadPerformance)),
+        ("GET", "/api/v1/reviews/{id}", Needs(ReadReviews)),
         ("PUT", "/api/v1/reviews/{id}", Needs(EditPerformance)),
         (
             "POST",
@@ -107,7 +105,7 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ),
         ("POST", "/api/v1/reviews/{id}/hold", Needs(EditPerformance)),
         ("POST", "/api/v1/reviews/{id}/approve", Needs(Approve)),
-        ("GET", "/api/v1/performance-reports", Needs(ReadPerformance)),
+        ("GET", "/api/v1/performance-reports", Needs(ReadReviews)),
         (
             "POST",
             "/api/v1/performance-reports",
@@ -132,18 +130,18 @@ fn expected_access() -> Vec<(&'static str, &'static str, Access)> {
         ("GET", "/actions", Needs(ReadPerformance)),
         ("POST", "/actions", Needs(EditPerformance)),
         ("POST", "/actions/{id}/status", Needs(EditPerformance)),
-        ("GET", "/reviews", Needs(ReadPerformance)),
+        ("GET", "/reviews", Needs(ReadReviews)),
         ("POST", "/reviews", Needs(EditPerformance)),
         ("POST", "/review-programme", Needs(EditPerformance)),
-        ("GET", "/reviews/{id}", Needs(ReadPerformance)),
+        ("GET", "/reviews/{id}", Needs(ReadReviews)),
         ("POST", "/reviews/{id}", Needs(EditPerformance)),
         ("POST", "/reviews/{id}/prepare", Needs(EditPerformance)),
         ("POST", "/reviews/{id}/hold", Needs(EditPerformance)),
         ("POST", "/reviews/{id}/approve", Needs(Approve)),
         ("POST", "/reviews/{id}/actions", Needs(EditPerformance)),
-        ("GET", "/reports", Needs(ReadPerformance)),
+        ("GET", "/reports", Needs(ReadReviews)),
         ("POST", "/reports", Needs(EditPerformance)),
-        ("GET", "/reports/{id}", Needs(ReadPerformance)),
+        ("GET", "/reports/{id}", Needs(ReadReviews)),
         ("POST", "/reports/{id}/presentation", Needs(EditPerformance)),
         ("GET", "/api/v1/raci", Needs(ReadRoles)),
         ("PUT", "/api/v1/raci/cells", Needs(EditRoles)),

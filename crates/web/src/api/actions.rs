@@ -49,11 +49,14 @@ pub async fn list(
     ApiQuery(query): ApiQuery<ActionQuery>,
 ) -> ApiResult<Json<Vec<ActionOut>>> {
     let today = now().date();
+    // A line manager reads the actions their area owns.
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let actions: Vec<Action> = state
         .store
         .actions(viewer.user.org_id)
         .await?
         .into_iter()
+        .filter(|a| area.contains(a.fields.owner_id))
         .filter(|a| !query.open || a.fields.status.is_open())
         .filter(|a| !query.overdue || a.overdue_days(today).is_some())
         .collect();

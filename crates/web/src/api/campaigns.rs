@@ -146,6 +146,11 @@ pub async fn campaigns(
             }
         })
         .collect();
+    if area_of.is_some() {
+        // A line manager's list holds the campaigns that address their area
+        // (others would name policies not published to them).
+        out.retain(|c| c.tally.addressed > 0);
+    }
     out.sort_by(|a, b| {
         (!a.running())
             .cmp(&!b.running())

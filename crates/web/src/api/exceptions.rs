@@ -62,6 +62,8 @@ pub async fn create(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ExceptionIn>,
 ) -> ApiResult<impl IntoResponse> {
+    // Only against a policy the requester may read.
+    load_policy(&state, &viewer, PolicyId(id)).await?;
     let today = now().date();
     let request = ExceptionRequest {
         clause: input.clause,

@@ -1,6 +1,13 @@
 //! KPI values: `/api/v1/kpis/{id}/measurements` to read them,
 //! `/api/v1/measurements` to record a batch as JSON and
 //! `/api/v1/measurements/csv` as a CSV file. A batch is all or nothing.
+//!
+//! Every route that records values (these and the pages' forms) goes
+//! through [`record_batch`]; who may record which value is decided by the
+//! store, inside the transaction that writes: a line manager only for the
+//! KPIs they are asked for (whose objective's owner role they hold today),
+//! never replacing a value someone else entered. A refusal is a 403 naming
+//! each refused entry and its KPI, by line for a file.
 
 use super::extract::{ApiJson, ApiPath};
 use crate::auth::Viewer;
@@ -8,11 +15,12 @@ use crate::problem::{ApiResult, LineError, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use mandate_core::performance::{Kpi, MeasurementEntry};
 use mandate_core::timefmt::now;
 use mandate_core::{KpiId, OrgId};
 use mandate_report::measurements_csv;
-use mandate_store::{MeasurementSummary, Store};
+use mandate_store::{MeasurementSummary, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
@@ -85,7 +93,9 @@ pub async fn of_kpi(
 
 #[utoipa::path(post, operation_id = "measurements_record", path = "/api/v1/measurements",
     request_body = Vec<MeasurementIn>, tag = "performance",
-    responses((status = 200, body = SummaryOut), (status = 422, body = Problem)))]
+    responses((status = 200, body = SummaryOut),
+        (status = 403, body = Problem, description = "A value you may not record (a KPI you are not asked for, or a value someone else entered); `errors` lists each by its position in the batch (1-based) and names its KPI; nothing recorded"),
+        (status = 422, body = Problem)))]
 pub async fn record(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -100,11 +110,80 @@ pub async fn record(
             note: m.note,
         })
         .collect();
-    let summary = state
-        .store
-        .record_measurements(&viewer.actor(), viewer.user.org_id, viewer.user.id, entries)
-        .await?;
+    let summary = record_batch(&state.store, &viewer, entries, None).await?;
     Ok(Json(summary.into()))
+}
+
+/// Records a batch of values for `viewer`: the one path of the API and the
+/// pages to the store, which decides, in the transaction that writes,
+/// whether this login may record each value. `lines` gives, for a file, the
+/// line of each entry, so a refusal points at them.
+pub async fn record_batch(
+    store: &Store,
+    viewer: &Viewer,
+    entries: Vec<MeasurementEntry>,
+    lines: Option<&[usize]>,
+) -> Result<MeasurementSummary, Problem> {
+    store
+        .record_measurements(&viewer.actor(), viewer.user.org_id, viewer.user.id, entries)
+        .await
+        .map_err(|e| refusal(e, lines))
+}
+
+/// A store error as a problem; a refusal that names its entries (one a line,
+/// `entry N: ...`, after its first line) becomes a 403 listing them in
+/// `errors` like a file's other problems: by the file's line, or by the
+/// entry's position in a batch.
+fn refusal(e: StoreError, lines: Option<&[usize]>) -> Problem {
+    let StoreError::Refused(message) = &e else {
+        return e.into();
+    };
+    let mut parts = message.lines();
+    let headline = parts.next().unwrap_or_default().to_string();
+    let mut errors = Vec::new();
+    for part in parts {
+        let parsed = part.strip_prefix("entry ").and_then(|rest| {
+            let (n, text) = rest.split_once(": ")?;
+            Some((n.parse::<usize>().ok()?, text))
+        });
+        let Some((n, text)) = parsed else {
+            return e.into();
+        };
+        let line = match lines {
+            Some(lines) => lines.get(n.wrapping_sub(1)).copied().unwrap_or(n),
+            None => n,
+        };
+        errors.push(LineError {
+            line,
+            message: text.to_string(),
+        });
+    }
+    if errors.is_empty() {
+        return e.into();
+    }
+    let total = errors.len();
+    errors.truncate(mandate_core::import::MAX_LISTED_PROBLEMS);
+    let label = if lines.is_some() { "line" } else { "entry" };
+    let mut listed: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{label} {}: {}", e.line, e.message))
+        .collect();
+    if total > errors.len() {
+        listed.push(format!("and {} more", total - errors.len()));
+    }
+    let mut problem = Problem::new(
+        StatusCode::FORBIDDEN,
+        format!("{headline}: {}", listed.join("; ")),
+    );
+    problem.errors_not_listed = total - errors.len();
+    problem.errors = errors;
+    problem
+}
+
+/// The values of a CSV file, each with the line it is on.
+pub struct CsvEntries {
+    pub entries: Vec<MeasurementEntry>,
+    pub lines: Vec<usize>,
 }
 
 /// Parses a CSV file and resolves its KPI names; every problem is reported
@@ -113,7 +192,7 @@ pub async fn entries_from_csv(
     store: &Store,
     org: OrgId,
     text: &str,
-) -> Result<Vec<MeasurementEntry>, Problem> {
+) -> Result<CsvEntries, Problem> {
     let parsed = measurements_csv::parse(text.as_bytes());
     let kpis: Vec<Kpi> = store.kpis(org).await?;
     let today = now().date();
@@ -126,6 +205,7 @@ pub async fn entries_from_csv(
         })
         .collect();
     let mut entries = Vec::new();
+    let mut lines = Vec::new();
     let mut first_line = std::collections::HashMap::new();
     for row in parsed.rows {
         let found = kpis
@@ -155,7 +235,10 @@ pub async fn entries_from_csv(
             continue;
         }
         match entry.validated(today) {
-            Ok(entry) => entries.push(entry),
+            Ok(entry) => {
+                entries.push(entry);
+                lines.push(row.line);
+            }
             Err(message) => errors.push(LineError {
                 line: row.line,
                 message,
@@ -169,7 +252,7 @@ pub async fn entries_from_csv(
         });
     }
     if errors.is_empty() {
-        Ok(entries)
+        Ok(CsvEntries { entries, lines })
     } else {
         errors.sort_by_key(|e| e.line);
         Err(Problem::in_file(errors))
@@ -181,6 +264,7 @@ pub async fn entries_from_csv(
         description = "A header row `kpi,measured_on,value` (optionally `note`); `kpi` is the KPI's name or id."),
     tag = "performance",
     responses((status = 200, body = SummaryOut),
+        (status = 403, body = Problem, description = "Values you may not record (a KPI you are not asked for, or a value someone else entered), by line in `errors`, each naming its KPI; nothing recorded"),
         (status = 422, body = Problem, description = "Problems by line in `errors`; nothing recorded")))]
 pub async fn upload_csv(
     State(state): State<AppState>,
@@ -188,10 +272,7 @@ pub async fn upload_csv(
     body: String,
 ) -> ApiResult<Json<SummaryOut>> {
     let org = viewer.user.org_id;
-    let entries = entries_from_csv(&state.store, org, &body).await?;
-    let summary = state
-        .store
-        .record_measurements(&viewer.actor(), org, viewer.user.id, entries)
-        .await?;
+    let file = entries_from_csv(&state.store, org, &body).await?;
+    let summary = record_batch(&state.store, &viewer, file.entries, Some(&file.lines)).await?;
     Ok(Json(summary.into()))
 }

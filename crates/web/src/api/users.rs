@@ -3,13 +3,13 @@
 use super::dto::{UserIn, UserOut, UserUpdate, UsersOut};
 use super::extract::{ApiJson, ApiPath};
 use crate::auth::Viewer;
+use crate::auth::password_checks::Busy;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use mandate_core::password::hash_password;
+use axum::response::{IntoResponse, Response};
 use mandate_core::{AccessRole, NewUser, PersonId, User, UserId};
 use uuid::Uuid;
 
@@ -30,20 +30,22 @@ fn role(text: &str) -> Result<AccessRole, Problem> {
 
 #[utoipa::path(post, operation_id = "users_create", path = "/api/v1/users", request_body = UserIn, tag = "users",
     responses((status = 201, body = UserOut), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem)))]
+        (status = 422, body = Problem), (status = 503, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(input): ApiJson<UserIn>,
-) -> ApiResult<impl IntoResponse> {
+) -> Result<impl IntoResponse, Response> {
+    let role = role(&input.access_role).map_err(IntoResponse::into_response)?;
     let user = add_login(
         &state,
         &viewer,
         PersonId(input.person_id),
-        role(&input.access_role)?,
+        role,
         input.password,
     )
-    .await?;
+    .await
+    .map_err(Busy::answer)?;
     Ok((StatusCode::CREATED, Json(UserOut::from(user))))
 }
 
@@ -55,8 +57,7 @@ pub async fn add_login(
     access_role: AccessRole,
     password: String,
 ) -> Result<User, Problem> {
-    let hashed = tokio::task::spawn_blocking(move || hash_password(&password)).await;
-    let hash = match hashed {
+    let hash = match state.password_checks.hash(&password).await {
         Ok(Ok(hash)) => hash,
         Ok(Err(e)) => {
             return Err(Problem::new(
@@ -64,11 +65,9 @@ pub async fn add_login(
                 e.to_string(),
             ));
         }
-        Err(_) => {
-            return Err(Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the password could not be hashed",
-            ));
+        Err(Busy) => {
+            tracing::warn!(by = %viewer.user.email, "login refused: too many password checks under way");
+            return Err(Busy::problem());
         }
     };
     let new = NewUser {

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod csrf;
+pub mod password_checks;
 pub mod period;
 pub mod secrets;
 pub mod session;

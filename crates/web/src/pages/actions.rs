@@ -57,8 +57,10 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let today = viewer.day();
+    // A line manager reads the actions their area owns.
+    let area = crate::area::Area::of(&state, &viewer).await?;
     let mut all = state.store.actions(org).await?;
-    all.retain(|a| a.created_at.date() <= today);
+    all.retain(|a| a.created_at.date() <= today && area.contains(a.fields.owner_id));
     let names = state
         .store
         .person_names(org, all.iter().map(|a| a.fields.owner_id).collect())

@@ -28,6 +28,9 @@ struct Dashboard {
     awaiting_exceptions: usize,
     can_see_work: bool,
     performance: Option<super::performance_glance::PerformanceGlance>,
+    /// Management reviews are for top management, the ISMS function and
+    /// the auditor; a line manager sees objectives and actions.
+    can_read_reviews: bool,
     clause5: Option<Clause5Glance>,
 }
 
@@ -139,6 +142,7 @@ pub async fn show(
     Ok(render(&Dashboard {
         clause5,
         performance,
+        can_read_reviews: viewer.may(mandate_core::Permission::ReadReviews),
         layout,
         people,
         events: head.as_ref().map_or(0, |h| h.seq),

@@ -151,6 +151,8 @@ pub async fn create(
     Form(f): Form<RequestForm>,
 ) -> Result<Response, PageError> {
     let id = policy_id(&id)?;
+    // Only against a policy the requester may read.
+    load_policy(&state, &viewer, id).await?;
     let today = now().date();
     let expires_on = match form_date("expires on", &f.expires_on) {
         Ok(Some(d)) => d,

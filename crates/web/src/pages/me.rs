@@ -2,13 +2,13 @@
 
 use super::{Layout, PageError, render_with};
 use crate::auth::Viewer;
+use crate::auth::password_checks::Busy;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mandate_core::password::{hash_password, verify_password};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -115,11 +115,11 @@ pub async fn change_password(
         .user_by_email(viewer.user.org_id, &viewer.user.email)
         .await?
         .and_then(|(_, h)| h);
-    let current = form.current.clone();
     let ok = match stored {
-        Some(hash) => tokio::task::spawn_blocking(move || verify_password(&current, &hash))
-            .await
-            .unwrap_or(false),
+        Some(hash) => match state.password_checks.verify(&form.current, &hash).await {
+            Ok(ok) => ok,
+            Err(Busy) => return busy(&state, &viewer).await,
+        },
         None => false,
     };
     if !ok {
@@ -132,21 +132,10 @@ pub async fn change_password(
         )
         .await;
     }
-    let new_password = form.new_password.clone();
-    let hashed = tokio::task::spawn_blocking(move || hash_password(&new_password)).await;
-    let hash = match hashed {
+    let hash = match state.password_checks.hash(&form.new_password).await {
         Ok(Ok(hash)) => hash,
         Ok(Err(e)) => return page(&state, &viewer, None, None, Some(format!("{e}."))).await,
-        Err(_) => {
-            return page(
-                &state,
-                &viewer,
-                None,
-                None,
-                Some("The password could not be changed.".into()),
-            )
-            .await;
-        }
+        Err(Busy) => return busy(&state, &viewer).await,
     };
     state.throttle.current_password_right(&account);
     // Whoever knew the old password may have made tokens with it: they go
@@ -170,6 +159,16 @@ pub async fn change_password(
         "password"
     };
     Ok(Redirect::to(&format!("/me?notice={notice}")).into_response())
+}
+
+/// The page, answered 503 with `Retry-After`: no permit for the password
+/// work came free in time.
+async fn busy(state: &AppState, viewer: &Viewer) -> Result<Response, PageError> {
+    tracing::warn!(user = %viewer.user.email, "password change refused: too many password checks under way");
+    let mut response = page(state, viewer, None, None, Some(Busy::MESSAGE.into())).await?;
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    Busy::retry_after(&mut response);
+    Ok(response)
 }
 
 #[derive(Deserialize)]

@@ -195,6 +195,8 @@ fn nav(viewer: &Viewer, section: &str) -> Vec<NavItem> {
     if viewer.may(Permission::ReadPerformance) {
         items.push(link("Objectives and KPIs", "/objectives"));
         items.push(link("Actions", "/actions"));
+    }
+    if viewer.may(Permission::ReadReviews) {
         items.push(link("Management reviews", "/reviews"));
         items.push(link("Performance reports", "/reports"));
     }

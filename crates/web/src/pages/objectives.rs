@@ -52,6 +52,7 @@ struct ListPage {
     counts: Vec<(&'static str, &'static str, usize)>,
     can_edit: bool,
     can_measure: bool,
+    can_read_reviews: bool,
 }
 
 pub async fn list(
@@ -78,6 +79,7 @@ pub async fn list(
         counts,
         can_edit: viewer.may(Permission::EditPerformance),
         can_measure: viewer.may(Permission::RecordMeasurements),
+        can_read_reviews: viewer.may(Permission::ReadReviews),
     }))
 }
 
@@ -441,15 +443,9 @@ pub async fn add_value(
             .ok_or_else(|| invalid("value: a number, such as 4.5 or 1,200"))?,
         note: f.note,
     };
-    state
-        .store
-        .record_measurements(
-            &viewer.actor(),
-            viewer.user.org_id,
-            viewer.user.id,
-            vec![entry],
-        )
-        .await?;
+    // The store decides whether this login may record it (a line manager:
+    // only for a KPI they are asked for, never over someone else's value).
+    crate::api::measurements::record_batch(&state.store, &viewer, vec![entry], None).await?;
     let back = match f.objective_id.parse::<ObjectiveId>() {
         Ok(o) => format!("/objectives/{o}?notice=measured"),
         Err(_) => "/objectives?notice=measured".into(),
@@ -463,20 +459,19 @@ pub struct CsvForm {
 }
 
 /// Values pasted as CSV; every problem is listed with its line and nothing
-/// is recorded unless the whole file is good.
+/// is recorded unless the whole file is good. Values the viewer may not
+/// record are refused (403) by line, naming their KPI, and nothing is recorded.
 pub async fn upload_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(f): Form<CsvForm>,
 ) -> Result<Response, PageError> {
+    use crate::api::measurements::{entries_from_csv, record_batch};
     let org = viewer.user.org_id;
-    let entries = crate::api::measurements::entries_from_csv(&state.store, org, &f.csv)
+    let file = entries_from_csv(&state.store, org, &f.csv)
         .await
         .map_err(super::form_input::file_problems)?;
-    state
-        .store
-        .record_measurements(&viewer.actor(), org, viewer.user.id, entries)
-        .await?;
+    record_batch(&state.store, &viewer, file.entries, Some(&file.lines)).await?;
     Ok(Redirect::to("/objectives?notice=measured").into_response())
 }
 

@@ -5,6 +5,7 @@
 
 use super::render_with;
 use crate::auth::client::ClientAddress;
+use crate::auth::password_checks::{Busy, PasswordChecks};
 use crate::auth::secrets::random_secret;
 use crate::auth::{SessionExpired, Viewer, session};
 use crate::state::AppState;
@@ -163,7 +164,20 @@ pub async fn submit(
     // The password is checked against every login of the email (or a dummy
     // hash when there is none), and only then is anything said about them.
     let hashes = logins.iter().map(|(_, h)| h.clone()).collect();
-    let opens = verify_each(&form.password, hashes).await;
+    let opens = match verify_each(&state.password_checks, &form.password, hashes).await {
+        Ok(opens) => opens,
+        Err(Busy) => {
+            tracing::warn!(email = %email_text, %address, "sign-in refused: too many password checks under way");
+            let mut response = again(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Busy::MESSAGE,
+                org_slug.is_some(),
+                Vec::new(),
+            );
+            Busy::retry_after(&mut response);
+            return response;
+        }
+    };
     let now = mandate_core::timefmt::now();
     let mut matched: Vec<User> = Vec::new();
     for ((user, _), opened) in logins.into_iter().zip(opens) {
@@ -233,40 +247,37 @@ pub async fn submit(
     response
 }
 
-/// Password checks run side by side, this many at a time.
-const PARALLEL_CHECKS: usize = 4;
-
-/// Which of `hashes` the password opens. The checks run side by side, so
-/// an email with a few logins takes about as long as one with one; a login
-/// without a password, and no login at all, are checked against a dummy
-/// hash, so they take as long too. Argon2 takes tens of milliseconds of
-/// CPU: the checks are kept off the async workers.
-async fn verify_each(password: &str, hashes: Vec<Option<String>>) -> Vec<bool> {
+/// Which of `hashes` the password opens. Every login of the email is
+/// checked, one after another, each under a permit of the server-wide
+/// [`PasswordChecks`]; a login without a password, and no login at all, are
+/// checked against a dummy hash. So the number of checks is the number of
+/// logins, or one: an unknown email costs as much as an email with one
+/// login. Any check that waits too long for its permit refuses the whole
+/// sign-in with [`Busy`].
+async fn verify_each(
+    checks: &PasswordChecks,
+    password: &str,
+    hashes: Vec<Option<String>>,
+) -> Result<Vec<bool>, Busy> {
     let count = hashes.len();
     let mut hashes = hashes;
     if hashes.is_empty() {
         hashes.push(None);
     }
     let mut opens = Vec::with_capacity(hashes.len());
-    for chunk in hashes.chunks(PARALLEL_CHECKS) {
-        let checks: Vec<_> = chunk
-            .iter()
-            .map(|hash| {
-                let password = password.to_string();
-                let hash = hash.clone();
-                tokio::task::spawn_blocking(move || {
-                    let real = hash.is_some();
-                    let hash = hash.unwrap_or_else(dummy_hash);
-                    verify_password(&password, &hash) && real
-                })
+    for hash in hashes {
+        let password = password.to_string();
+        let opened = checks
+            .run(move || {
+                let real = hash.is_some();
+                let hash = hash.unwrap_or_else(dummy_hash);
+                verify_password(&password, &hash) && real
             })
-            .collect();
-        for check in checks {
-            opens.push(check.await.unwrap_or(false));
-        }
+            .await?;
+        opens.push(opened.unwrap_or(false));
     }
     opens.truncate(count);
-    opens
+    Ok(opens)
 }
 
 pub async fn sign_out(

@@ -426,7 +426,11 @@ async fn a_line_manager_reads_their_area_and_neither_budgets_nor_others_exceptio
             None,
         )
         .await;
-        assert_eq!(s, StatusCode::FORBIDDEN, "{b}: finding 2, API");
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "{b}: finding 2, API: not theirs to read, so not found"
+        );
         let r = app
             .send(form_request(
                 &format!("/exceptions/{theirs}/change"),
@@ -434,7 +438,64 @@ async fn a_line_manager_reads_their_area_and_neither_budgets_nor_others_exceptio
                 &[("csrf_token", csrf.as_str()), ("step", "close")],
             ))
             .await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{b}: finding 2, page");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: finding 2, page");
+        // Nor against a policy not published to them.
+        let (_, hidden) = published_topic(
+            &app,
+            &editor,
+            &boss,
+            "Secret IT policy",
+            policy,
+            json!({"departments": ["Nowhere at all"]}),
+        )
+        .await;
+        let hidden = hidden["policy"]["id"].as_str().expect("id").to_string();
+        let expires = (mandate_core::timefmt::now().date() + time::Duration::days(30)).to_string();
+        let (s, _) = call(
+            &app,
+            Method::POST,
+            &format!("/api/v1/policies/{hidden}/exceptions"),
+            &manager,
+            Some(json!({"clause": "1", "justification": "x", "risk": "x",
+                "compensating_controls": "x", "expires_on": expires})),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "{b}: an exception to a policy they cannot read"
+        );
+        let (_, listed) = call(&app, Method::GET, "/api/v1/campaigns", &manager, None).await;
+        assert!(
+            !listed.to_string().contains("Secret IT policy"),
+            "{b}: {listed}"
+        );
+
+        // Actions: those their area owns; management reviews are not theirs.
+        let due = (mandate_core::timefmt::now().date() + time::Duration::days(30)).to_string();
+        for (title, owner) in [
+            ("Area action", indirect.as_str()),
+            ("Other action", outsider.as_str()),
+        ] {
+            let (s, a) = call(
+                &app,
+                Method::POST,
+                "/api/v1/actions",
+                &editor,
+                Some(json!({"title": title, "owner_id": owner, "due_on": due})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}: {a}");
+        }
+        let (_, actions) = call(&app, Method::GET, "/api/v1/actions", &manager, None).await;
+        let actions = actions.to_string();
+        assert!(
+            actions.contains("Area action") && !actions.contains("Other action"),
+            "{b}: {actions}"
+        );
+        let (s, _) = call(&app, Method::GET, "/api/v1/reviews", &manager, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+
         let (_, still) = call(
             &app,
             Method::GET,

@@ -4,5 +4,7 @@ mod access;
 mod feedback;
 mod headers;
 mod imports;
+mod measurements;
 mod metrics;
 mod passwords;
+mod plain_errors;

@@ -1,6 +1,8 @@
 //! See `mod.rs`. Findings 5 (throttling turned against users), 14 (a
 //! password change left API tokens valid) and 15 (the organisation was asked
-//! before the password was checked).
+//! before the password was checked); and the unbounded password work (each
+//! Argon2 check takes about 19 MiB: concurrent sign-ins took a server from
+//! 97 MB to 2 GB).
 
 use crate::support::*;
 use axum::body::Body;
@@ -13,11 +15,13 @@ use mandate_core::password::hash_password;
 use mandate_core::timefmt::now;
 use mandate_core::{AccessRole, NewOrganisation, NewUser, Slug};
 use mandate_testkit::TestDb;
-use mandate_web::{AppState, WebConfig};
+use mandate_web::auth::password_checks::PasswordChecks;
+use mandate_web::{AppState, WebConfig, router};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tower::ServiceExt;
 
 /// The request as if it came over a connection from `peer`.
 fn from(peer: &str, mut request: Request<Body>) -> Request<Body> {
@@ -556,4 +560,166 @@ async fn an_email_with_several_logins_takes_as_long_as_an_unknown_one() {
         known * 10 >= unknown * 3,
         "a wrong password for an email with logins in several organisations checks it too: {known:?} vs {unknown:?}"
     );
+}
+
+// ---- Password work is bounded server-wide ---------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sign_ins_run_no_more_password_checks_at_once_than_there_are_permits() {
+    let mut app = App::new(TestDb::sqlite()).await;
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    assert_eq!(
+        app.state.password_checks.permits(),
+        cpus,
+        "one permit per CPU"
+    );
+    // The same limit, at most 4 so that 40 requests exceed it on any
+    // machine, and a long wait so that none is refused on a slow one.
+    let permits = cpus.min(4);
+    app.state.password_checks = Arc::new(PasswordChecks::new(permits, Duration::from_secs(120)));
+    // Unknown emails from 4 addresses, each within the per-address throttle.
+    let mut all = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let request = from(
+            &format!("203.0.113.{}", i % 4),
+            sign_in(&format!("nobody{i}@acme.example"), "a wrong guess!"),
+        );
+        let state = app.state.clone();
+        all.spawn(async move { router(state).oneshot(request).await.map(|r| r.status()) });
+    }
+    while let Some(status) = all.join_next().await {
+        assert_eq!(
+            status.expect("joined").expect("infallible"),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let checks = &app.state.password_checks;
+    assert_eq!(checks.checks_run(), 40, "one check per sign-in");
+    assert!(
+        (1..=permits).contains(&checks.max_in_flight()),
+        "at most {permits} at once, not {}",
+        checks.max_in_flight()
+    );
+}
+
+/// How many password checks a failed sign-in from `address` made.
+async fn checks_made(app: &App, address: &str, request: Request<Body>) -> u64 {
+    let before = app.state.password_checks.checks_run();
+    let r = app.send(from(address, request)).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    app.state.password_checks.checks_run() - before
+}
+
+#[tokio::test]
+async fn a_sign_in_checks_as_many_passwords_whether_or_not_the_email_exists() {
+    let app = App::new(TestDb::sqlite()).await;
+    let wrong = "a wrong guess!";
+    for (address, request) in [
+        ("192.0.2.1", sign_in("nobody@acme.example", wrong)),
+        ("192.0.2.2", sign_in("not an email", wrong)),
+        ("192.0.2.3", sign_in(ADMIN, wrong)),
+        ("192.0.2.4", sign_in_to(ADMIN, wrong, "no-such-org")),
+    ] {
+        assert_eq!(checks_made(&app, address, request).await, 1, "{address}");
+    }
+    second_login(&app, "globex", PASSWORD).await;
+    assert_eq!(
+        checks_made(&app, "192.0.2.5", sign_in(ADMIN, wrong)).await,
+        2,
+        "each login of the email, one after another"
+    );
+}
+
+/// Gives `app` a single permit for password work, waiting at most a tenth
+/// of a second, and takes that permit until the returned sender sends.
+async fn hold_the_only_permit(
+    app: &mut App,
+) -> (
+    std::sync::mpsc::Sender<()>,
+    tokio::task::JoinHandle<Result<Option<bool>, mandate_web::auth::password_checks::Busy>>,
+) {
+    let checks = Arc::new(PasswordChecks::new(1, Duration::from_millis(100)));
+    app.state.password_checks = Arc::clone(&checks);
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let (started, running) = tokio::sync::oneshot::channel();
+    let holder = tokio::spawn(async move {
+        checks
+            .run(move || {
+                let _ = started.send(());
+                held.recv().is_ok()
+            })
+            .await
+    });
+    running.await.expect("the permit is held");
+    (release, holder)
+}
+
+#[tokio::test]
+async fn a_sign_in_that_waits_too_long_for_a_permit_is_answered_503_with_retry_after() {
+    let mut app = App::new(TestDb::sqlite()).await;
+    let (release, holder) = hold_the_only_permit(&mut app).await;
+    for email in [ADMIN, "nobody@acme.example"] {
+        let r = app.send(sign_in(email, PASSWORD)).await;
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{email}");
+        assert!(r.headers().get(header::RETRY_AFTER).is_some(), "{email}");
+        assert!(r.headers().get(header::SET_COOKIE).is_none(), "{email}");
+        let page = body_text(r).await;
+        assert!(
+            page.contains("busy checking other passwords"),
+            "{email}: {page}"
+        );
+    }
+    release.send(()).expect("released");
+    assert_eq!(holder.await.expect("joined"), Ok(Some(true)));
+    let r = app.send(sign_in(ADMIN, PASSWORD)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signs in once free");
+}
+
+#[tokio::test]
+async fn a_password_change_or_a_new_login_that_waits_too_long_is_answered_503() {
+    let mut app = App::new(TestDb::sqlite()).await;
+    let admin = token_for(&app, AccessRole::Admin).await;
+    let (cookie, csrf) = app.session(AccessRole::Staff).await;
+    let (release, holder) = hold_the_only_permit(&mut app).await;
+
+    let r = app.send(change_password(&cookie, &csrf, true)).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().get(header::RETRY_AFTER).is_some());
+    let page = body_text(r).await;
+    assert!(page.contains("busy checking other passwords"), "{page}");
+
+    let person = &app.people[20];
+    let new = json!({"person_id": person.id.0, "access_role": "staff", "password": PASSWORD});
+    let r = app
+        .send(api(
+            Method::POST,
+            "/api/v1/users",
+            &admin,
+            Some(new.clone()),
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().get(header::RETRY_AFTER).is_some());
+    assert_eq!(
+        r.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
+        Some(&b"application/problem+json"[..])
+    );
+    let problem = body_json(r).await;
+    assert_eq!(problem["status"], 503, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("busy"),
+        "{problem}"
+    );
+
+    release.send(()).expect("released");
+    assert_eq!(holder.await.expect("joined"), Ok(Some(true)));
+    let r = app.send(change_password(&cookie, &csrf, true)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "changed once free");
+    let r = app
+        .send(api(Method::POST, "/api/v1/users", &admin, Some(new)))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "made once free");
 }

@@ -1,0 +1,13 @@
+//! The web layer's integration tests, one binary (linking both database
+//! drivers once): each module runs the real router in process against every
+//! backend.
+
+mod acknowledgements;
+mod commitment;
+mod conformance;
+mod hardening;
+mod performance;
+mod policies;
+mod roles;
+mod support;
+mod web;
