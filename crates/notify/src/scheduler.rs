@@ -83,9 +83,9 @@ async fn queue_digests(
         today,
         reminder_days: settings.reminder_days.clone(),
     };
-    let mails = tokio::task::spawn_blocking(move || work.digests(&people, &tasks, &last))
+    let mails = crate::template_budget::on_big_stack(move || work.digests(&people, &tasks, &last))
         .await
-        .map_err(|e| StoreError::Invalid(format!("composing the digests: {e}")))??;
+        .ok_or_else(|| StoreError::Invalid("composing the digests failed".into()))??;
     store.queue_mail(org, mails, now()).await
 }
 

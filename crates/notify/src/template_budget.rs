@@ -74,16 +74,31 @@ pub fn check_shape(source: &str) -> Result<(), String> {
 /// the tree (the parser, this check, the compiler, dropping it) can run out
 /// of stack.
 pub const MAX_TAG_TOKENS: usize = 64;
-/// How deep `if` and `for` blocks may nest.
-pub const MAX_NESTING: usize = 8;
+/// How deep blocks may nest, each `elif` counting as one more level (the
+/// parser reads an `elif` as an `if` inside the `else` before it).
+pub const MAX_NESTING: usize = 16;
 
 /// Counts, without building a tree (the tokenizer loops, it does not
 /// recurse), the parts of each tag and how deep blocks nest.
 fn check_sizes(source: &str) -> Result<(), String> {
     use minijinja::machinery::Token;
-    let mut in_tag = 0usize;
+    // The open blocks, innermost last, with the levels each adds.
+    let mut open: Vec<(&str, usize)> = Vec::new();
     let mut depth = 0usize;
-    let mut opening = false;
+    let mut in_tag = 0usize;
+    let mut first_word = false;
+    // `{% set x %}…{% endset %}` is a block, `{% set x = … %}` is not.
+    let mut set_block = false;
+    let deeper = |depth: &mut usize| {
+        *depth += 1;
+        if *depth > MAX_NESTING {
+            Err(format!(
+                "blocks nest more than {MAX_NESTING} deep (each `elif` counts as one)"
+            ))
+        } else {
+            Ok(())
+        }
+    };
     for token in minijinja::machinery::tokenize(source, false, Default::default()) {
         // A malformed template is the parser's to describe.
         let Ok((token, _)) = token else {
@@ -92,14 +107,23 @@ fn check_sizes(source: &str) -> Result<(), String> {
         match token {
             Token::VariableStart | Token::BlockStart => {
                 in_tag = 1;
-                opening = matches!(token, Token::BlockStart);
+                first_word = matches!(token, Token::BlockStart);
                 continue;
             }
-            Token::VariableEnd | Token::BlockEnd => {
+            Token::VariableEnd => {
                 in_tag = 0;
                 continue;
             }
+            Token::BlockEnd => {
+                in_tag = 0;
+                if std::mem::take(&mut set_block) {
+                    open.push(("set", 1));
+                    deeper(&mut depth)?;
+                }
+                continue;
+            }
             Token::TemplateData(_) => continue,
+            Token::Assign => set_block = false,
             _ => {}
         }
         in_tag += 1;
@@ -108,33 +132,58 @@ fn check_sizes(source: &str) -> Result<(), String> {
                 "an expression or tag has more than {MAX_TAG_TOKENS} parts; split it up"
             ));
         }
-        if std::mem::take(&mut opening)
-            && let Token::Ident(word) = token
-        {
-            if word.starts_with("end") {
-                depth = depth.saturating_sub(1);
-            } else if !matches!(
-                word,
-                "else"
-                    | "elif"
-                    | "set"
-                    | "include"
-                    | "import"
-                    | "from"
-                    | "extends"
-                    | "do"
-                    | "continue"
-                    | "break"
-            ) {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(format!("blocks nest more than {MAX_NESTING} deep"));
+        if !std::mem::take(&mut first_word) {
+            continue;
+        }
+        let Token::Ident(word) = token else {
+            continue;
+        };
+        match word {
+            "elif" => {
+                if let Some(block) = open.last_mut() {
+                    block.1 += 1;
                 }
+                deeper(&mut depth)?;
             }
+            "set" => set_block = true,
+            "else" | "include" | "import" | "from" | "extends" | "do" | "continue" | "break" => {}
+            _ => match word.strip_prefix("end") {
+                Some(name) => {
+                    if open.last().is_some_and(|(top, _)| *top == name)
+                        && let Some((_, levels)) = open.pop()
+                    {
+                        depth -= levels;
+                    }
+                }
+                None => {
+                    open.push((word, 1));
+                    deeper(&mut depth)?;
+                }
+            },
         }
     }
     Ok(())
 }
+
+/// Runs `work` on a thread of its own with a large stack: the limits above
+/// keep every tree shallow, and this is the backstop should some shape of
+/// template still make the parser, the compiler or the engine recurse deep.
+pub async fn on_big_stack<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("mail-template".into())
+        .stack_size(BIG_STACK)
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .ok()?;
+    rx.await.ok()
+}
+
+/// The stack of a thread that renders templates.
+const BIG_STACK: usize = 64 << 20;
 
 fn stmts(body: &[Stmt<'_>]) -> Result<(), String> {
     body.iter().try_for_each(stmt)
@@ -352,6 +401,25 @@ mod tests {
             "{% endif %}".repeat(1_000)
         );
         assert!(check_shape(&ifs).expect_err("nesting").contains("nest"));
+        let elifs = format!(
+            "{{% if count %}}{}x{{% endif %}}",
+            "{% elif count %}".repeat(2_000)
+        );
+        assert!(
+            check_shape(&elifs)
+                .expect_err("elif chain")
+                .contains("nest")
+        );
+        let reset = format!(
+            "{}{}",
+            "{% if count %}{% set x %}{% endset %}".repeat(149),
+            "{% endif %}".repeat(149)
+        );
+        assert!(
+            check_shape(&reset)
+                .expect_err("set blocks")
+                .contains("nest")
+        );
         let fine = format!(
             "{}x{}",
             "{% if count %}".repeat(MAX_NESTING),

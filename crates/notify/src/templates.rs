@@ -156,9 +156,9 @@ pub async fn check_digest_off_thread(
             .acquire()
             .await
             .map_err(|_| TemplateError("the server is stopping; try again".into()))?;
-        tokio::task::spawn_blocking(move || check_digest(&subject, &body))
+        budget::on_big_stack(move || check_digest(&subject, &body))
             .await
-            .map_err(|_| TemplateError("the template could not be checked".into()))
+            .ok_or_else(|| TemplateError("the template could not be checked".into()))
     };
     match tokio::time::timeout(CHECK_TIME_LIMIT, work).await {
         Ok(Ok(result)) => result,

@@ -310,6 +310,12 @@ async fn templates_over_budget_are_refused_and_a_kept_one_cannot_stop_the_mail()
         // Parsed, a chain this long is a tree 16,000 deep: walking it
         // overflowed the stack and aborted the whole server.
         let long_chain = format!("{{{{ count{} }}}}", "+1".repeat(16_000));
+        // The parser reads each `elif` by calling itself: 2,000 of them
+        // overflowed the stack too.
+        let elifs = format!(
+            "{{% if count %}}{}x{{% endif %}}",
+            "{% elif count %}".repeat(2_000)
+        );
         for (hostile, says) in [
             ("{{ 'x' * 100000000 }}", "not offered"),
             (
@@ -325,6 +331,7 @@ async fn templates_over_budget_are_refused_and_a_kept_one_cannot_stop_the_mail()
                 "too much work",
             ),
             (long_chain.as_str(), "more than 64 parts"),
+            (elifs.as_str(), "nest more than"),
         ] {
             let (s, problem) = call(
                 &app,

@@ -2,8 +2,8 @@
 //! 19 MiB and tens of milliseconds of CPU; left unbounded, a burst of
 //! sign-ins (each within the throttle) multiplies both by the number of
 //! requests. Every password hash and check made on a request goes through
-//! [`PasswordChecks`]: it runs one at a time per permit, on a blocking
-//! thread, with as many permits as the machine has CPUs. A request that
+//! [`PasswordChecks`]: it runs one at a time per permit, on threads of its
+//! own (as many as permits), with as many permits as the machine has CPUs. A request that
 //! cannot get a permit within [`MAX_WAIT`] is refused with [`Busy`], answered
 //! 503 with a `Retry-After`.
 
@@ -113,6 +113,44 @@ pub struct PasswordChecks {
     size: usize,
     max_wait: Duration,
     in_flight: Arc<InFlight>,
+    /// As many threads as permits do the work. Not the blocking pool: its
+    /// threads come and go, and each new one's allocator arena kept its own
+    /// freed 19 MiB buffers (a flood of sign-ins settled at 750 MB); a few
+    /// long-lived threads reuse theirs.
+    workers: std::sync::mpsc::Sender<Job>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts `count` threads that run jobs until every sender is gone.
+fn start_workers(count: usize) -> std::sync::mpsc::Sender<Job> {
+    let (tx, rx) = std::sync::mpsc::channel::<Job>();
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    for n in 0..count {
+        let rx = Arc::clone(&rx);
+        let started = std::thread::Builder::new()
+            .name(format!("password-{n}"))
+            .spawn(move || {
+                loop {
+                    // Take the next job, then let go of the queue while it runs.
+                    let job = match rx.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        // A panicking check costs its request, not the thread.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = started {
+            tracing::error!(error = %e, "a password thread could not be started");
+        }
+    }
+    tx
 }
 
 impl Default for PasswordChecks {
@@ -133,6 +171,7 @@ impl PasswordChecks {
             size,
             max_wait,
             in_flight: Arc::default(),
+            workers: start_workers(size),
         }
     }
 
@@ -165,13 +204,17 @@ impl PasswordChecks {
             .map_err(|_| Busy)?
             .map_err(|_| Busy)?;
         let counts = Arc::clone(&self.in_flight);
-        let done = tokio::task::spawn_blocking(move || {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
             let _permit = permit;
             let _running = Running::start(&counts);
-            work()
-        })
-        .await;
-        Ok(done.ok())
+            // A panic in the work drops `tx`: the caller sees `None`.
+            let _ = tx.send(work());
+        });
+        if self.workers.send(job).is_err() {
+            return Ok(None);
+        }
+        Ok(rx.await.ok())
     }
 
     /// Whether `password` matches the stored PHC string `phc`.
