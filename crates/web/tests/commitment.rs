@@ -5,8 +5,6 @@
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use mandate_core::AccessRole;
-use mandate_core::audit::Actor;
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
 use serde_json::{Value, json};
@@ -14,38 +12,10 @@ use time::Duration;
 
 use crate::support::*;
 
-/// The starter roles, and the top-management role for the boss.
+/// The starter roles, and the top-management role for the boss at 5% of
+/// their time (the resource plan's capacity counts it).
 async fn set_up(app: &App) {
-    let system = Actor::system("test");
-    app.store
-        .install_starter_roles(&system, app.org)
-        .await
-        .expect("roles");
-    let top = app
-        .store
-        .roles(app.org)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("top")
-        .id;
-    app.store
-        .assign_role(
-            &system,
-            app.org,
-            app.user(AccessRole::Admin).id,
-            AssignmentTerms {
-                role_id: top,
-                person_id: app.user(AccessRole::TopManagement).person_id,
-                starts_on: now().date() - Duration::days(30),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: Some(5),
-            },
-        )
-        .await
-        .expect("assigned");
+    set_up_with_capacity(app, Some(5)).await;
 }
 
 fn day(offset: i64) -> String {

@@ -208,6 +208,11 @@ pub async fn call(
 
 /// Starter roles, and the top-management login holding the top role.
 pub async fn set_up(app: &App) {
+    set_up_with_capacity(app, None).await;
+}
+
+/// [`set_up`], the top role held for `capacity` percent of the boss's time.
+pub async fn set_up_with_capacity(app: &App, capacity: Option<u8>) {
     let system = Actor::system("test");
     app.store
         .install_starter_roles(&system, app.org)
@@ -233,7 +238,7 @@ pub async fn set_up(app: &App) {
                 starts_on: now().date() - Duration::days(30),
                 ends_on: None,
                 deputy_id: None,
-                capacity_percent: None,
+                capacity_percent: capacity,
             },
         )
         .await
