@@ -475,10 +475,7 @@ struct Server {
 
 impl Server {
     fn start(db: &TestDb) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = crate::support::free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_mandate"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("MANDATE_DATABASE_URL", &db.url)

@@ -6,27 +6,11 @@
 //! Needs Python with aiosmtpd (`pip install aiosmtpd`); skipped without it,
 //! except under CI, where it fails.
 
+use crate::support::{Killed, free_port};
 use mandate_testkit::TestDb;
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 fn have_aiosmtpd() -> bool {
     let found = Command::new("python3")

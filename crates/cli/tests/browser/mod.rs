@@ -7,28 +7,13 @@
 //! without them the test is skipped, except under CI, where it fails.
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const PASSWORD: &str = "browser-test-password";
 
-pub struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+pub use crate::support::{Killed, free_port};
 
 pub async fn wait_for_port(port: u16) {
     for _ in 0..150 {

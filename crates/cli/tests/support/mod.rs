@@ -2,7 +2,10 @@
 #![allow(dead_code)] // each test file uses its own share of these
 
 use mandate_testkit::TestDb;
-use std::process::{Command, Output};
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::process::{Child, Command, Output};
+use std::sync::Mutex;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -50,4 +53,32 @@ pub fn assert_one_line_error(o: &Output, contains: &str) {
         "{err}"
     );
     assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
+}
+
+/// A child process killed and reaped when dropped, so a failing test leaves
+/// no server, browser driver or mail sink behind.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free loopback port that no other test in this binary has been given.
+/// The probe's listener closes before the child binds the port, and the
+/// kernel may hand the same port to the next probe: a browser test once
+/// found another test's server where its chromedriver should have been.
+pub fn free_port() -> u16 {
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        if GIVEN.lock().expect("port register").insert(port) {
+            return port;
+        }
+    }
 }
