@@ -2,45 +2,40 @@
 //! its audit period, and the evidence pack; [`crate::routes::table`] adds
 //! them to the one route table.
 
-use crate::routes::{Access, RouteSpec, route};
+use crate::routes::{Access, RouteSpec, api, page};
 use crate::{api, pages};
 use axum::http::Method;
-use axum::routing::{get, post};
 use mandate_core::Permission;
+use utoipa_axum::routes;
 
 pub fn table() -> Vec<RouteSpec> {
     use Access::*;
     use Permission::*;
     vec![
-        route(
+        page(
             Method::GET,
             "/conformance",
             Needs(ReadConformance),
-            get(pages::conformance::show),
+            pages::conformance::show,
         ),
-        route(
+        page(
             Method::GET,
             "/evidence-pack",
             Needs(ReadConformance),
-            get(pages::evidence::download),
+            pages::evidence::download,
         ),
-        route(
+        page(
             Method::GET,
             "/auditor",
             Needs(ReadConformance),
-            get(pages::auditor::show),
+            pages::auditor::show,
         ),
-        route(
+        page(
             Method::POST,
             "/auditor/period",
             Needs(ReadConformance),
-            post(pages::auditor::choose),
+            pages::auditor::choose,
         ),
-        route(
-            Method::GET,
-            "/api/v1/conformance",
-            Needs(ReadConformance),
-            get(api::conformance::show),
-        ),
+        api(Needs(ReadConformance), routes!(api::conformance::show)),
     ]
 }

@@ -1,12 +1,11 @@
 //! The routes of the commitment records (5.1 c, d, f, g, h), with their
 //! access rules; [`crate::routes::table`] adds them to the one route table.
 
-use crate::routes::{Access, RouteSpec, route};
+use crate::routes::{Access, RouteSpec, api, page};
 use crate::{api, pages};
-use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{get, post, put};
 use mandate_core::Permission;
+use utoipa_axum::routes;
 
 /// A training CSV for a large organisation is bigger than a form.
 const CSV_LIMIT: usize = 16 << 20;
@@ -14,425 +13,248 @@ const CSV_LIMIT: usize = 16 << 20;
 pub fn table() -> Vec<RouteSpec> {
     use Access::*;
     use Permission::*;
-    let g = Method::GET;
-    let p = Method::POST;
-    let u = Method::PUT;
     vec![
         // API: resources.
-        route(
-            g.clone(),
-            "/api/v1/resource-plans",
-            Needs(ReadBudgets),
-            get(api::resources::list),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/resource-plans",
-            Needs(EditCommitment),
-            post(api::resources::create),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/resource-plans/{id}",
-            Needs(EditCommitment),
-            put(api::resources::update),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/resource-plans/{id}/approve",
-            Needs(Approve),
-            post(api::resources::approve),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/capacity",
-            Needs(ReadBudgets),
-            get(api::resources::capacity),
-        ),
+        api(Needs(ReadBudgets), routes!(api::resources::list)),
+        api(Needs(EditCommitment), routes!(api::resources::create)),
+        api(Needs(EditCommitment), routes!(api::resources::update)),
+        api(Needs(Approve), routes!(api::resources::approve)),
+        api(Needs(ReadBudgets), routes!(api::resources::capacity)),
         // API: the leadership statement.
-        route(
-            g.clone(),
-            "/api/v1/leadership-statements",
-            SignedIn,
-            get(api::statements::list),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/leadership-statements",
-            Needs(EditCommitment),
-            post(api::statements::create),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/leadership-statements/{id}",
-            Needs(EditCommitment),
-            put(api::statements::update),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/leadership-statements/{id}/sign",
-            Needs(Approve),
-            post(api::statements::sign),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/leadership-statements/{id}/publish",
-            Needs(EditCommitment),
-            post(api::statements::publish),
-        ),
+        api(SignedIn, routes!(api::statements::list)),
+        api(Needs(EditCommitment), routes!(api::statements::create)),
+        api(Needs(EditCommitment), routes!(api::statements::update)),
+        api(Needs(Approve), routes!(api::statements::sign)),
+        api(Needs(EditCommitment), routes!(api::statements::publish)),
         // API: communications.
-        route(
-            g.clone(),
-            "/api/v1/communications",
-            Needs(ReadCommitment),
-            get(api::communications::list),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/communications",
+        api(Needs(ReadCommitment), routes!(api::communications::list)),
+        api(Needs(EditCommitment), routes!(api::communications::create)),
+        api(Needs(EditCommitment), routes!(api::communications::update)),
+        api(Needs(ReadCommitment), routes!(api::communications::plan)),
+        api(
             Needs(EditCommitment),
-            post(api::communications::create),
+            routes!(api::communications::create_item),
         ),
-        route(
-            u.clone(),
-            "/api/v1/communications/{id}",
+        api(
             Needs(EditCommitment),
-            put(api::communications::update),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/communication-plan",
-            Needs(ReadCommitment),
-            get(api::communications::plan),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/communication-plan",
-            Needs(EditCommitment),
-            post(api::communications::create_item),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/communication-plan/{id}",
-            Needs(EditCommitment),
-            put(api::communications::update_item),
+            routes!(api::communications::update_item),
         ),
         // API: training.
-        route(
-            g.clone(),
-            "/api/v1/courses",
-            Needs(ReadCommitment),
-            get(api::training::courses),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/courses",
-            Needs(EditCommitment),
-            post(api::training::create_course),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/courses/{id}",
-            Needs(EditCommitment),
-            put(api::training::update_course),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/training-records",
-            Needs(ReadCommitment),
-            get(api::training::records),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/training-records",
-            Needs(EditCommitment),
-            post(api::training::record),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/training-records/csv",
-            Needs(EditCommitment),
-            post(api::training::upload_csv).layer(DefaultBodyLimit::max(CSV_LIMIT)),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/training-coverage",
-            Needs(ReadCommitment),
-            get(api::training::coverage),
-        ),
+        api(Needs(ReadCommitment), routes!(api::training::courses)),
+        api(Needs(EditCommitment), routes!(api::training::create_course)),
+        api(Needs(EditCommitment), routes!(api::training::update_course)),
+        api(Needs(ReadCommitment), routes!(api::training::records)),
+        api(Needs(EditCommitment), routes!(api::training::record)),
+        api(Needs(EditCommitment), routes!(api::training::upload_csv)).with_body_limit(CSV_LIMIT),
+        api(Needs(ReadCommitment), routes!(api::training::coverage)),
         // API: improvements and feedback.
-        route(
-            g.clone(),
-            "/api/v1/improvements",
-            Needs(ReadCommitment),
-            get(api::improvements::list),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/improvements",
-            Needs(EditCommitment),
-            post(api::improvements::create),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/improvements/{id}",
-            Needs(EditCommitment),
-            put(api::improvements::update),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/improvements/{id}/checks",
-            Needs(EditCommitment),
-            post(api::improvements::check),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/improvements/{id}/close",
-            Needs(EditCommitment),
-            post(api::improvements::close),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/feedback",
-            Needs(GiveFeedback),
-            post(api::feedback::create),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/feedback",
-            Needs(ReadFeedback),
-            get(api::feedback::list),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/feedback/{id}",
-            Needs(EditCommitment),
-            put(api::feedback::handle),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/me/feedback",
-            SignedIn,
-            get(api::feedback::mine),
-        ),
+        api(Needs(ReadCommitment), routes!(api::improvements::list)),
+        api(Needs(EditCommitment), routes!(api::improvements::create)),
+        api(Needs(EditCommitment), routes!(api::improvements::update)),
+        api(Needs(EditCommitment), routes!(api::improvements::check)),
+        api(Needs(EditCommitment), routes!(api::improvements::close)),
+        api(Needs(GiveFeedback), routes!(api::feedback::create)),
+        api(Needs(ReadFeedback), routes!(api::feedback::list)),
+        api(Needs(EditCommitment), routes!(api::feedback::handle)),
+        api(SignedIn, routes!(api::feedback::mine)),
         // API: attestations and settings.
-        route(
-            g.clone(),
-            "/api/v1/attestations",
-            Needs(ReadCommitment),
-            get(api::attestations::status),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/attestations",
-            Needs(Attest),
-            post(api::attestations::create),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/organisation/settings",
-            Needs(ReadOrganisation),
-            get(api::org_settings::show),
-        ),
-        route(
-            u.clone(),
-            "/api/v1/organisation/settings",
-            Needs(EditOrganisation),
-            put(api::org_settings::update),
-        ),
+        api(Needs(ReadCommitment), routes!(api::attestations::status)),
+        api(Needs(Attest), routes!(api::attestations::create)),
+        api(Needs(ReadOrganisation), routes!(api::org_settings::show)),
+        api(Needs(EditOrganisation), routes!(api::org_settings::update)),
         // Pages.
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/resources",
             Needs(ReadBudgets),
-            get(pages::resources::list),
+            pages::resources::list,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/resources",
             Needs(EditCommitment),
-            post(pages::resources::create),
+            pages::resources::create,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/resources/{id}/edit",
             Needs(EditCommitment),
-            get(pages::resources::edit_form),
+            pages::resources::edit_form,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/resources/{id}",
             Needs(EditCommitment),
-            post(pages::resources::update),
+            pages::resources::update,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/resources/{id}/approve",
             Needs(Approve),
-            post(pages::resources::approve),
+            pages::resources::approve,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/statements",
             SignedIn,
-            get(pages::statements::list),
+            pages::statements::list,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/statements",
             Needs(EditCommitment),
-            post(pages::statements::create),
+            pages::statements::create,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/statements/{id}",
             SignedIn,
-            get(pages::statements::show),
+            pages::statements::show,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/statements/{id}",
             Needs(EditCommitment),
-            post(pages::statements::update),
+            pages::statements::update,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/statements/{id}/sign",
             Needs(Approve),
-            post(pages::statements::sign),
+            pages::statements::sign,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/statements/{id}/publish",
             Needs(EditCommitment),
-            post(pages::statements::publish),
+            pages::statements::publish,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/communications",
             Needs(ReadCommitment),
-            get(pages::communications::list),
+            pages::communications::list,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/communications",
             Needs(EditCommitment),
-            post(pages::communications::create),
+            pages::communications::create,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/communications/plan",
             Needs(EditCommitment),
-            post(pages::communications::create_item),
+            pages::communications::create_item,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/training",
             Needs(ReadCommitment),
-            get(pages::training::show),
+            pages::training::show,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/training/courses",
             Needs(EditCommitment),
-            post(pages::training::create_course),
+            pages::training::create_course,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/training/records",
             Needs(EditCommitment),
-            post(pages::training::record),
+            pages::training::record,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/training/csv",
             Needs(EditCommitment),
-            post(pages::training::upload),
+            pages::training::upload,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/improvements",
             Needs(ReadCommitment),
-            get(pages::improvements::list),
+            pages::improvements::list,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/improvements",
             Needs(EditCommitment),
-            post(pages::improvements::create),
+            pages::improvements::create,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/improvements/{id}",
             Needs(ReadCommitment),
-            get(pages::improvements::show),
+            pages::improvements::show,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/improvements/{id}",
             Needs(EditCommitment),
-            post(pages::improvements::update),
+            pages::improvements::update,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/improvements/{id}/actions",
             Needs(EditCommitment),
-            post(pages::improvements::add_action),
+            pages::improvements::add_action,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/improvements/{id}/checks",
             Needs(EditCommitment),
-            post(pages::improvements::check),
+            pages::improvements::check,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/improvements/{id}/close",
             Needs(EditCommitment),
-            post(pages::improvements::close),
+            pages::improvements::close,
         ),
-        route(g.clone(), "/feedback", SignedIn, get(pages::feedback::show)),
-        route(
-            p.clone(),
+        page(Method::GET, "/feedback", SignedIn, pages::feedback::show),
+        page(
+            Method::POST,
             "/feedback",
             Needs(GiveFeedback),
-            post(pages::feedback::submit),
+            pages::feedback::submit,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/feedback/{id}",
             Needs(EditCommitment),
-            post(pages::feedback::handle),
+            pages::feedback::handle,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/public/{org}/feedback",
             Public,
-            get(pages::feedback::confidential_form),
+            pages::feedback::confidential_form,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/public/{org}/feedback",
             Public,
-            post(pages::feedback::confidential_submit),
+            pages::feedback::confidential_submit,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/settings/rules",
             Needs(EditOrganisation),
-            post(pages::settings::update_rules),
+            pages::settings::update_rules,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/attestations",
             SignedIn,
-            get(pages::attestations::show),
+            pages::attestations::show,
         ),
-        route(
-            p,
+        page(
+            Method::POST,
             "/attestations",
             Needs(Attest),
-            post(pages::attestations::attest),
+            pages::attestations::attest,
         ),
     ]
 }
@@ -441,136 +263,71 @@ pub fn table() -> Vec<RouteSpec> {
 pub fn campaign_table() -> Vec<RouteSpec> {
     use Access::*;
     use Permission::*;
-    let g = Method::GET;
-    let p = Method::POST;
-    let u = Method::PUT;
     vec![
-        route(
-            g.clone(),
-            "/api/v1/me/acknowledgements",
-            SignedIn,
-            get(api::acknowledgements::mine),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/acknowledgements/{version_id}/accept",
-            Needs(Acknowledge),
-            post(api::acknowledgements::accept),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/acknowledgements/{version_id}/decline",
-            Needs(Acknowledge),
-            post(api::acknowledgements::decline),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/me/tasks",
-            SignedIn,
-            get(api::tasks::mine),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/campaigns",
+        api(SignedIn, routes!(api::acknowledgements::mine)),
+        api(Needs(Acknowledge), routes!(api::acknowledgements::accept)),
+        api(Needs(Acknowledge), routes!(api::acknowledgements::decline)),
+        api(SignedIn, routes!(api::tasks::mine)),
+        api(Needs(ReadCampaigns), routes!(api::campaigns::list)),
+        api(Needs(ReadCampaigns), routes!(api::campaigns::overall)),
+        api(Needs(ReadCampaigns), routes!(api::campaigns::show)),
+        api(Needs(ReadCampaigns), routes!(api::campaigns::people)),
+        api(
             Needs(ReadCampaigns),
-            get(api::campaigns::list),
+            routes!(api::campaigns::people_csv_file),
         ),
-        route(
-            g.clone(),
-            "/api/v1/campaigns/overall",
-            Needs(ReadCampaigns),
-            get(api::campaigns::overall),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/campaigns/{version_id}",
-            Needs(ReadCampaigns),
-            get(api::campaigns::show),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/campaigns/{version_id}/people",
-            Needs(ReadCampaigns),
-            get(api::campaigns::people),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/campaigns/{version_id}/people.csv",
-            Needs(ReadCampaigns),
-            get(api::campaigns::people_csv_file),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/outbox",
-            Needs(ReadOutbox),
-            get(api::outbox::list),
-        ),
-        route(
-            p.clone(),
-            "/api/v1/outbox/{id}/requeue",
-            Needs(ManageMail),
-            post(api::outbox::requeue),
-        ),
-        route(
-            g.clone(),
-            "/api/v1/mail-templates/{name}",
-            Needs(ManageMail),
-            get(api::outbox::template),
-        ),
-        route(
-            u,
-            "/api/v1/mail-templates/{name}",
-            Needs(ManageMail),
-            put(api::outbox::update_template),
-        ),
-        route(g.clone(), "/tasks", SignedIn, get(pages::tasks::show)),
-        route(
-            g.clone(),
+        api(Needs(ReadOutbox), routes!(api::outbox::list)),
+        api(Needs(ManageMail), routes!(api::outbox::requeue)),
+        api(Needs(ManageMail), routes!(api::outbox::template)),
+        api(Needs(ManageMail), routes!(api::outbox::update_template)),
+        page(Method::GET, "/tasks", SignedIn, pages::tasks::show),
+        page(
+            Method::GET,
             "/acknowledge/{version_id}",
             SignedIn,
-            get(pages::tasks::acknowledge_form),
+            pages::tasks::acknowledge_form,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/acknowledge/{version_id}",
             Needs(Acknowledge),
-            post(pages::tasks::acknowledge),
+            pages::tasks::acknowledge,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/campaigns",
             Needs(ReadCampaigns),
-            get(pages::campaigns::list),
+            pages::campaigns::list,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/campaigns/{version_id}",
             Needs(ReadCampaigns),
-            get(pages::campaigns::show),
+            pages::campaigns::show,
         ),
-        route(
-            g.clone(),
+        page(
+            Method::GET,
             "/outbox",
             Needs(ReadOutbox),
-            get(pages::outbox::show),
+            pages::outbox::show,
         ),
-        route(
-            p.clone(),
+        page(
+            Method::POST,
             "/outbox/{id}/requeue",
             Needs(ManageMail),
-            post(pages::outbox::requeue),
+            pages::outbox::requeue,
         ),
-        route(
-            g,
+        page(
+            Method::GET,
             "/settings/mail",
             Needs(ManageMail),
-            get(pages::outbox::template_form),
+            pages::outbox::template_form,
         ),
-        route(
-            p,
+        page(
+            Method::POST,
             "/settings/mail",
             Needs(ManageMail),
-            post(pages::outbox::save),
+            pages::outbox::save,
         ),
     ]
 }

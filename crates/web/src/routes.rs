@@ -1,6 +1,8 @@
 //! Every route of the server, with the access rule the server enforces for
-//! it, in one table. The router is built from this table, and a test walks
-//! the same table against every access role, so no route escapes the check.
+//! it, in one table, each route written once. The router and the OpenAPI
+//! document are built from this table; a test walks it against every access
+//! role, so no route escapes the check, and compares it with a committed
+//! snapshot, so a change of access shows in review as a diff.
 
 use crate::auth::{SessionExpired, Viewer};
 use crate::pages::plain_page;
@@ -8,12 +10,18 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use crate::{api, ops, pages};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
+use axum::handler::Handler;
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use mandate_core::Permission;
+use utoipa::openapi::path::Paths;
+use utoipa::openapi::{RefOr, schema::Schema};
+use utoipa_axum::router::UtoipaMethodRouter;
+use utoipa_axum::routes;
 
 /// Who may use a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,24 +34,70 @@ pub enum Access {
     Needs(Permission),
 }
 
+/// One route: where it is, who may use it, what answers it and, for the
+/// JSON API, its OpenAPI entry. Each route is declared once; the router, the
+/// OpenAPI document and the access-matrix test are all read from the table.
 pub struct RouteSpec {
     pub method: Method,
-    pub path: &'static str,
+    pub path: String,
     pub access: Access,
     pub handler: MethodRouter<AppState>,
+    /// The handler's `#[utoipa::path]` entry and the schemas it refers to;
+    /// `None` for pages and other routes outside the API document.
+    pub openapi: Option<ApiEntry>,
 }
 
-pub fn route(
-    method: Method,
-    path: &'static str,
-    access: Access,
-    handler: MethodRouter<AppState>,
-) -> RouteSpec {
+/// An API route's part of the OpenAPI document: its path item, and the
+/// schemas its bodies name.
+pub type ApiEntry = (Paths, Vec<(String, RefOr<Schema>)>);
+
+impl RouteSpec {
+    /// Lets this route take a body bigger than a form (a large CSV file).
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+/// A page, an asset or an operations route: not part of the API document.
+pub fn page<H, T>(method: Method, path: &str, access: Access, handler: H) -> RouteSpec
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone())
+        .unwrap_or_else(|_| panic!("the route table names an unroutable method {method}"));
     RouteSpec {
         method,
-        path,
+        path: path.to_owned(),
+        access,
+        handler: on(filter, handler),
+        openapi: None,
+    }
+}
+
+/// An API route, from `routes!(handler)`: its method and path are the ones
+/// the handler's `#[utoipa::path]` gives, so they are written only there.
+pub fn api(access: Access, (schemas, paths, handler): UtoipaMethodRouter<AppState>) -> RouteSpec {
+    let mut entries = paths.paths.iter();
+    let (Some((path, item)), None) = (entries.next(), entries.next()) else {
+        panic!("an API handler must have exactly one path");
+    };
+    let method = [
+        (Method::GET, item.get.is_some()),
+        (Method::POST, item.post.is_some()),
+        (Method::PUT, item.put.is_some()),
+        (Method::DELETE, item.delete.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(method, present)| present.then_some(method))
+    .unwrap_or_else(|| panic!("the API handler of {path} has no GET, POST, PUT or DELETE"));
+    RouteSpec {
+        method,
+        path: path.clone(),
         access,
         handler,
+        openapi: Some((paths, schemas)),
     }
 }
 
@@ -62,1013 +116,598 @@ fn foundation() -> Vec<RouteSpec> {
     use Permission::*;
     vec![
         // Operations.
-        route(Method::GET, "/healthz", Public, get(ops::healthz)),
-        route(Method::GET, "/readyz", Public, get(ops::readyz)),
+        page(Method::GET, "/healthz", Public, ops::healthz),
+        page(Method::GET, "/readyz", Public, ops::readyz),
         // Public in the table, yet not open: the handler asks for the
         // metrics token (or answers 404 when metrics are served on their own
         // address), since the access roles of people do not fit a scraper.
-        route(Method::GET, "/metrics", Public, get(ops::metrics)),
-        route(
+        page(Method::GET, "/metrics", Public, ops::metrics),
+        page(
             Method::GET,
             "/static/style.css",
             Public,
-            get(pages::assets::style),
+            pages::assets::style,
         ),
-        route(
+        page(
             Method::GET,
             "/static/csv-file.js",
             Public,
-            get(pages::assets::csv_file_js),
+            pages::assets::csv_file_js,
         ),
-        route(
+        page(
             Method::GET,
             "/static/policy-editor.js",
             Public,
-            get(pages::assets::policy_editor_js),
+            pages::assets::policy_editor_js,
         ),
         // Pages.
-        route(Method::GET, "/sign-in", Public, get(pages::signin::form)),
-        route(
-            Method::POST,
-            "/sign-in",
-            Public,
-            post(pages::signin::submit),
-        ),
-        route(
-            Method::POST,
-            "/sign-out",
-            SignedIn,
-            post(pages::signin::sign_out),
-        ),
-        route(Method::GET, "/", SignedIn, get(pages::dashboard::show)),
-        route(
+        page(Method::GET, "/sign-in", Public, pages::signin::form),
+        page(Method::POST, "/sign-in", Public, pages::signin::submit),
+        page(Method::POST, "/sign-out", SignedIn, pages::signin::sign_out),
+        page(Method::GET, "/", SignedIn, pages::dashboard::show),
+        page(
             Method::GET,
             "/people",
             Needs(ReadPeople),
-            get(pages::people::list),
+            pages::people::list,
         ),
-        route(
+        page(
             Method::POST,
             "/people",
             Needs(EditPeople),
-            post(pages::people::create),
+            pages::people::create,
         ),
-        route(
+        page(
             Method::GET,
             "/people/new",
             Needs(EditPeople),
-            get(pages::people::new_form),
+            pages::people::new_form,
         ),
-        route(
+        page(
             Method::GET,
             "/people/{id}",
             Needs(ReadPeople),
-            get(pages::people::show),
+            pages::people::show,
         ),
-        route(
+        page(
             Method::POST,
             "/people/{id}",
             Needs(EditPeople),
-            post(pages::people::update),
+            pages::people::update,
         ),
-        route(
+        page(
             Method::GET,
             "/people/{id}/edit",
             Needs(EditPeople),
-            get(pages::people::edit_form),
+            pages::people::edit_form,
         ),
-        route(
+        page(
             Method::POST,
             "/people/{id}/end-employment",
             Needs(EditPeople),
-            post(pages::people::end_employment),
+            pages::people::end_employment,
         ),
-        route(
+        page(
             Method::GET,
             "/settings",
             Needs(ReadOrganisation),
-            get(pages::settings::show),
+            pages::settings::show,
         ),
-        route(
+        page(
             Method::POST,
             "/settings",
             Needs(EditOrganisation),
-            post(pages::settings::update),
+            pages::settings::update,
         ),
-        route(Method::GET, "/me", SignedIn, get(pages::me::show)),
-        route(
+        page(Method::GET, "/me", SignedIn, pages::me::show),
+        page(
             Method::POST,
             "/me/password",
             SignedIn,
-            post(pages::me::change_password),
+            pages::me::change_password,
         ),
-        route(
+        page(
             Method::POST,
             "/me/tokens",
             SignedIn,
-            post(pages::me::create_token),
+            pages::me::create_token,
         ),
-        route(
+        page(
             Method::POST,
             "/me/tokens/{id}/revoke",
             SignedIn,
-            post(pages::me::revoke_token),
+            pages::me::revoke_token,
         ),
-        route(
+        page(
             Method::GET,
             "/audit",
             Needs(ReadAuditLog),
-            get(pages::audit::list),
+            pages::audit::list,
         ),
-        route(
-            Method::GET,
-            "/users",
-            Needs(ReadUsers),
-            get(pages::users::list),
-        ),
-        route(
+        page(Method::GET, "/users", Needs(ReadUsers), pages::users::list),
+        page(
             Method::POST,
             "/users",
             Needs(ManageUsers),
-            post(pages::users::create),
+            pages::users::create,
         ),
-        route(
+        page(
             Method::POST,
             "/users/{id}",
             Needs(ManageUsers),
-            post(pages::users::update),
+            pages::users::update,
         ),
-        route(
+        page(
             Method::GET,
             "/policies",
             Needs(ReadPolicies),
-            get(pages::policies::list),
+            pages::policies::list,
         ),
-        route(
+        page(
             Method::POST,
             "/policies",
             Needs(EditPolicies),
-            post(pages::policies::create),
+            pages::policies::create,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/new",
             Needs(EditPolicies),
-            get(pages::policies::new_form),
+            pages::policies::new_form,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}",
             Needs(ReadPolicies),
-            get(pages::policies::show),
+            pages::policies::show,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}",
             Needs(EditPolicies),
-            post(pages::policies::update),
+            pages::policies::update,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}/edit",
             Needs(EditPolicies),
-            get(pages::policies::edit_form),
+            pages::policies::edit_form,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/reviews",
             Needs(EditPolicies),
-            post(pages::policies::review),
+            pages::policies::review,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/distributions",
             Needs(EditPolicies),
-            post(pages::policies::distribute),
+            pages::policies::distribute,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}/diff",
             Needs(ReadPolicyWork),
-            get(pages::policy_versions::diff),
+            pages::policy_versions::diff,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/versions",
             Needs(EditPolicies),
-            post(pages::policy_versions::new_draft),
+            pages::policy_versions::new_draft,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}/versions/{number}",
             Needs(ReadPolicies),
-            get(pages::policy_versions::show),
+            pages::policy_versions::show,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/versions/{number}",
             Needs(EditPolicies),
-            post(pages::policy_versions::save),
+            pages::policy_versions::save,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}/versions/{number}/edit",
             Needs(EditPolicies),
-            get(pages::policy_versions::edit_form),
+            pages::policy_versions::edit_form,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/versions/{number}/step",
             Needs(EditPolicies),
-            post(pages::policy_versions::step),
+            pages::policy_versions::step,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/versions/{number}/decide",
             Needs(Approve),
-            post(pages::policy_versions::decide),
+            pages::policy_versions::decide,
         ),
-        route(
+        page(
             Method::GET,
             "/policies/{id}/exceptions/new",
             Needs(RequestExceptions),
-            get(pages::exceptions::new_form),
+            pages::exceptions::new_form,
         ),
-        route(
+        page(
             Method::POST,
             "/policies/{id}/exceptions",
             Needs(RequestExceptions),
-            post(pages::exceptions::create),
+            pages::exceptions::create,
         ),
-        route(
+        page(
             Method::GET,
             "/exceptions",
             Needs(ReadExceptions),
-            get(pages::exceptions::list),
+            pages::exceptions::list,
         ),
-        route(
+        page(
             Method::GET,
             "/exceptions/{id}",
             Needs(ReadExceptions),
-            get(pages::exceptions::show),
+            pages::exceptions::show,
         ),
-        route(
+        page(
             Method::POST,
             "/exceptions/{id}/decide",
             Needs(Approve),
-            post(pages::exceptions::decide),
+            pages::exceptions::decide,
         ),
-        route(
+        page(
             Method::POST,
             "/exceptions/{id}/change",
             Needs(RequestExceptions),
-            post(pages::exceptions::change),
+            pages::exceptions::change,
         ),
-        route(
+        page(
             Method::GET,
             "/public/{org}/policies/{id}",
             Public,
-            get(pages::public::show),
+            pages::public::show,
         ),
         // The JSON API.
-        route(
+        page(
             Method::GET,
             "/api/v1/openapi.json",
             Public,
-            get(api::openapi_json),
+            api::openapi_json,
         ),
-        route(Method::GET, "/api/v1/me", SignedIn, get(api::me::show)),
-        route(
-            Method::GET,
-            "/api/v1/me/tokens",
-            SignedIn,
-            get(api::me::tokens),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/me/tokens",
-            SignedIn,
-            post(api::me::create_token),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/me/tokens/{id}/revoke",
-            SignedIn,
-            post(api::me::revoke_token),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/organisation",
-            Needs(ReadOrganisation),
-            get(api::organisation::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/organisation",
-            Needs(EditOrganisation),
-            put(api::organisation::update),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/people",
-            Needs(ReadPeople),
-            get(api::people::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/people",
-            Needs(EditPeople),
-            post(api::people::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/people/{id}",
-            Needs(ReadPeople),
-            get(api::people::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/people/{id}",
-            Needs(EditPeople),
-            put(api::people::update),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/people/{id}/end-employment",
-            Needs(EditPeople),
-            post(api::people::end_employment),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/users",
-            Needs(ReadUsers),
-            get(api::users::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/users",
-            Needs(ManageUsers),
-            post(api::users::create),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/users/{id}",
-            Needs(ManageUsers),
-            put(api::users::update),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/audit-events",
-            Needs(ReadAuditLog),
-            get(api::audit::list),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies",
-            Needs(ReadPolicies),
-            get(api::policies::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies",
-            Needs(EditPolicies),
-            post(api::policies::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}",
-            Needs(ReadPolicies),
-            get(api::policies::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/policies/{id}",
-            Needs(EditPolicies),
-            put(api::policies::update),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/diff",
+        api(SignedIn, routes!(api::me::show)),
+        api(SignedIn, routes!(api::me::tokens)),
+        api(SignedIn, routes!(api::me::create_token)),
+        api(SignedIn, routes!(api::me::revoke_token)),
+        api(Needs(ReadOrganisation), routes!(api::organisation::show)),
+        api(Needs(EditOrganisation), routes!(api::organisation::update)),
+        api(Needs(ReadPeople), routes!(api::people::list)),
+        api(Needs(EditPeople), routes!(api::people::create)),
+        api(Needs(ReadPeople), routes!(api::people::show)),
+        api(Needs(EditPeople), routes!(api::people::update)),
+        api(Needs(EditPeople), routes!(api::people::end_employment)),
+        api(Needs(ReadUsers), routes!(api::users::list)),
+        api(Needs(ManageUsers), routes!(api::users::create)),
+        api(Needs(ManageUsers), routes!(api::users::update)),
+        api(Needs(ReadAuditLog), routes!(api::audit::list)),
+        api(Needs(ReadPolicies), routes!(api::policies::list)),
+        api(Needs(EditPolicies), routes!(api::policies::create)),
+        api(Needs(ReadPolicies), routes!(api::policies::show)),
+        api(Needs(EditPolicies), routes!(api::policies::update)),
+        api(Needs(ReadPolicyWork), routes!(api::policies::diff_versions)),
+        api(Needs(ReadPolicyWork), routes!(api::policies::reviews)),
+        api(Needs(EditPolicies), routes!(api::policies::review)),
+        api(Needs(ReadPolicyWork), routes!(api::policies::distributions)),
+        api(Needs(EditPolicies), routes!(api::policies::distribute)),
+        api(Needs(ReadPolicies), routes!(api::policy_versions::list)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::create)),
+        api(Needs(ReadPolicies), routes!(api::policy_versions::show)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::update)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::submit)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::withdraw)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::publish)),
+        api(Needs(EditPolicies), routes!(api::policy_versions::retire)),
+        api(
             Needs(ReadPolicyWork),
-            get(api::policies::diff_versions),
+            routes!(api::policy_versions::decisions),
         ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/reviews",
-            Needs(ReadPolicyWork),
-            get(api::policies::reviews),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/reviews",
-            Needs(EditPolicies),
-            post(api::policies::review),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/distributions",
-            Needs(ReadPolicyWork),
-            get(api::policies::distributions),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/distributions",
-            Needs(EditPolicies),
-            post(api::policies::distribute),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/versions",
-            Needs(ReadPolicies),
-            get(api::policy_versions::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions",
-            Needs(EditPolicies),
-            post(api::policy_versions::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/versions/{number}",
-            Needs(ReadPolicies),
-            get(api::policy_versions::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/policies/{id}/versions/{number}",
-            Needs(EditPolicies),
-            put(api::policy_versions::update),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions/{number}/submit",
-            Needs(EditPolicies),
-            post(api::policy_versions::submit),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions/{number}/withdraw",
-            Needs(EditPolicies),
-            post(api::policy_versions::withdraw),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions/{number}/publish",
-            Needs(EditPolicies),
-            post(api::policy_versions::publish),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions/{number}/retire",
-            Needs(EditPolicies),
-            post(api::policy_versions::retire),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/versions/{number}/decisions",
-            Needs(ReadPolicyWork),
-            get(api::policy_versions::decisions),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/versions/{number}/decisions",
-            Needs(Approve),
-            post(api::policy_versions::decide),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/policies/{id}/exceptions",
-            Needs(ReadPolicyWork),
-            get(api::exceptions::of_policy),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/policies/{id}/exceptions",
-            Needs(RequestExceptions),
-            post(api::exceptions::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/exceptions",
-            Needs(ReadExceptions),
-            get(api::exceptions::list),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/exceptions/{id}",
-            Needs(ReadExceptions),
-            get(api::exceptions::show),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/exceptions/{id}/decisions",
-            Needs(Approve),
-            post(api::exceptions::decide),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/exceptions/{id}/extension",
-            Needs(RequestExceptions),
-            post(api::exceptions::extend),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/exceptions/{id}/close",
-            Needs(RequestExceptions),
-            post(api::exceptions::close),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/roles",
-            Needs(ReadRoles),
-            get(api::roles::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/roles",
-            Needs(EditRoles),
-            post(api::roles::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/roles/{id}",
-            Needs(ReadRoles),
-            get(api::roles::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/roles/{id}",
-            Needs(EditRoles),
-            put(api::roles::update),
-        ),
-        route(
-            Method::GET,
-            "/roles",
-            Needs(ReadRoles),
-            get(pages::roles::list),
-        ),
-        route(
+        api(Needs(Approve), routes!(api::policy_versions::decide)),
+        api(Needs(ReadPolicyWork), routes!(api::exceptions::of_policy)),
+        api(Needs(RequestExceptions), routes!(api::exceptions::create)),
+        api(Needs(ReadExceptions), routes!(api::exceptions::list)),
+        api(Needs(ReadExceptions), routes!(api::exceptions::show)),
+        api(Needs(Approve), routes!(api::exceptions::decide)),
+        api(Needs(RequestExceptions), routes!(api::exceptions::extend)),
+        api(Needs(RequestExceptions), routes!(api::exceptions::close)),
+        api(Needs(ReadRoles), routes!(api::roles::list)),
+        api(Needs(EditRoles), routes!(api::roles::create)),
+        api(Needs(ReadRoles), routes!(api::roles::show)),
+        api(Needs(EditRoles), routes!(api::roles::update)),
+        page(Method::GET, "/roles", Needs(ReadRoles), pages::roles::list),
+        page(
             Method::POST,
             "/roles",
             Needs(EditRoles),
-            post(pages::roles::create),
+            pages::roles::create,
         ),
-        route(
+        page(
             Method::GET,
             "/roles/new",
             Needs(EditRoles),
-            get(pages::roles::new_form),
+            pages::roles::new_form,
         ),
-        route(
+        page(
             Method::GET,
             "/roles/{id}",
             Needs(ReadRoles),
-            get(pages::roles::show),
+            pages::roles::show,
         ),
-        route(
+        page(
             Method::POST,
             "/roles/{id}",
             Needs(EditRoles),
-            post(pages::roles::update),
+            pages::roles::update,
         ),
-        route(
+        page(
             Method::GET,
             "/roles/{id}/edit",
             Needs(EditRoles),
-            get(pages::roles::edit_form),
+            pages::roles::edit_form,
         ),
-        route(
-            Method::GET,
-            "/api/v1/assignments",
-            Needs(ReadRoles),
-            get(api::assignments::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/assignments",
-            Needs(EditRoles),
-            post(api::assignments::create),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/assignments/{id}/acknowledge",
-            Needs(Acknowledge),
-            post(api::assignments::acknowledge),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/assignments/{id}/decline",
-            Needs(Acknowledge),
-            post(api::assignments::decline),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/assignments/{id}/end",
-            Needs(EditRoles),
-            post(api::assignments::end),
-        ),
-        route(
+        api(Needs(ReadRoles), routes!(api::assignments::list)),
+        api(Needs(EditRoles), routes!(api::assignments::create)),
+        api(Needs(Acknowledge), routes!(api::assignments::acknowledge)),
+        api(Needs(Acknowledge), routes!(api::assignments::decline)),
+        api(Needs(EditRoles), routes!(api::assignments::end)),
+        page(
             Method::POST,
             "/roles/{id}/assignments",
             Needs(EditRoles),
-            post(pages::roles::assign),
+            pages::roles::assign,
         ),
-        route(
+        page(
             Method::POST,
             "/assignments/{id}/acknowledge",
             Needs(Acknowledge),
-            post(pages::roles::acknowledge),
+            pages::roles::acknowledge,
         ),
-        route(
+        page(
             Method::POST,
             "/assignments/{id}/decline",
             Needs(Acknowledge),
-            post(pages::roles::decline),
+            pages::roles::decline,
         ),
-        route(
+        page(
             Method::POST,
             "/assignments/{id}/end",
             Needs(EditRoles),
-            post(pages::roles::end_assignment),
+            pages::roles::end_assignment,
         ),
-        route(
-            Method::GET,
-            "/api/v1/role-gaps",
-            Needs(ReviewRoles),
-            get(api::roles::gaps),
-        ),
-        route(
+        api(Needs(ReviewRoles), routes!(api::roles::gaps)),
+        page(
             Method::GET,
             "/role-gaps",
             Needs(ReviewRoles),
-            get(pages::roles::gaps),
+            pages::roles::gaps,
         ),
-        route(
-            Method::GET,
-            "/api/v1/raci",
-            Needs(ReadRoles),
-            get(api::raci::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/raci/cells",
-            Needs(EditRoles),
-            put(api::raci::set_cells),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/raci/activities",
-            Needs(EditRoles),
-            post(api::raci::add_activity),
-        ),
-        route(
-            Method::GET,
-            "/raci",
-            Needs(ReadRoles),
-            get(pages::raci::show),
-        ),
-        route(
-            Method::POST,
-            "/raci",
-            Needs(EditRoles),
-            post(pages::raci::save),
-        ),
-        route(
+        api(Needs(ReadRoles), routes!(api::raci::show)),
+        api(Needs(EditRoles), routes!(api::raci::set_cells)),
+        api(Needs(EditRoles), routes!(api::raci::add_activity)),
+        page(Method::GET, "/raci", Needs(ReadRoles), pages::raci::show),
+        page(Method::POST, "/raci", Needs(EditRoles), pages::raci::save),
+        page(
             Method::POST,
             "/raci/activities",
             Needs(EditRoles),
-            post(pages::raci::add_activity),
+            pages::raci::add_activity,
         ),
-        route(
-            Method::GET,
-            "/api/v1/delegations",
-            Needs(ReadRoles),
-            get(api::delegations::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/delegations",
-            Needs(EditRoles),
-            post(api::delegations::create),
-        ),
-        route(
+        api(Needs(ReadRoles), routes!(api::delegations::list)),
+        api(Needs(EditRoles), routes!(api::delegations::create)),
+        page(
             Method::POST,
             "/roles/{id}/delegations",
             Needs(EditRoles),
-            post(pages::roles::delegate),
+            pages::roles::delegate,
         ),
-        route(
-            Method::GET,
-            "/api/v1/objectives",
-            Needs(ReadPerformance),
-            get(api::objectives::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/objectives",
-            Needs(EditPerformance),
-            post(api::objectives::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/objectives/{id}",
-            Needs(ReadPerformance),
-            get(api::objectives::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/objectives/{id}",
-            Needs(EditPerformance),
-            put(api::objectives::update),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/kpis",
-            Needs(ReadPerformance),
-            get(api::objectives::kpis),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/kpis",
-            Needs(EditPerformance),
-            post(api::objectives::create_kpi),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/kpis/{id}",
-            Needs(EditPerformance),
-            put(api::objectives::update_kpi),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/kpis/{id}/measurements",
-            Needs(ReadPerformance),
-            get(api::measurements::of_kpi),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/measurements",
+        api(Needs(ReadPerformance), routes!(api::objectives::list)),
+        api(Needs(EditPerformance), routes!(api::objectives::create)),
+        api(Needs(ReadPerformance), routes!(api::objectives::show)),
+        api(Needs(EditPerformance), routes!(api::objectives::update)),
+        api(Needs(ReadPerformance), routes!(api::objectives::kpis)),
+        api(Needs(EditPerformance), routes!(api::objectives::create_kpi)),
+        api(Needs(EditPerformance), routes!(api::objectives::update_kpi)),
+        api(Needs(ReadPerformance), routes!(api::measurements::of_kpi)),
+        api(
             Needs(RecordMeasurements),
-            post(api::measurements::record),
+            routes!(api::measurements::record),
         ),
-        route(
-            Method::POST,
-            "/api/v1/measurements/csv",
+        api(
             Needs(RecordMeasurements),
-            post(api::measurements::upload_csv),
+            routes!(api::measurements::upload_csv),
         ),
-        route(
-            Method::GET,
-            "/api/v1/actions",
-            Needs(ReadPerformance),
-            get(api::actions::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/actions",
+        api(Needs(ReadPerformance), routes!(api::actions::list)),
+        api(Needs(EditPerformance), routes!(api::actions::create)),
+        api(Needs(EditPerformance), routes!(api::actions::update)),
+        api(Needs(ReadReviews), routes!(api::reviews::programme)),
+        api(Needs(EditPerformance), routes!(api::reviews::set_programme)),
+        api(Needs(ReadReviews), routes!(api::reviews::list)),
+        api(Needs(EditPerformance), routes!(api::reviews::create)),
+        api(Needs(ReadReviews), routes!(api::reviews::show)),
+        api(Needs(EditPerformance), routes!(api::reviews::update)),
+        api(Needs(EditPerformance), routes!(api::reviews::prepare)),
+        api(Needs(EditPerformance), routes!(api::reviews::hold)),
+        api(Needs(Approve), routes!(api::reviews::approve)),
+        api(Needs(ReadReviews), routes!(api::performance_reports::list)),
+        api(
             Needs(EditPerformance),
-            post(api::actions::create),
+            routes!(api::performance_reports::create),
         ),
-        route(
-            Method::PUT,
-            "/api/v1/actions/{id}",
+        api(
             Needs(EditPerformance),
-            put(api::actions::update),
+            routes!(api::performance_reports::present),
         ),
-        route(
-            Method::GET,
-            "/api/v1/review-programme",
-            Needs(ReadReviews),
-            get(api::reviews::programme),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/review-programme",
-            Needs(EditPerformance),
-            put(api::reviews::set_programme),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/reviews",
-            Needs(ReadReviews),
-            get(api::reviews::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/reviews",
-            Needs(EditPerformance),
-            post(api::reviews::create),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/reviews/{id}",
-            Needs(ReadReviews),
-            get(api::reviews::show),
-        ),
-        route(
-            Method::PUT,
-            "/api/v1/reviews/{id}",
-            Needs(EditPerformance),
-            put(api::reviews::update),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/reviews/{id}/prepare",
-            Needs(EditPerformance),
-            post(api::reviews::prepare),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/reviews/{id}/hold",
-            Needs(EditPerformance),
-            post(api::reviews::hold),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/reviews/{id}/approve",
-            Needs(Approve),
-            post(api::reviews::approve),
-        ),
-        route(
-            Method::GET,
-            "/api/v1/performance-reports",
-            Needs(ReadReviews),
-            get(api::performance_reports::list),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/performance-reports",
-            Needs(EditPerformance),
-            post(api::performance_reports::create),
-        ),
-        route(
-            Method::POST,
-            "/api/v1/performance-reports/{id}/presentation",
-            Needs(EditPerformance),
-            post(api::performance_reports::present),
-        ),
-        route(
+        page(
             Method::GET,
             "/objectives",
             Needs(ReadPerformance),
-            get(pages::objectives::list),
+            pages::objectives::list,
         ),
-        route(
+        page(
             Method::POST,
             "/objectives",
             Needs(EditPerformance),
-            post(pages::objectives::create),
+            pages::objectives::create,
         ),
-        route(
+        page(
             Method::GET,
             "/objectives/new",
             Needs(EditPerformance),
-            get(pages::objectives::new_form),
+            pages::objectives::new_form,
         ),
-        route(
+        page(
             Method::GET,
             "/objectives/{id}",
             Needs(ReadPerformance),
-            get(pages::objectives::show),
+            pages::objectives::show,
         ),
-        route(
+        page(
             Method::POST,
             "/objectives/{id}",
             Needs(EditPerformance),
-            post(pages::objectives::update),
+            pages::objectives::update,
         ),
-        route(
+        page(
             Method::GET,
             "/objectives/{id}/edit",
             Needs(EditPerformance),
-            get(pages::objectives::edit_form),
+            pages::objectives::edit_form,
         ),
-        route(
+        page(
             Method::POST,
             "/objectives/{id}/kpis",
             Needs(EditPerformance),
-            post(pages::objectives::add_kpi),
+            pages::objectives::add_kpi,
         ),
-        route(
+        page(
             Method::POST,
             "/objectives/{id}/plan",
             Needs(EditPerformance),
-            post(pages::objectives::add_plan_item),
+            pages::objectives::add_plan_item,
         ),
-        route(
+        page(
             Method::POST,
             "/kpis/{id}",
             Needs(EditPerformance),
-            post(pages::objectives::edit_kpi),
+            pages::objectives::edit_kpi,
         ),
-        route(
+        page(
             Method::POST,
             "/kpis/{id}/measurements",
             Needs(RecordMeasurements),
-            post(pages::objectives::add_value),
+            pages::objectives::add_value,
         ),
-        route(
+        page(
             Method::POST,
             "/measurements/csv",
             Needs(RecordMeasurements),
-            post(pages::objectives::upload_csv),
+            pages::objectives::upload_csv,
         ),
-        route(
+        page(
             Method::GET,
             "/actions",
             Needs(ReadPerformance),
-            get(pages::actions::list),
+            pages::actions::list,
         ),
-        route(
+        page(
             Method::POST,
             "/actions",
             Needs(EditPerformance),
-            post(pages::actions::create),
+            pages::actions::create,
         ),
-        route(
+        page(
             Method::POST,
             "/actions/{id}/status",
             Needs(EditPerformance),
-            post(pages::actions::set_status),
+            pages::actions::set_status,
         ),
-        route(
+        page(
             Method::GET,
             "/reviews",
             Needs(ReadReviews),
-            get(pages::reviews::list),
+            pages::reviews::list,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews",
             Needs(EditPerformance),
-            post(pages::reviews::create),
+            pages::reviews::create,
         ),
-        route(
+        page(
             Method::POST,
             "/review-programme",
             Needs(EditPerformance),
-            post(pages::reviews::set_cadence),
+            pages::reviews::set_cadence,
         ),
-        route(
+        page(
             Method::GET,
             "/reviews/{id}",
             Needs(ReadReviews),
-            get(pages::reviews::show),
+            pages::reviews::show,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews/{id}",
             Needs(EditPerformance),
-            post(pages::reviews::update),
+            pages::reviews::update,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews/{id}/prepare",
             Needs(EditPerformance),
-            post(pages::reviews::prepare),
+            pages::reviews::prepare,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews/{id}/hold",
             Needs(EditPerformance),
-            post(pages::reviews::hold),
+            pages::reviews::hold,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews/{id}/approve",
             Needs(Approve),
-            post(pages::reviews::approve),
+            pages::reviews::approve,
         ),
-        route(
+        page(
             Method::POST,
             "/reviews/{id}/actions",
             Needs(EditPerformance),
-            post(pages::reviews::add_action),
+            pages::reviews::add_action,
         ),
-        route(
+        page(
             Method::GET,
             "/reports",
             Needs(ReadReviews),
-            get(pages::performance_reports::list),
+            pages::performance_reports::list,
         ),
-        route(
+        page(
             Method::POST,
             "/reports",
             Needs(EditPerformance),
-            post(pages::performance_reports::create),
+            pages::performance_reports::create,
         ),
-        route(
+        page(
             Method::GET,
             "/reports/{id}",
             Needs(ReadReviews),
-            get(pages::performance_reports::show),
+            pages::performance_reports::show,
         ),
-        route(
+        page(
             Method::POST,
             "/reports/{id}/presentation",
             Needs(EditPerformance),
-            post(pages::performance_reports::present),
+            pages::performance_reports::present,
         ),
     ]
 }
@@ -1078,7 +717,7 @@ pub fn router() -> Router<AppState> {
     table().into_iter().fold(Router::new(), |router, spec| {
         let access = spec.access;
         router.route(
-            spec.path,
+            &spec.path,
             spec.handler
                 .route_layer(from_fn(move |req, next| require(access, req, next))),
         )

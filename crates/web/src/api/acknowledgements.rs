@@ -128,20 +128,20 @@ pub async fn accept(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DeclineIn {
+pub struct AcknowledgementDeclineIn {
     pub text_sha256: String,
     /// Why: the ISMS manager reads it.
     pub reason: String,
 }
 
 #[utoipa::path(post, operation_id = "acknowledgements_decline", path = "/api/v1/acknowledgements/{version_id}/decline",
-    params(("version_id" = Uuid, Path)), request_body = DeclineIn, tag = "acknowledgements",
+    params(("version_id" = Uuid, Path)), request_body = AcknowledgementDeclineIn, tag = "acknowledgements",
     responses((status = 200, body = AcknowledgementOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn decline(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(version): ApiPath<Uuid>,
-    ApiJson(input): ApiJson<DeclineIn>,
+    ApiJson(input): ApiJson<AcknowledgementDeclineIn>,
 ) -> ApiResult<Json<AcknowledgementOut>> {
     let kept = answer(
         &state,

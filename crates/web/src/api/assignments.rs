@@ -160,7 +160,7 @@ pub struct AcknowledgeIn {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DeclineIn {
+pub struct AssignmentDeclineIn {
     /// The SHA-256 of the role's text as read (`role_text_sha256`).
     pub text_sha256: String,
     /// Why the holder cannot accept the role.
@@ -206,7 +206,7 @@ pub async fn acknowledge(
 }
 
 #[utoipa::path(post, operation_id = "assignments_decline", path = "/api/v1/assignments/{id}/decline",
-    params(("id" = Uuid, Path)), request_body = DeclineIn, tag = "roles",
+    params(("id" = Uuid, Path)), request_body = AssignmentDeclineIn, tag = "roles",
     responses((status = 200, body = AssignmentOut), (status = 403, description = "Not the holder", body = crate::problem::Problem),
         (status = 404, body = crate::problem::Problem),
         (status = 409, description = "The role changed since it was read", body = crate::problem::Problem),
@@ -215,7 +215,7 @@ pub async fn decline(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(input): ApiJson<DeclineIn>,
+    ApiJson(input): ApiJson<AssignmentDeclineIn>,
 ) -> ApiResult<Json<AssignmentOut>> {
     answer(&state, &viewer, id, &input.text_sha256, Some(&input.reason)).await
 }

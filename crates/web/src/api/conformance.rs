@@ -56,7 +56,7 @@ pub struct RuleOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct SummaryOut {
+pub struct ConformanceSummaryOut {
     pub met: usize,
     pub partial: usize,
     pub not_met: usize,
@@ -68,7 +68,7 @@ pub struct ConformanceOut {
     pub organisation: String,
     pub as_of: Date,
     pub rules: Vec<RuleOut>,
-    pub summary: SummaryOut,
+    pub summary: ConformanceSummaryOut,
 }
 
 fn evidence_out(e: Evidence) -> EvidenceOut {
@@ -91,8 +91,8 @@ fn rule_out(r: RuleResult) -> RuleOut {
     }
 }
 
-fn summary_out(s: Summary) -> SummaryOut {
-    SummaryOut {
+fn summary_out(s: Summary) -> ConformanceSummaryOut {
+    ConformanceSummaryOut {
         met: s.met,
         partial: s.partial,
         not_met: s.not_met,

@@ -48,14 +48,14 @@ pub struct MeasurementOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct SummaryOut {
+pub struct MeasurementSummaryOut {
     pub added: usize,
     /// Values for a day already measured, replaced (the old value is in the audit log).
     pub corrected: usize,
     pub unchanged: usize,
 }
 
-impl From<MeasurementSummary> for SummaryOut {
+impl From<MeasurementSummary> for MeasurementSummaryOut {
     fn from(s: MeasurementSummary) -> Self {
         Self {
             added: s.added,
@@ -93,14 +93,14 @@ pub async fn of_kpi(
 
 #[utoipa::path(post, operation_id = "measurements_record", path = "/api/v1/measurements",
     request_body = Vec<MeasurementIn>, tag = "performance",
-    responses((status = 200, body = SummaryOut),
+    responses((status = 200, body = MeasurementSummaryOut),
         (status = 403, body = Problem, description = "A value you may not record (a KPI you are not asked for, or a value someone else entered); `errors` lists each by its position in the batch (1-based) and names its KPI; nothing recorded"),
         (status = 422, body = Problem)))]
 pub async fn record(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(input): ApiJson<Vec<MeasurementIn>>,
-) -> ApiResult<Json<SummaryOut>> {
+) -> ApiResult<Json<MeasurementSummaryOut>> {
     let entries = input
         .into_iter()
         .map(|m| MeasurementEntry {
@@ -263,14 +263,14 @@ pub async fn entries_from_csv(
     request_body(content = String, content_type = "text/csv",
         description = "A header row `kpi,measured_on,value` (optionally `note`); `kpi` is the KPI's name or id."),
     tag = "performance",
-    responses((status = 200, body = SummaryOut),
+    responses((status = 200, body = MeasurementSummaryOut),
         (status = 403, body = Problem, description = "Values you may not record (a KPI you are not asked for, or a value someone else entered), by line in `errors`, each naming its KPI; nothing recorded"),
         (status = 422, body = Problem, description = "Problems by line in `errors`; nothing recorded")))]
 pub async fn upload_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     body: String,
-) -> ApiResult<Json<SummaryOut>> {
+) -> ApiResult<Json<MeasurementSummaryOut>> {
     let org = viewer.user.org_id;
     let file = entries_from_csv(&state.store, org, &body).await?;
     let summary = record_batch(&state.store, &viewer, file.entries, Some(&file.lines)).await?;

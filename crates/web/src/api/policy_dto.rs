@@ -67,7 +67,7 @@ impl PolicyIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ReviewOut {
+pub struct PolicyReviewOut {
     /// `not yet approved`, `current`, `due soon` or `overdue`.
     pub status: String,
     #[schema(value_type = Option<String>, format = Date)]
@@ -94,7 +94,7 @@ pub struct PolicyOut {
     /// The newest version's number and state.
     pub latest_version: Option<i32>,
     pub latest_state: Option<String>,
-    pub review: ReviewOut,
+    pub review: PolicyReviewOut,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
@@ -119,7 +119,7 @@ impl PolicyOut {
             published_version: s.published.as_ref().map(|v| v.number),
             latest_version: s.latest.as_ref().map(|v| v.number),
             latest_state: s.latest.as_ref().map(|v| v.state.as_str().into()),
-            review: ReviewOut {
+            review: PolicyReviewOut {
                 status: review.label().into(),
                 due: review.due(),
                 last_reviewed,
@@ -272,7 +272,7 @@ pub struct DecisionIn {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DecisionOut {
+pub struct VersionDecisionOut {
     pub id: Uuid,
     pub user_id: Uuid,
     pub verdict: String,
@@ -284,7 +284,7 @@ pub struct DecisionOut {
     pub decided_at: OffsetDateTime,
 }
 
-impl From<DecisionRecord> for DecisionOut {
+impl From<DecisionRecord> for VersionDecisionOut {
     fn from(d: DecisionRecord) -> Self {
         Self {
             id: d.id,

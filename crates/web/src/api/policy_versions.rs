@@ -3,8 +3,8 @@
 
 use super::extract::{ApiJson, ApiPath};
 use super::policy_dto::{
-    DecisionIn, DecisionOut, DecisionResult, DraftIn, DraftUpdate, SubmitIn, VersionListItem,
-    VersionOut,
+    DecisionIn, DecisionResult, DraftIn, DraftUpdate, SubmitIn, VersionDecisionOut,
+    VersionListItem, VersionOut,
 };
 use crate::auth::Viewer;
 use crate::policy_flow::{self, load_policy, load_version, may_see};
@@ -198,18 +198,20 @@ pub async fn retire(
 
 #[utoipa::path(get, operation_id = "policy_versions_decisions", path = "/api/v1/policies/{id}/versions/{number}/decisions",
     params(("id" = Uuid, Path), ("number" = i32, Path)), tag = "policies",
-    responses((status = 200, body = Vec<DecisionOut>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<VersionDecisionOut>), (status = 404, body = Problem)))]
 pub async fn decisions(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath((id, number)): ApiPath<(Uuid, i32)>,
-) -> ApiResult<Json<Vec<DecisionOut>>> {
+) -> ApiResult<Json<Vec<VersionDecisionOut>>> {
     let v = load_version(&state, &viewer, PolicyId(id), number).await?;
     let list = state
         .store
         .version_decisions(viewer.user.org_id, v.id)
         .await?;
-    Ok(Json(list.into_iter().map(DecisionOut::from).collect()))
+    Ok(Json(
+        list.into_iter().map(VersionDecisionOut::from).collect(),
+    ))
 }
 
 #[utoipa::path(post, operation_id = "policy_versions_decide", path = "/api/v1/policies/{id}/versions/{number}/decisions",
