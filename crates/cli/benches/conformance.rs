@@ -120,7 +120,7 @@ async fn run(db: &TestDb) {
     let mut whole = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let snapshot = mandate_web::conformance::gather(&store, org, today)
+        let snapshot = mandate_app::conformance::gather(&store, org, today)
             .await
             .expect("gathered");
         let gathered = t.elapsed();
@@ -171,7 +171,7 @@ async fn run(db: &TestDb) {
     let mut sizes = (0, 0);
     for _ in 0..3 {
         let t = Instant::now();
-        let pack = mandate_web::evidence_pack::evidence_pack(&store, org, today, None)
+        let pack = mandate_app::evidence::evidence_pack(&store, org, today, None)
             .await
             .expect("pack");
         gather.push(t.elapsed());

@@ -277,7 +277,7 @@ async fn breakdown(store: &Store, org: mandate_core::OrgId, backend: &str) {
     let today = now().date();
     let records = median(|| async {
         std::hint::black_box(
-            mandate_web::performance_records::PerformanceRecords::load(store, org)
+            mandate_app::performance::PerformanceRecords::load(store, org)
                 .await
                 .expect("records"),
         );
@@ -285,14 +285,9 @@ async fn breakdown(store: &Store, org: mandate_core::OrgId, backend: &str) {
     .await;
     let gaps = median(|| async {
         std::hint::black_box(
-            mandate_web::role_gaps::gaps(
-                store,
-                org,
-                today,
-                mandate_web::role_gaps::DeclineReasons::Shown,
-            )
-            .await
-            .expect("gaps"),
+            mandate_app::roles::gaps(store, org, today, mandate_app::roles::DeclineReasons::Shown)
+                .await
+                .expect("gaps"),
         );
     })
     .await;

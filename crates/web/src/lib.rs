@@ -6,26 +6,15 @@
 //! token), CSRF protection for state-changing requests from pages, and the
 //! route's access rule from [`routes::table`].
 
-mod ack_batch;
 pub mod api;
-pub mod area;
 mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
-pub mod conformance;
-pub mod conformance_cache;
-pub mod evidence_pack;
-mod evidence_sections;
 mod metrics;
 mod ops;
 pub mod pages;
-pub mod performance_records;
 mod plain_errors;
-pub mod policies_as_of;
-pub mod policy_flow;
 pub mod problem;
-pub mod raci_view;
-pub mod role_gaps;
 pub mod routes;
 pub mod security_headers;
 pub mod state;

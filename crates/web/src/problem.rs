@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mandate_app::AppError;
 use mandate_store::StoreError;
 use serde::Serialize;
 
@@ -106,6 +107,17 @@ impl From<StoreError> for Problem {
                     "something went wrong on our side; it has been logged",
                 )
             }
+        }
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound(m) => Problem::new(StatusCode::NOT_FOUND, m),
+            AppError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, m),
+            AppError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            AppError::Store(e) => e.into(),
         }
     }
 }

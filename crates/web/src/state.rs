@@ -12,10 +12,10 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
-    pub acknowledgements: crate::ack_batch::AckBatcher,
+    pub acknowledgements: mandate_app::commitment::AckBatcher,
     /// Snapshots of the records for the conformance check, kept while the
     /// audit chain does not grow.
-    pub conformance: Arc<crate::conformance_cache::SnapshotCache>,
+    pub conformance: Arc<mandate_app::conformance::SnapshotCache>,
     /// The permits for password hashes and checks, server-wide: one per CPU.
     pub password_checks: Arc<crate::auth::password_checks::PasswordChecks>,
 }
@@ -23,7 +23,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<Store>, config: WebConfig) -> Self {
         Self {
-            acknowledgements: crate::ack_batch::AckBatcher::start(Arc::clone(&store)),
+            acknowledgements: mandate_app::commitment::AckBatcher::start(Arc::clone(&store)),
             store,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),

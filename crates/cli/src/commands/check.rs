@@ -18,7 +18,7 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     };
     let store = ctx.open_for_reading().await?;
     let org = organisation(&store, args.org.as_deref()).await?;
-    let evaluation = mandate_web::conformance::evaluate_on(&store, org.id, day)
+    let evaluation = mandate_app::conformance::evaluate_on(&store, org.id, day)
         .await
         .context("cannot evaluate the records")?;
     let mut out = std::io::stdout().lock();

@@ -6,7 +6,8 @@
 //! performance report presented to top management.
 
 use super::demo::login;
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result};
+use mandate_app::performance::{compile_report, compile_review_pack};
 use mandate_core::audit::Actor;
 use mandate_core::performance::{
     ActionFields, ActionSource, ActionStatus, DecisionKind, Direction, Frequency, KpiFields,
@@ -16,7 +17,6 @@ use mandate_core::policy::PolicyKind;
 use mandate_core::timefmt::now;
 use mandate_core::{AccessRole, ObjectiveId, OrgId, PersonId};
 use mandate_store::{ReviewPlan, Store};
-use mandate_web::performance_records::{compile_report, compile_review_pack};
 use time::{Date, Duration};
 
 /// A KPI of the demo: its fields and how its values run over the months,
@@ -360,9 +360,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
                 },
             )
             .await?;
-        let pack = compile_review_pack(store, org, &review, day)
-            .await
-            .map_err(|p| anyhow!(p.detail))?;
+        let pack = compile_review_pack(store, org, &review, day).await?;
         store
             .prepare_review(&as_editor, org, review.id, pack)
             .await?;
@@ -440,9 +438,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
     // The ISMS manager (performance reporter) reports the last quarter.
     let end = month_end(today, 1);
     let start = month_end(today, 4).next_day().unwrap_or(end);
-    let content = compile_report(store, org, start, end)
-        .await
-        .map_err(|p| anyhow!(p.detail))?;
+    let content = compile_report(store, org, start, end).await?;
     let report = store
         .produce_report(
             &as_editor,

@@ -17,7 +17,7 @@ pub async fn export(ctx: &Context, args: ExportEvidenceArgs) -> Result<ExitCode>
     };
     let store = ctx.open_for_reading().await?;
     let org = organisation(&store, args.org.as_deref()).await?;
-    let pack = mandate_web::evidence_pack::evidence_pack(&store, org.id, day, None)
+    let pack = mandate_app::evidence::evidence_pack(&store, org.id, day, None)
         .await
         .context("cannot gather the evidence")?;
     let summary = pack.evaluation.summary;

@@ -50,7 +50,7 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<ActionOut>>> {
     let today = now().date();
     // A line manager reads the actions their area owns.
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let actions: Vec<Action> = state
         .store
         .actions(viewer.user.org_id)

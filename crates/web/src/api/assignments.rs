@@ -107,13 +107,13 @@ pub async fn list(
     let whose = (!viewer.may(Permission::ReviewRoles)).then_some(viewer.user.person_id);
     let all = state.store.assignments(viewer.user.org_id, whose).await?;
     let roles = state.store.roles(viewer.user.org_id).await?;
-    let reasons = crate::role_gaps::DeclineReasons::for_viewer(&viewer);
+    let reasons = mandate_app::roles::DeclineReasons::for_caller(&viewer.caller());
     Ok(Json(
         all.into_iter()
             .map(|a| {
                 let own = a.terms.person_id == viewer.user.person_id;
                 let mut out = AssignmentOut::new(a, &roles);
-                if !own && reasons == crate::role_gaps::DeclineReasons::Withheld {
+                if !own && reasons == mandate_app::roles::DeclineReasons::Withheld {
                     out.decline_reason = String::new();
                 }
                 out

@@ -145,7 +145,7 @@ pub async fn period_status(
     state: &AppState,
     org: OrgId,
     on: Date,
-    area: &crate::area::Area,
+    area: &mandate_app::people::Area,
 ) -> ApiResult<PeriodStatusOut> {
     let (months, start) = period_settings(state, org).await?;
     let period = Period::containing(on, months, start);
@@ -195,6 +195,6 @@ pub async fn status(
             last_ended_period(now().date(), months, start).starts_on
         }
     };
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     Ok(Json(period_status(&state, org, on, &area).await?))
 }

@@ -5,7 +5,6 @@
 use super::extract::{ApiPath, ApiQuery};
 use super::listing::Listing;
 use super::performance_dto::invalid;
-use crate::area::manager_of_area;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -13,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mandate_app::people::manager_of_area;
 use mandate_core::acknowledgement::{AckState, CampaignFigures, NO_DEPARTMENT, Tally};
 use mandate_core::timefmt::now;
 use mandate_core::{OrgId, PersonId, VersionId};
@@ -166,14 +166,24 @@ pub async fn list(
     viewer: Viewer,
 ) -> ApiResult<Json<Vec<CampaignOut>>> {
     Ok(Json(
-        campaigns(&state, viewer.user.org_id, manager_of_area(&viewer)).await?,
+        campaigns(
+            &state,
+            viewer.user.org_id,
+            manager_of_area(&viewer.caller()),
+        )
+        .await?,
     ))
 }
 
 #[utoipa::path(get, operation_id = "campaigns_overall", path = "/api/v1/campaigns/overall", tag = "acknowledgements",
     responses((status = 200, body = OverallOut)))]
 pub async fn overall(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<OverallOut>> {
-    let all = campaigns(&state, viewer.user.org_id, manager_of_area(&viewer)).await?;
+    let all = campaigns(
+        &state,
+        viewer.user.org_id,
+        manager_of_area(&viewer.caller()),
+    )
+    .await?;
     Ok(Json(OverallOut::of(&all)))
 }
 
@@ -252,7 +262,7 @@ pub async fn show(
             &state,
             viewer.user.org_id,
             VersionId(version),
-            manager_of_area(&viewer),
+            manager_of_area(&viewer.caller()),
         )
         .await?,
     ))
@@ -384,7 +394,7 @@ pub async fn people(
         VersionId(version),
         &q,
         Some(limit),
-        manager_of_area(&viewer),
+        manager_of_area(&viewer.caller()),
     )
     .await?;
     Ok(Json(Listing { items, next_cursor }))
@@ -431,7 +441,7 @@ pub async fn people_csv_file(
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Response> {
     let org = viewer.user.org_id;
-    let area = manager_of_area(&viewer);
+    let area = manager_of_area(&viewer.caller());
     let detail = campaign(&state, org, VersionId(version), area).await?;
     let (lines, _) = people_of(&state, org, VersionId(version), &q, None, area).await?;
     let name = format!(

@@ -4,13 +4,13 @@
 use super::extract::{ApiJson, ApiPath};
 use super::policy_dto::{DecisionIn, ExceptionIn, ExceptionOut, ExtensionIn};
 use crate::auth::Viewer;
-use crate::policy_flow::{self, load_policy};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use mandate_app::policies::{self, load_policy};
 use mandate_core::policy::{ExceptionRequest, Verdict};
 use mandate_core::timefmt::now;
 use mandate_core::{ExceptionId, PolicyId};
@@ -26,7 +26,7 @@ pub async fn list(
     let all = state.store.exceptions(viewer.user.org_id, None).await?;
     Ok(Json(
         all.into_iter()
-            .filter(|e| policy_flow::may_read_exception(&viewer, e))
+            .filter(|e| policies::may_read_exception(&viewer.caller(), e))
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
     ))
@@ -40,7 +40,7 @@ pub async fn of_policy(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<ExceptionOut>>> {
-    load_policy(&state, &viewer, PolicyId(id)).await?;
+    load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let today = now().date();
     let all = state
         .store
@@ -63,7 +63,7 @@ pub async fn create(
     ApiJson(input): ApiJson<ExceptionIn>,
 ) -> ApiResult<impl IntoResponse> {
     // Only against a policy the requester may read.
-    load_policy(&state, &viewer, PolicyId(id)).await?;
+    load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let today = now().date();
     let request = ExceptionRequest {
         clause: input.clause,
@@ -105,7 +105,7 @@ pub async fn show(
         .store
         .exception(viewer.user.org_id, ExceptionId(id))
         .await?
-        .filter(|e| policy_flow::may_read_exception(&viewer, e))
+        .filter(|e| policies::may_read_exception(&viewer.caller(), e))
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such exception"))?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }
@@ -125,9 +125,14 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("verdict: {e}")))?;
-    let e =
-        policy_flow::decide_exception(&state, &viewer, ExceptionId(id), verdict, &input.comment)
-            .await?;
+    let e = policies::decide_exception(
+        &state.store,
+        &viewer.caller(),
+        ExceptionId(id),
+        verdict,
+        &input.comment,
+    )
+    .await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }
 
@@ -141,8 +146,13 @@ pub async fn extend(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<ExtensionIn>,
 ) -> ApiResult<Json<ExceptionOut>> {
-    let e =
-        policy_flow::extend_exception(&state, &viewer, ExceptionId(id), input.expires_on).await?;
+    let e = policies::extend_exception(
+        &state.store,
+        &viewer.caller(),
+        ExceptionId(id),
+        input.expires_on,
+    )
+    .await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }
 
@@ -153,6 +163,6 @@ pub async fn close(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ExceptionOut>> {
-    let e = policy_flow::close_exception(&state, &viewer, ExceptionId(id)).await?;
+    let e = policies::close_exception(&state.store, &viewer.caller(), ExceptionId(id)).await?;
     Ok(Json(ExceptionOut::new(e, now().date())))
 }

@@ -183,7 +183,7 @@ pub async fn list(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<ImprovementOut>>> {
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let mut entries = state.store.improvements(viewer.user.org_id).await?;
     // A line manager reads the entries their area owns.
     entries.retain(|e| area.contains(e.fields.owner_id));

@@ -6,13 +6,13 @@ use super::performance_dto::{
     KpiIn, KpiRecordOut, ObjectiveIn, ObjectiveOut, no_version_on_create, version_of_change,
 };
 use crate::auth::Viewer;
-use crate::performance_records::PerformanceRecords;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::performance::PerformanceRecords;
 use mandate_core::timefmt::now;
 use mandate_core::{KpiId, ObjectiveId};
 use uuid::Uuid;

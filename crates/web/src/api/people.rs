@@ -74,7 +74,7 @@ pub async fn list(
         search: params.search,
         cursor: params.cursor,
         limit: params.limit.unwrap_or(50),
-        area_of: crate::area::manager_of_area(&viewer),
+        area_of: mandate_app::people::manager_of_area(&viewer.caller()),
     };
     if !(1..=500).contains(&query.limit) {
         return Err(Problem::new(
@@ -132,7 +132,7 @@ pub async fn show(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PersonOut>> {
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let person = state.store.person(viewer.user.org_id, PersonId(id)).await?;
     person
         .filter(|p| area.contains(p.id))

@@ -5,13 +5,13 @@
 use super::extract::{ApiJson, ApiPath};
 use super::performance_dto::{ActionLineOut, KpiOut};
 use crate::auth::Viewer;
-use crate::performance_records::compile_report;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::performance::compile_report;
 use mandate_core::performance::PerformanceReport;
 use mandate_core::{PersonId, ReportId};
 use serde::{Deserialize, Serialize};

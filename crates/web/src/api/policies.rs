@@ -6,16 +6,16 @@ use super::policy_dto::{
     ReviewRecordOut, VersionOut,
 };
 use crate::auth::Viewer;
-use crate::policy_flow::{load_policy, load_version};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use mandate_app::policies::{load_policy, load_version, visible_policies};
+use mandate_core::PolicyId;
 use mandate_core::policy::ReviewOutcome;
 use mandate_core::timefmt::now;
-use mandate_core::{Permission, PolicyId};
 use mandate_report::diff::{LineKind, diff};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,65 +30,12 @@ pub struct PolicyList {
     pub items: Vec<PolicyOut>,
 }
 
-/// The policies a viewer may see: all for those who read work in progress,
-/// the published ones for everyone else.
-pub async fn visible_policies(
-    state: &AppState,
-    viewer: &Viewer,
-) -> Result<Vec<mandate_store::PolicySummary>, Problem> {
-    let all = state.store.policy_summaries(viewer.user.org_id).await?;
-    if viewer.period.is_some() {
-        return Ok(crate::policies_as_of::summaries_as_of(
-            &state.store,
-            viewer.user.org_id,
-            all,
-            viewer.day(),
-        )
-        .await?);
-    }
-    if viewer.may(Permission::ReadPolicyWork) {
-        return Ok(all);
-    }
-    // Staff see what is published and addressed to them; work in progress
-    // stays out of sight, even as a version number.
-    let person = state
-        .store
-        .person(viewer.user.org_id, viewer.user.person_id)
-        .await?;
-    let roles: Vec<String> = crate::policy_flow::roles_held(state, viewer)
-        .await?
-        .into_iter()
-        .map(|r| r.fields.name)
-        .collect();
-    let today = now().date();
-    Ok(all
-        .into_iter()
-        .filter(|s| s.published.is_some())
-        .filter(|s| {
-            person.as_ref().is_some_and(|p| {
-                mandate_core::acknowledgement::in_audience(
-                    &s.policy.fields.audience,
-                    &mandate_core::acknowledgement::Membership {
-                        person: p,
-                        roles: &roles,
-                    },
-                    today,
-                )
-            })
-        })
-        .map(|s| mandate_store::PolicySummary {
-            latest: s.published.clone(),
-            ..s
-        })
-        .collect())
-}
-
 async fn summary_of(
     state: &AppState,
     viewer: &Viewer,
     id: PolicyId,
 ) -> Result<mandate_store::PolicySummary, Problem> {
-    visible_policies(state, viewer)
+    visible_policies(&state.store, &viewer.caller())
         .await?
         .into_iter()
         .find(|s| s.policy.id == id)
@@ -99,7 +46,7 @@ async fn summary_of(
     responses((status = 200, body = PolicyList)))]
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<PolicyList>> {
     let today = now().date();
-    let items = visible_policies(&state, &viewer)
+    let items = visible_policies(&state.store, &viewer.caller())
         .await?
         .into_iter()
         .map(|s| PolicyOut::from_summary(s, today))
@@ -219,8 +166,8 @@ pub async fn version_diff(
     ),
     Problem,
 > {
-    let old = load_version(state, viewer, id, from).await?;
-    let new = load_version(state, viewer, id, to).await?;
+    let old = load_version(&state.store, &viewer.caller(), id, from).await?;
+    let new = load_version(&state.store, &viewer.caller(), id, to).await?;
     let d = diff(&old.body, &new.body);
     Ok((old, new, d))
 }
@@ -266,7 +213,7 @@ pub async fn reviews(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<ReviewRecordOut>>> {
-    load_policy(&state, &viewer, PolicyId(id)).await?;
+    load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let reviews = state
         .store
         .policy_reviews(viewer.user.org_id, PolicyId(id))
@@ -318,7 +265,7 @@ pub async fn distributions(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<DistributionOut>>> {
-    load_policy(&state, &viewer, PolicyId(id)).await?;
+    load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let list = state
         .store
         .distributions(viewer.user.org_id, PolicyId(id))

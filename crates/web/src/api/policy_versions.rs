@@ -7,19 +7,19 @@ use super::policy_dto::{
     VersionListItem, VersionOut,
 };
 use crate::auth::Viewer;
-use crate::policy_flow::{self, load_policy, load_version, may_see};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use mandate_app::policies::{self, load_policy, load_version, may_see};
 use mandate_core::PolicyId;
 use mandate_core::policy::{Action, PolicyKind, PolicyVersion, Verdict};
 use uuid::Uuid;
 
 async fn shown(state: &AppState, viewer: &Viewer, v: PolicyVersion) -> Result<VersionOut, Problem> {
-    let policy = load_policy(state, viewer, v.policy_id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), v.policy_id).await?;
     let (settings, _) = state.store.org_settings(viewer.user.org_id).await?;
     Ok(VersionOut::new(
         v,
@@ -35,7 +35,7 @@ pub async fn list(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<Vec<VersionListItem>>> {
-    load_policy(&state, &viewer, PolicyId(id)).await?;
+    load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let versions = state
         .store
         .policy_versions(viewer.user.org_id, PolicyId(id))
@@ -43,7 +43,7 @@ pub async fn list(
     Ok(Json(
         versions
             .iter()
-            .filter(|v| may_see(&viewer, v))
+            .filter(|v| may_see(&viewer.caller(), v))
             .map(VersionListItem::from)
             .collect(),
     ))
@@ -86,7 +86,7 @@ pub async fn show(
     viewer: Viewer,
     ApiPath((id, number)): ApiPath<(Uuid, i32)>,
 ) -> ApiResult<Json<VersionOut>> {
-    let v = load_version(&state, &viewer, PolicyId(id), number).await?;
+    let v = load_version(&state.store, &viewer.caller(), PolicyId(id), number).await?;
     Ok(Json(shown(&state, &viewer, v).await?))
 }
 
@@ -139,7 +139,14 @@ pub async fn submit(
         })?
     };
     let confirm = input.confirm_missing_elements;
-    let v = policy_flow::submit(&state, &viewer, PolicyId(id), number, confirm).await?;
+    let v = policies::submit(
+        &state.store,
+        &viewer.caller(),
+        PolicyId(id),
+        number,
+        confirm,
+    )
+    .await?;
     Ok(Json(shown(&state, &viewer, v).await?))
 }
 
@@ -204,7 +211,7 @@ pub async fn decisions(
     viewer: Viewer,
     ApiPath((id, number)): ApiPath<(Uuid, i32)>,
 ) -> ApiResult<Json<Vec<VersionDecisionOut>>> {
-    let v = load_version(&state, &viewer, PolicyId(id), number).await?;
+    let v = load_version(&state.store, &viewer.caller(), PolicyId(id), number).await?;
     let list = state
         .store
         .version_decisions(viewer.user.org_id, v.id)
@@ -229,9 +236,9 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, format!("verdict: {e}")))?;
-    let (v, status) = policy_flow::decide(
-        &state,
-        &viewer,
+    let (v, status) = policies::decide(
+        &state.store,
+        &viewer.caller(),
         PolicyId(id),
         number,
         verdict,

@@ -3,11 +3,11 @@
 use super::extract::ApiJson;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
-use crate::raci_view::{RaciOut, matrix};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mandate_app::roles::{RaciOut, matrix};
 use mandate_core::roles::Raci;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[utoipa::path(get, operation_id = "raci_show", path = "/api/v1/raci", tag = "roles",
     responses((status = 200, body = RaciOut)))]
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<RaciOut>> {
-    Ok(Json(matrix(&state, &viewer).await?))
+    Ok(Json(matrix(&state.store, &viewer.caller()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -53,7 +53,7 @@ pub async fn set_cells(
         .store
         .set_raci_cells(&viewer.actor(), viewer.user.org_id, &changes)
         .await?;
-    Ok(Json(matrix(&state, &viewer).await?))
+    Ok(Json(matrix(&state.store, &viewer.caller()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -73,5 +73,5 @@ pub async fn add_activity(
         .store
         .add_activity(&viewer.actor(), viewer.user.org_id, &input.name)
         .await?;
-    Ok(Json(matrix(&state, &viewer).await?))
+    Ok(Json(matrix(&state.store, &viewer.caller()).await?))
 }

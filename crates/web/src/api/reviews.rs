@@ -5,13 +5,13 @@
 use super::extract::{ApiJson, ApiPath};
 use super::performance_dto::{choice, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
-use crate::performance_records::{compile_review_pack, top_management_on};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::performance::{compile_review_pack, top_management_on};
 use mandate_core::performance::{
     DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld, ReviewSchedule,
 };

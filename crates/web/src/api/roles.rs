@@ -208,18 +208,18 @@ pub async fn update(
 }
 
 #[utoipa::path(get, operation_id = "roles_gaps", path = "/api/v1/role-gaps", tag = "roles",
-    responses((status = 200, body = Vec<crate::role_gaps::GapOut>)))]
+    responses((status = 200, body = Vec<mandate_app::roles::GapOut>)))]
 pub async fn gaps(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<crate::role_gaps::GapOut>>> {
+) -> ApiResult<Json<Vec<mandate_app::roles::GapOut>>> {
     let today = mandate_core::timefmt::now().date();
     Ok(Json(
-        crate::role_gaps::gaps(
+        mandate_app::roles::gaps(
             &state.store,
             viewer.user.org_id,
             today,
-            crate::role_gaps::DeclineReasons::for_viewer(&viewer),
+            mandate_app::roles::DeclineReasons::for_caller(&viewer.caller()),
         )
         .await?,
     ))

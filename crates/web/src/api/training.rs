@@ -204,7 +204,7 @@ pub async fn records(
     viewer: Viewer,
     ApiQuery(query): ApiQuery<RecordQuery>,
 ) -> ApiResult<Json<Listing<TrainingRecordOut>>> {
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let all = state
         .store
         .training_records(viewer.user.org_id, query.person_id.map(PersonId))
@@ -355,7 +355,7 @@ pub struct CoverageOut {
 pub async fn coverage_today(
     state: &AppState,
     org: OrgId,
-    area: &crate::area::Area,
+    area: &mandate_app::people::Area,
 ) -> ApiResult<CoverageOut> {
     let today = now().date();
     let (settings, _) = state.store.org_settings(org).await?;
@@ -416,7 +416,7 @@ pub async fn coverage(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> ApiResult<Json<CoverageOut>> {
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     Ok(Json(
         coverage_today(&state, viewer.user.org_id, &area).await?,
     ))

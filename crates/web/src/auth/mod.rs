@@ -191,4 +191,9 @@ impl Viewer {
     pub fn actor(&self) -> mandate_core::audit::Actor {
         mandate_core::audit::Actor::user(self.user.id)
     }
+
+    /// This viewer as the application services take them, as of now.
+    pub fn caller(&self) -> mandate_app::Caller {
+        mandate_app::Caller::new(self.user.clone(), self.period, mandate_core::timefmt::now())
+    }
 }

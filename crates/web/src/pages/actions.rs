@@ -58,7 +58,7 @@ pub async fn list(
         .with_notice(params.notice.as_deref());
     let today = viewer.day();
     // A line manager reads the actions their area owns.
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let mut all = state.store.actions(org).await?;
     all.retain(|a| a.created_at.date() <= today && area.contains(a.fields.owner_id));
     let names = state

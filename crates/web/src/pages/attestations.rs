@@ -130,7 +130,7 @@ pub async fn show(
         }
     }
     let overview = if viewer.may(Permission::ReadCommitment) {
-        let area = crate::area::Area::of(&state, &viewer).await?;
+        let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
         vec![
             period_status(&state, org, last.starts_on, &area).await?,
             period_status(&state, org, current.starts_on, &area).await?,

@@ -29,7 +29,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
     let campaigns = campaigns(
         &state,
         viewer.user.org_id,
-        crate::area::manager_of_area(&viewer),
+        mandate_app::people::manager_of_area(&viewer.caller()),
     )
     .await?;
     Ok(render(&CampaignsPage {
@@ -60,7 +60,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let version: VersionId = id.parse().map_err(|_| PageError::NotFound("campaign"))?;
     let org = viewer.user.org_id;
-    let area = crate::area::manager_of_area(&viewer);
+    let area = mandate_app::people::manager_of_area(&viewer.caller());
     let c = campaign(&state, org, version, area).await?;
     let (people, next) = people_of(&state, org, version, &q, Some(SHOWN), area).await?;
     let more = next.is_some();

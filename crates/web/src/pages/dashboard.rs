@@ -88,7 +88,7 @@ pub async fn show(
     let checkpoint = state.store.last_checkpoint(org_id).await?;
     let today = viewer.day();
     let can_see_work = viewer.may(mandate_core::Permission::ReadPolicyWork);
-    let policies = crate::api::policies::visible_policies(&state, &viewer).await?;
+    let policies = mandate_app::policies::visible_policies(&state.store, &viewer.caller()).await?;
     let (mut overdue, mut due_soon, mut in_review) = (Vec::new(), Vec::new(), Vec::new());
     for s in &policies {
         let entry = |due: time::Date| {

@@ -53,8 +53,8 @@ pub async fn download(
     }
     let org = viewer.user.org_id;
     let snapshot = state.conformance.snapshot(&state.store, org, day).await?;
-    let pack =
-        crate::evidence_pack::evidence_pack_of(&state.store, org, &snapshot, viewer.period).await?;
+    let pack = mandate_app::evidence::evidence_pack_of(&state.store, org, &snapshot, viewer.period)
+        .await?;
     let name = format.file_name(&pack.organisation.slug, day);
     let bytes = match (format, renderer) {
         (PackFormat::Html, _) => render_html(&pack)

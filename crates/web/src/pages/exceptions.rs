@@ -5,12 +5,12 @@ use super::form_input::invalid;
 use super::policies::{ExceptionRowView, email_of, exception_row};
 use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
-use crate::policy_flow::{self, load_policy};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::policies::{self, load_policy};
 use mandate_core::policy::authority::Authority;
 use mandate_core::policy::exception::MAX_EXCEPTION_MONTHS;
 use mandate_core::policy::review::add_months;
@@ -54,7 +54,7 @@ pub async fn list(
         .await?
         .iter()
         .filter(|e| e.created_at.date() <= viewer.day())
-        .filter(|e| policy_flow::may_read_exception(&viewer, e))
+        .filter(|e| policies::may_read_exception(&viewer.caller(), e))
         .map(|e| {
             let title = titles.get(&e.policy_id).map_or("", String::as_str);
             exception_row(e, title, &users, viewer.day())
@@ -107,7 +107,7 @@ async fn request_page(
     f: RequestForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let policy = load_policy(state, viewer, id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let today = now().date();
     let layout = Layout::new(state, viewer, "Ask for an exception", "/policies").await?;
     let status = if error.is_some() {
@@ -152,7 +152,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let id = policy_id(&id)?;
     // Only against a policy the requester may read.
-    load_policy(&state, &viewer, id).await?;
+    load_policy(&state.store, &viewer.caller(), id).await?;
     let today = now().date();
     let expires_on = match form_date("expires on", &f.expires_on) {
         Ok(Some(d)) => d,
@@ -226,9 +226,9 @@ pub async fn show(
         .store
         .exception(org, exception_id(&id)?)
         .await?
-        .filter(|e| policy_flow::may_read_exception(&viewer, e))
+        .filter(|e| policies::may_read_exception(&viewer.caller(), e))
         .ok_or(PageError::NotFound("exception"))?;
-    let policy = load_policy(&state, &viewer, e.policy_id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), e.policy_id).await?;
     let users = state.store.users(org).await?;
     let layout = Layout::new(&state, &viewer, "Exception", "/policies")
         .await?
@@ -255,9 +255,13 @@ pub async fn show(
             && !is_requester
             && e.pending_requested_by != Some(viewer.user.id)
             && viewer.may(Permission::Approve)
-            && policy_flow::authority_held(&state, &viewer, Authority::ApproveException)
-                .await?
-                .is_some(),
+            && policies::authority_held(
+                &state.store,
+                &viewer.caller(),
+                Authority::ApproveException,
+            )
+            .await?
+            .is_some(),
         can_change: viewer.may(Permission::RequestExceptions)
             && (is_requester || viewer.may(Permission::EditPolicies)),
         in_force: status.in_force() || status == ExceptionStatus::Expired,
@@ -275,7 +279,7 @@ pub async fn decide(
 ) -> Result<Response, PageError> {
     let id = exception_id(&id)?;
     let verdict: Verdict = f.verdict.parse().map_err(invalid)?;
-    policy_flow::decide_exception(&state, &viewer, id, verdict, &f.comment).await?;
+    policies::decide_exception(&state.store, &viewer.caller(), id, verdict, &f.comment).await?;
     Ok(Redirect::to(&format!("/exceptions/{id}?notice=decided")).into_response())
 }
 
@@ -299,12 +303,12 @@ pub async fn change(
             let date = form_date("expires on", &f.expires_on)
                 .map_err(invalid)?
                 .ok_or_else(|| invalid("expires on: required"))?;
-            policy_flow::extend_exception(&state, &viewer, id, date).await?;
+            policies::extend_exception(&state.store, &viewer.caller(), id, date).await?;
             "extension"
         }
         "close" => {
             // The same path as the API's, so the same ownership check.
-            policy_flow::close_exception(&state, &viewer, id).await?;
+            policies::close_exception(&state.store, &viewer.caller(), id).await?;
             "closed"
         }
         other => return Err(invalid(format!("{other:?} is not a step"))),

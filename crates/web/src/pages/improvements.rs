@@ -86,7 +86,7 @@ pub async fn list(
         .await?
         .with_notice(params.notice.as_deref());
     let today = viewer.day();
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let mut entries = state.store.improvements(org).await?;
     // A line manager reads the entries their area owns.
     entries.retain(|e| e.created_at.date() <= today && area.contains(e.fields.owner_id));
@@ -246,7 +246,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
-    if !crate::area::Area::of(&state, &viewer)
+    if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
     {
@@ -317,7 +317,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
-    if !crate::area::Area::of(&state, &viewer)
+    if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
     {
@@ -353,7 +353,7 @@ pub async fn add_action(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
-    if !crate::area::Area::of(&state, &viewer)
+    if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
     {
@@ -386,7 +386,7 @@ pub async fn check(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
-    if !crate::area::Area::of(&state, &viewer)
+    if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
     {
@@ -419,7 +419,7 @@ pub async fn close(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = find(&state, org, &id).await?;
-    if !crate::area::Area::of(&state, &viewer)
+    if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
     {

@@ -287,6 +287,15 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<mandate_app::AppError> for PageError {
+    fn from(e: mandate_app::AppError) -> Self {
+        match e {
+            mandate_app::AppError::Store(e) => e.into(),
+            refusal => PageError::Problem(refusal.into()),
+        }
+    }
+}
+
 impl From<crate::problem::Problem> for PageError {
     fn from(p: crate::problem::Problem) -> Self {
         PageError::Problem(p)

@@ -6,12 +6,12 @@ use super::form_input::{invalid, parse_date};
 use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
-use crate::performance_records::PerformanceRecords;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::performance::PerformanceRecords;
 use mandate_core::performance::{
     ActionSource, Direction, Frequency, KpiFields, MeasurementEntry, ObjectiveFields, ObjectiveLine,
 };

@@ -78,7 +78,7 @@ pub async fn list(
         search: Some(search.clone()),
         cursor,
         limit: 50,
-        area_of: crate::area::manager_of_area(&viewer),
+        area_of: mandate_app::people::manager_of_area(&viewer.caller()),
     };
     let page = match state.store.people_page(viewer.user.org_id, &query).await {
         Ok(page) => page,
@@ -131,7 +131,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let person = state
         .store
         .person(org, PersonId(id))

@@ -5,8 +5,8 @@ use super::PageError;
 use super::objectives::ObjectiveRow;
 use super::performance_view::health_class;
 use crate::auth::Viewer;
-use crate::performance_records::PerformanceRecords;
 use crate::state::AppState;
+use mandate_app::performance::PerformanceRecords;
 use mandate_core::performance::ReviewSchedule;
 
 pub struct PerformanceGlance {

@@ -3,14 +3,14 @@
 //! distributions), and the forms to create and edit a policy.
 
 use super::{Layout, NoticeParams, PageError, form_date, render};
-use crate::api::policies::visible_policies;
 use crate::auth::Viewer;
-use crate::policy_flow::{load_policy, may_see, state_label};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::policies::visible_policies;
+use mandate_app::policies::{load_policy, may_see, state_label};
 use mandate_core::policy::{
     ApprovalRule, Audience, Policy, PolicyFields, PolicyKind, ReviewOutcome, ReviewStatus,
 };
@@ -120,7 +120,7 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Policies", "/policies")
         .await?
         .with_notice(params.notice.as_deref());
-    let summaries = visible_policies(&state, &viewer).await?;
+    let summaries = visible_policies(&state.store, &viewer.caller()).await?;
     let rows = tree_rows(&summaries, viewer.day());
     Ok(render(&ListPage {
         overdue: rows.iter().filter(|r| r.review_class == "bad").count(),
@@ -377,7 +377,7 @@ pub async fn edit_form(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let policy = load_policy(&state, &viewer, parse_id(&id)?).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), parse_id(&id)?).await?;
     let users = state.store.users(viewer.user.org_id).await?;
     let f = PolicyForm::from_policy(&policy, &users);
     form_page(&state, &viewer, Some(&policy), f, None).await
@@ -389,7 +389,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, PageError> {
-    let policy = load_policy(&state, &viewer, parse_id(&id)?).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), parse_id(&id)?).await?;
     let users = state.store.users(viewer.user.org_id).await?;
     let fields = match f.fields(&users) {
         Ok(fields) => fields,
@@ -503,7 +503,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let id = parse_id(&id)?;
-    let summaries = visible_policies(&state, &viewer).await?;
+    let summaries = visible_policies(&state.store, &viewer.caller()).await?;
     let summary = summaries
         .iter()
         .find(|s| s.policy.id == id)
@@ -512,14 +512,14 @@ pub async fn show(
     let users = state.store.users(org).await?;
     let mut versions = state.store.policy_versions(org, id).await?;
     if viewer.period.is_some() {
-        versions = crate::policies_as_of::versions_as_of(versions, viewer.day());
+        versions = mandate_app::policies::versions_as_of(versions, viewer.day());
     }
     let published = versions
         .iter()
         .find(|v| v.state == mandate_core::policy::VersionState::Published);
     let can_see_work = viewer.may(Permission::ReadPolicyWork);
     let (reviews, exceptions, distributions) = if can_see_work {
-        let end = crate::conformance::end_of(viewer.day());
+        let end = mandate_app::conformance::end_of(viewer.day());
         let mut reviews = state.store.policy_reviews(org, id).await?;
         reviews.retain(|r| r.reviewed_at < end);
         let exceptions = state.store.exceptions(org, Some(id)).await?;
@@ -579,7 +579,7 @@ pub async fn show(
             .map(|v| v.number),
         versions: versions
             .iter()
-            .filter(|v| may_see(&viewer, v))
+            .filter(|v| may_see(&viewer.caller(), v))
             .map(|v| VersionRowView {
                 number: v.number,
                 state: state_label(v.state),

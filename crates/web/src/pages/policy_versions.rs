@@ -4,12 +4,12 @@
 use super::policies::email_of;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
-use crate::policy_flow::{self, load_policy, load_version, state_label};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::policies::{self, load_policy, load_version, state_label};
 use mandate_core::policy::{Action, PolicyKind, Verdict, VersionState};
 use mandate_core::{Permission, PolicyId};
 use mandate_report::diff::LineKind;
@@ -70,8 +70,8 @@ pub async fn show(
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let (id, number) = parse(&id, &number)?;
-    let policy = load_policy(&state, &viewer, id).await?;
-    let version = load_version(&state, &viewer, id, number).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
+    let version = load_version(&state.store, &viewer.caller(), id, number).await?;
     let users = state.store.users(viewer.user.org_id).await?;
     let decisions = if viewer.may(Permission::ReadPolicyWork) {
         state
@@ -86,7 +86,7 @@ pub async fn show(
         .await?
         .with_notice(params.notice.as_deref());
     let elements = element_list(policy.fields.kind, &version.body);
-    let needed = policy_flow::authority_for(&policy);
+    let needed = policies::authority_for(&policy);
     let (settings, _) = state.store.org_settings(viewer.user.org_id).await?;
     Ok(render(&VersionPage {
         layout,
@@ -126,7 +126,7 @@ pub async fn show(
         previous: (version.number > 1).then_some(version.number - 1),
         can_edit: viewer.may(Permission::EditPolicies),
         can_decide: viewer.may(Permission::Approve)
-            && policy_flow::authority_held(&state, &viewer, needed)
+            && policies::authority_held(&state.store, &viewer.caller(), needed)
                 .await?
                 .is_some()
             && !version.written_by(viewer.user.id),
@@ -157,8 +157,8 @@ pub async fn edit_form(
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let (id, number) = parse(&id, &number)?;
-    let policy = load_policy(&state, &viewer, id).await?;
-    let version = load_version(&state, &viewer, id, number).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
+    let version = load_version(&state.store, &viewer.caller(), id, number).await?;
     if version.state != VersionState::Draft {
         return Ok(Redirect::to(&format!("/policies/{id}/versions/{number}")).into_response());
     }
@@ -197,7 +197,7 @@ pub async fn save(
     Form(f): Form<EditForm>,
 ) -> Result<Response, PageError> {
     let (id, number) = parse(&id, &number)?;
-    let policy = load_policy(&state, &viewer, id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let saved = state
         .store
         .edit_draft(
@@ -252,7 +252,7 @@ pub async fn new_draft(
     let id = Uuid::parse_str(&id)
         .map(PolicyId)
         .map_err(|_| PageError::NotFound("policy"))?;
-    let policy = load_policy(&state, &viewer, id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
     let body = versions.first().map_or_else(
         || format!("# {}\n\n", policy.fields.title),
@@ -294,9 +294,9 @@ pub async fn step(
     let (id, number) = parse(&id, &number)?;
     let notice = match f.step.as_str() {
         "submit" => {
-            policy_flow::submit(
-                &state,
-                &viewer,
+            policies::submit(
+                &state.store,
+                &viewer.caller(),
                 id,
                 number,
                 f.confirm_missing_elements.is_some(),
@@ -337,7 +337,16 @@ pub async fn decide(
         .verdict
         .parse()
         .map_err(|e: String| PageError::Store(StoreError::Invalid(e)))?;
-    policy_flow::decide(&state, &viewer, id, number, verdict, &f.comment, f.version).await?;
+    policies::decide(
+        &state.store,
+        &viewer.caller(),
+        id,
+        number,
+        verdict,
+        &f.comment,
+        f.version,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/policies/{id}/versions/{number}?notice=decided")).into_response())
 }
 
@@ -378,7 +387,7 @@ pub async fn diff(
     let id = Uuid::parse_str(&id)
         .map(PolicyId)
         .map_err(|_| PageError::NotFound("policy"))?;
-    let policy = load_policy(&state, &viewer, id).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
     let newest = versions.first().map_or(1, |v| v.number);
     let to = params.to.unwrap_or(newest);

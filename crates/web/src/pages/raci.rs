@@ -4,12 +4,12 @@
 use super::form_input::invalid;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
-use crate::raci_view::{RaciOut, matrix};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::roles::{RaciOut, matrix};
 use mandate_core::Permission;
 use mandate_core::roles::Raci;
 use serde::Deserialize;
@@ -33,7 +33,7 @@ pub async fn show(
     let layout = Layout::new(&state, &viewer, "RACI matrix", "/raci")
         .await?
         .with_notice(params.notice.as_deref());
-    let m = matrix(&state, &viewer).await?;
+    let m = matrix(&state.store, &viewer.caller()).await?;
     Ok(render(&RaciPage {
         layout,
         sound: m.rows.iter().filter(|r| r.problems.is_empty()).count(),

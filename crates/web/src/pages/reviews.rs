@@ -7,12 +7,12 @@ use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::reviews::{prepare_review, schedule};
 use crate::auth::Viewer;
-use crate::performance_records::top_management_on;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::performance::top_management_on;
 use mandate_core::performance::{
     ActionSource, DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld,
     ReviewPack, ReviewSchedule, ReviewState,

@@ -682,17 +682,17 @@ pub async fn end_assignment(
 #[template(path = "role_gaps.html")]
 struct GapsPage {
     layout: Layout,
-    gaps: Vec<crate::role_gaps::GapOut>,
+    gaps: Vec<mandate_app::roles::GapOut>,
     counts: Vec<(&'static str, usize)>,
 }
 
 pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Gaps in the roles", "/roles").await?;
-    let gaps = crate::role_gaps::gaps(
+    let gaps = mandate_app::roles::gaps(
         &state.store,
         viewer.user.org_id,
         viewer.day(),
-        crate::role_gaps::DeclineReasons::for_viewer(&viewer),
+        mandate_app::roles::DeclineReasons::for_caller(&viewer.caller()),
     )
     .await?;
     let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();

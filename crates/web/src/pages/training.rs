@@ -59,7 +59,7 @@ pub async fn show(
         .await?
         .live()
         .with_notice(params.notice.as_deref());
-    let area = crate::area::Area::of(&state, &viewer).await?;
+    let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let mut coverage = coverage_today(&state, org, &area).await?;
     let lines = std::mem::take(&mut coverage.role_training);
     let current_role_training = lines.iter().filter(|l| l.status == "current").count();

@@ -5,7 +5,7 @@
 //! conformance page then answer from memory, and gather again (in full)
 //! after any change.
 
-use crate::conformance::gather;
+use super::gather;
 use mandate_core::OrgId;
 use mandate_core::conformance::Snapshot;
 use mandate_store::{Store, StoreError};

@@ -2,10 +2,8 @@
 //! authority, the 5.2 a-d check on submission, and what a viewer may see.
 //! The API and the pages both call these, so the rules hold on either path.
 
-use crate::auth::Viewer;
-use crate::problem::Problem;
-use crate::state::AppState;
-use axum::http::StatusCode;
+use super::visible_policies;
+use crate::{AppError, AppResult, Caller};
 use mandate_core::policy::authority::{self, Authority};
 use mandate_core::policy::{
     Action, ApprovalStatus, Policy, PolicyException, PolicyKind, PolicyVersion, Verdict,
@@ -14,6 +12,7 @@ use mandate_core::policy::{
 use mandate_core::roles::Role;
 use mandate_core::{ExceptionId, Permission, PolicyId};
 use mandate_report::markdown::{Element, elements_present};
+use mandate_store::Store;
 
 /// The authority a decision on `policy` needs.
 pub fn authority_for(policy: &Policy) -> Authority {
@@ -23,30 +22,25 @@ pub fn authority_for(policy: &Policy) -> Authority {
     }
 }
 
-fn lacks(authority: Authority) -> Problem {
-    Problem::new(
-        StatusCode::FORBIDDEN,
-        format!(
-            "deciding this needs the authority to {}, given by an ISMS role you hold today; you hold none that gives it",
-            authority.describe()
-        ),
-    )
+fn lacks(authority: Authority) -> AppError {
+    AppError::Forbidden(format!(
+        "deciding this needs the authority to {}, given by an ISMS role you hold today; you hold none that gives it",
+        authority.describe()
+    ))
 }
 
 /// The ISMS roles the viewer holds today.
-pub async fn roles_held(state: &AppState, viewer: &Viewer) -> Result<Vec<Role>, Problem> {
-    let org = viewer.user.org_id;
-    let today = mandate_core::timefmt::now().date();
-    let held: Vec<_> = state
-        .store
-        .assignments(org, Some(viewer.user.person_id))
+pub async fn roles_held(store: &Store, caller: &Caller) -> AppResult<Vec<Role>> {
+    let org = caller.user.org_id;
+    let today = caller.now.date();
+    let held: Vec<_> = store
+        .assignments(org, Some(caller.user.person_id))
         .await?
         .into_iter()
         .filter(|a| a.current_on(today))
         .map(|a| a.terms.role_id)
         .collect();
-    Ok(state
-        .store
+    Ok(store
         .roles(org)
         .await?
         .into_iter()
@@ -56,15 +50,15 @@ pub async fn roles_held(state: &AppState, viewer: &Viewer) -> Result<Vec<Role>, 
 
 /// The role that gives the viewer `authority` right now, if any.
 pub async fn authority_held(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     authority: Authority,
-) -> Result<Option<String>, Problem> {
-    if !authority::access_role_may_approve(viewer.user.access_role) {
+) -> AppResult<Option<String>> {
+    if !authority::access_role_may_approve(caller.user.access_role) {
         return Ok(None);
     }
-    let roles = roles_held(state, viewer).await?;
-    Ok(authority::holds(&viewer.user, &roles, authority))
+    let roles = roles_held(store, caller).await?;
+    Ok(authority::holds(&caller.user, &roles, authority))
 }
 
 /// The 5.2 a-d elements a text lacks.
@@ -78,8 +72,8 @@ pub fn missing_elements(body: &str) -> Vec<Element> {
 
 /// Whether the viewer may see this version: work in progress is for those
 /// who may read it; everyone else sees what was published.
-pub fn may_see(viewer: &Viewer, version: &PolicyVersion) -> bool {
-    viewer.may(Permission::ReadPolicyWork)
+pub fn may_see(caller: &Caller, version: &PolicyVersion) -> bool {
+    caller.may(Permission::ReadPolicyWork)
         || matches!(
             version.state,
             VersionState::Published | VersionState::Superseded
@@ -89,74 +83,64 @@ pub fn may_see(viewer: &Viewer, version: &PolicyVersion) -> bool {
 /// A policy the viewer may see: any, for those who read work in progress;
 /// one addressed to them, for everyone else (as the policy list has it), so
 /// that its versions are not read around the list.
-pub async fn load_policy(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PolicyId,
-) -> Result<Policy, Problem> {
-    let policy = state
-        .store
-        .policy(viewer.user.org_id, id)
+pub async fn load_policy(store: &Store, caller: &Caller, id: PolicyId) -> AppResult<Policy> {
+    let policy = store
+        .policy(caller.user.org_id, id)
         .await?
-        .filter(|_| viewer.may(Permission::ReadPolicyWork));
+        .filter(|_| caller.may(Permission::ReadPolicyWork));
     if let Some(policy) = policy {
         return Ok(policy);
     }
-    let summary = crate::api::policies::visible_policies(state, viewer)
+    let summary = visible_policies(store, caller)
         .await?
         .into_iter()
         .find(|s| s.policy.id == id)
-        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such policy"))?;
+        .ok_or_else(|| AppError::no_such("policy"))?;
     Ok(summary.policy)
 }
 
 pub async fn load_version(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     policy: PolicyId,
     number: i32,
-) -> Result<PolicyVersion, Problem> {
-    if !viewer.may(Permission::ReadPolicyWork) {
-        load_policy(state, viewer, policy).await?;
+) -> AppResult<PolicyVersion> {
+    if !caller.may(Permission::ReadPolicyWork) {
+        load_policy(store, caller, policy).await?;
     }
-    state
-        .store
-        .policy_version(viewer.user.org_id, policy, number)
+    store
+        .policy_version(caller.user.org_id, policy, number)
         .await?
-        .filter(|v| may_see(viewer, v))
-        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such version of this policy"))
+        .filter(|v| may_see(caller, v))
+        .ok_or_else(|| AppError::no_such("version of this policy"))
 }
 
 /// Submits a version for approval. A top-level version that lacks one of
 /// the 5.2 a-d elements is refused unless the author confirms.
 pub async fn submit(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     policy: PolicyId,
     number: i32,
     confirm_missing_elements: bool,
-) -> Result<PolicyVersion, Problem> {
-    let p = load_policy(state, viewer, policy).await?;
-    let version = load_version(state, viewer, policy, number).await?;
+) -> AppResult<PolicyVersion> {
+    let p = load_policy(store, caller, policy).await?;
+    let version = load_version(store, caller, policy, number).await?;
     if p.fields.kind == PolicyKind::TopLevel && !confirm_missing_elements {
         let missing = missing_elements(&version.body);
         if !missing.is_empty() {
             let list: Vec<&str> = missing.iter().map(|e| e.describe()).collect();
-            return Err(Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!(
-                    "the top-level policy should carry every element of 5.2; this version lacks: {}. \
+            return Err(AppError::Invalid(format!(
+                "the top-level policy should carry every element of 5.2; this version lacks: {}. \
                      Tag a section for each (for example `## Scope {{.clause-5-2-a}}`), or confirm to submit anyway",
-                    list.join("; ")
-                ),
-            ));
+                list.join("; ")
+            )));
         }
     }
-    Ok(state
-        .store
+    Ok(store
         .step_version(
-            &viewer.actor(),
-            viewer.user.org_id,
+            &caller.actor(),
+            caller.user.org_id,
             policy,
             number,
             Action::Submit,
@@ -166,27 +150,26 @@ pub async fn submit(
 
 /// An approver's decision on a version, after checking their authority.
 pub async fn decide(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     policy: PolicyId,
     number: i32,
     verdict: Verdict,
     comment: &str,
     expected_version: Option<i64>,
-) -> Result<(PolicyVersion, ApprovalStatus), Problem> {
-    let p = load_policy(state, viewer, policy).await?;
+) -> AppResult<(PolicyVersion, ApprovalStatus)> {
+    let p = load_policy(store, caller, policy).await?;
     let needed = authority_for(&p);
-    let held = authority_held(state, viewer, needed)
+    let held = authority_held(store, caller, needed)
         .await?
         .ok_or_else(|| lacks(needed))?;
-    Ok(state
-        .store
+    Ok(store
         .decide_version(
-            &viewer.actor(),
-            viewer.user.org_id,
+            &caller.actor(),
+            caller.user.org_id,
             policy,
             number,
-            viewer.user.id,
+            caller.user.id,
             verdict,
             comment,
             &held,
@@ -197,23 +180,22 @@ pub async fn decide(
 
 /// An approver's decision on an exception or its extension.
 pub async fn decide_exception(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     id: ExceptionId,
     verdict: Verdict,
     comment: &str,
-) -> Result<PolicyException, Problem> {
+) -> AppResult<PolicyException> {
     let needed = Authority::ApproveException;
-    let held = authority_held(state, viewer, needed)
+    let held = authority_held(store, caller, needed)
         .await?
         .ok_or_else(|| lacks(needed))?;
-    Ok(state
-        .store
+    Ok(store
         .decide_exception(
-            &viewer.actor(),
-            viewer.user.org_id,
+            &caller.actor(),
+            caller.user.org_id,
             id,
-            viewer.user.id,
+            caller.user.id,
             verdict,
             comment,
             &held,
@@ -230,25 +212,23 @@ pub fn state_label(state: VersionState) -> String {
 /// for those who edit policies.
 /// Whether the viewer reads this exception: everyone who reads policy work
 /// does; a line manager reads the ones they asked for.
-pub fn may_read_exception(viewer: &Viewer, e: &PolicyException) -> bool {
-    viewer.may(Permission::ReadPolicyWork) || e.requested_by == viewer.user.id
+pub fn may_read_exception(caller: &Caller, e: &PolicyException) -> bool {
+    caller.may(Permission::ReadPolicyWork) || e.requested_by == caller.user.id
 }
 
 async fn own_exception(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     id: ExceptionId,
-) -> Result<PolicyException, Problem> {
-    let e = state
-        .store
-        .exception(viewer.user.org_id, id)
+) -> AppResult<PolicyException> {
+    let e = store
+        .exception(caller.user.org_id, id)
         .await?
-        .filter(|e| may_read_exception(viewer, e))
-        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such exception"))?;
-    if e.requested_by != viewer.user.id && !viewer.may(Permission::EditPolicies) {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "only the requester, or someone who edits policies, changes an exception",
+        .filter(|e| may_read_exception(caller, e))
+        .ok_or_else(|| AppError::no_such("exception"))?;
+    if e.requested_by != caller.user.id && !caller.may(Permission::EditPolicies) {
+        return Err(AppError::Forbidden(
+            "only the requester, or someone who edits policies, changes an exception".into(),
         ));
     }
     Ok(e)
@@ -256,19 +236,18 @@ async fn own_exception(
 
 /// Asks for a later expiry; someone else approves it.
 pub async fn extend_exception(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     id: ExceptionId,
     expires_on: time::Date,
-) -> Result<PolicyException, Problem> {
-    own_exception(state, viewer, id).await?;
-    Ok(state
-        .store
+) -> AppResult<PolicyException> {
+    own_exception(store, caller, id).await?;
+    Ok(store
         .extend_exception(
-            &viewer.actor(),
-            viewer.user.org_id,
+            &caller.actor(),
+            caller.user.org_id,
             id,
-            viewer.user.id,
+            caller.user.id,
             expires_on,
         )
         .await?)
@@ -276,13 +255,12 @@ pub async fn extend_exception(
 
 /// Ends an exception early.
 pub async fn close_exception(
-    state: &AppState,
-    viewer: &Viewer,
+    store: &Store,
+    caller: &Caller,
     id: ExceptionId,
-) -> Result<PolicyException, Problem> {
-    own_exception(state, viewer, id).await?;
-    Ok(state
-        .store
-        .close_exception(&viewer.actor(), viewer.user.org_id, id)
+) -> AppResult<PolicyException> {
+    own_exception(store, caller, id).await?;
+    Ok(store
+        .close_exception(&caller.actor(), caller.user.org_id, id)
         .await?)
 }

@@ -2,7 +2,7 @@
 //! a management review's pack (with the policy, role and change summaries
 //! from their own registers) and a performance report's content.
 
-use crate::problem::Problem;
+use crate::AppResult;
 use mandate_core::performance::{
     Action, ChangeSummary, Health, Kpi, ManagementReview, Measurement, Objective, PackSources,
     PolicyLine, ReportContent, ReviewPack, compile_pack, objective_lines,
@@ -24,7 +24,7 @@ pub struct PerformanceRecords {
 }
 
 impl PerformanceRecords {
-    pub async fn load(store: &Store, org: OrgId) -> Result<Self, Problem> {
+    pub async fn load(store: &Store, org: OrgId) -> AppResult<Self> {
         let actions = store.actions(org).await?;
         let owners = actions.iter().map(|a| a.fields.owner_id).collect();
         Ok(Self {
@@ -77,7 +77,7 @@ impl PerformanceRecords {
     }
 }
 
-async fn policy_lines(store: &Store, org: OrgId, day: Date) -> Result<Vec<PolicyLine>, Problem> {
+async fn policy_lines(store: &Store, org: OrgId, day: Date) -> AppResult<Vec<PolicyLine>> {
     let exceptions = store.exceptions(org, None).await?;
     let summaries = store.policy_summaries(org).await?;
     Ok(summaries
@@ -113,7 +113,7 @@ pub async fn compile_review_pack(
     org: OrgId,
     review: &ManagementReview,
     day: Date,
-) -> Result<ReviewPack, Problem> {
+) -> AppResult<ReviewPack> {
     let records = PerformanceRecords::load(store, org).await?;
     let earlier: Vec<ManagementReview> = store
         .management_reviews(org)
@@ -124,12 +124,11 @@ pub async fn compile_review_pack(
     let since = earlier.iter().filter_map(|r| r.held_on).max();
     let earlier_ids: Vec<_> = earlier.iter().map(|r| r.id).collect();
     // The review's pack goes to top management, who assign roles.
-    let role_gaps =
-        crate::role_gaps::gaps(store, org, day, crate::role_gaps::DeclineReasons::Shown)
-            .await?
-            .into_iter()
-            .map(|g| format!("{}: {}", g.role, g.detail))
-            .collect();
+    let role_gaps = crate::roles::gaps(store, org, day, crate::roles::DeclineReasons::Shown)
+        .await?
+        .into_iter()
+        .map(|g| format!("{}: {}", g.role, g.detail))
+        .collect();
     let changes: ChangeSummary = store.changes_since(org, since, day).await?;
     // Everything awaited comes before the borrowed closure below, which is
     // not `Send`.
@@ -154,7 +153,7 @@ pub async fn compile_report(
     org: OrgId,
     from: Date,
     to: Date,
-) -> Result<ReportContent, Problem> {
+) -> AppResult<ReportContent> {
     let records = PerformanceRecords::load(store, org).await?;
     Ok(ReportContent::compile(
         from,
@@ -172,7 +171,7 @@ pub async fn top_management_on(
     store: &Store,
     org: OrgId,
     day: Date,
-) -> Result<std::collections::HashSet<PersonId>, Problem> {
+) -> AppResult<std::collections::HashSet<PersonId>> {
     let roles = store.roles(org).await?;
     let top: Vec<_> = roles
         .iter()

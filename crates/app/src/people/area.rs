@@ -4,10 +4,9 @@
 //! those who lead the ISMS, and the auditor, read everyone's. Staff read
 //! none but their own and never reach the routes that use this.
 
-use crate::auth::Viewer;
-use crate::problem::Problem;
-use crate::state::AppState;
+use crate::{AppResult, Caller};
 use mandate_core::{AccessRole, PersonId};
+use mandate_store::Store;
 use std::collections::HashSet;
 
 #[derive(Clone, Debug)]
@@ -18,13 +17,12 @@ pub enum Area {
 }
 
 impl Area {
-    pub async fn of(state: &AppState, viewer: &Viewer) -> Result<Self, Problem> {
-        match manager_of_area(viewer) {
+    pub async fn of(store: &Store, caller: &Caller) -> AppResult<Self> {
+        match manager_of_area(caller) {
             None => Ok(Self::Everyone),
             Some(manager) => Ok(Self::Only(
-                state
-                    .store
-                    .area_of(viewer.user.org_id, manager)
+                store
+                    .area_of(caller.org(), manager)
                     .await?
                     .into_iter()
                     .collect(),
@@ -45,6 +43,6 @@ impl Area {
 }
 
 /// The person whose area bounds what the viewer reads, when it is bounded.
-pub fn manager_of_area(viewer: &Viewer) -> Option<PersonId> {
-    (viewer.user.access_role == AccessRole::Manager).then_some(viewer.user.person_id)
+pub fn manager_of_area(caller: &Caller) -> Option<PersonId> {
+    (caller.user.access_role == AccessRole::Manager).then_some(caller.user.person_id)
 }

@@ -53,7 +53,7 @@ pub async fn evidence_pack_of(
     let policies = policies(store, org, snapshot).await?;
     let roles = roles(snapshot, &name);
     let raci = raci(snapshot);
-    let sections = crate::evidence_sections::Sections::of(snapshot, &name);
+    let sections = super::sections::Sections::of(snapshot, &name);
     let audit = audit_chain(store, org, day).await?;
     let o = &snapshot.organisation;
     Ok(EvidencePack {

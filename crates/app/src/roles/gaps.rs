@@ -1,16 +1,16 @@
 //! The gaps of the role register on a day, with names, for the API and the page.
 
-use crate::problem::Problem;
+use crate::{AppResult, Caller};
 use mandate_core::OrgId;
 use mandate_core::roles::{Gap, gaps_on};
 use mandate_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GapOut {
     /// `no_holder`, `no_deputy`, `holder_left`, `holder_leaving`, `unacknowledged` or `conflict`.
     pub kind: String,
@@ -35,9 +35,9 @@ pub enum DeclineReasons {
 }
 
 impl DeclineReasons {
-    pub fn for_viewer(viewer: &crate::auth::Viewer) -> Self {
-        if viewer.may(mandate_core::Permission::EditRoles)
-            || viewer.user.access_role == mandate_core::AccessRole::Auditor
+    pub fn for_caller(caller: &Caller) -> Self {
+        if caller.may(mandate_core::Permission::EditRoles)
+            || caller.user.access_role == mandate_core::AccessRole::Auditor
         {
             Self::Shown
         } else {
@@ -51,7 +51,7 @@ pub async fn gaps(
     org: OrgId,
     day: Date,
     reasons: DeclineReasons,
-) -> Result<Vec<GapOut>, Problem> {
+) -> AppResult<Vec<GapOut>> {
     let roles = store.roles(org).await?;
     let assignments = store.assignments(org, None).await?;
     // Only the people who hold roles matter here, loaded in one query.

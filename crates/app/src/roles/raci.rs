@@ -1,15 +1,14 @@
 //! The RACI matrix with its problems, computed once for the API and the page.
 
-use crate::auth::Viewer;
-use crate::problem::Problem;
-use crate::state::AppState;
+use crate::{AppResult, Caller};
 use mandate_core::roles::{Raci, RoleId, check_row};
+use mandate_store::Store;
 use serde::Serialize;
 use std::collections::HashSet;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaciRoleOut {
     pub id: Uuid,
     pub name: String,
@@ -17,7 +16,8 @@ pub struct RaciRoleOut {
     pub held: bool,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaciRowOut {
     pub activity_id: Uuid,
     pub activity: String,
@@ -27,25 +27,25 @@ pub struct RaciRowOut {
     pub problems: Vec<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RaciOut {
     pub roles: Vec<RaciRoleOut>,
     pub rows: Vec<RaciRowOut>,
 }
 
-pub async fn matrix(state: &AppState, viewer: &Viewer) -> Result<RaciOut, Problem> {
-    let org = viewer.user.org_id;
-    let today = viewer.day();
-    let roles = state.store.roles(org).await?;
-    let held: HashSet<RoleId> = state
-        .store
+pub async fn matrix(store: &Store, caller: &Caller) -> AppResult<RaciOut> {
+    let org = caller.org();
+    let today = caller.day();
+    let roles = store.roles(org).await?;
+    let held: HashSet<RoleId> = store
         .assignments(org, None)
         .await?
         .into_iter()
         .filter(|a| a.current_on(today))
         .map(|a| a.terms.role_id)
         .collect();
-    let raci = state.store.raci(org).await?;
+    let raci = store.raci(org).await?;
     let name_of = |id: RoleId| {
         roles
             .iter()

@@ -1,0 +1,41 @@
+//! Who asks a service, as the front end established it. The instant is read
+//! once, where the request comes in, so every rule of one request answers
+//! as of the same moment.
+
+use mandate_core::conformance::AuditPeriod;
+use mandate_core::{OrgId, Permission, User};
+use time::{Date, OffsetDateTime};
+
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    /// The audit period chosen in the auditor view, if any: reads answer
+    /// as of its end.
+    pub period: Option<AuditPeriod>,
+    /// When the request came in.
+    pub now: OffsetDateTime,
+}
+
+impl Caller {
+    pub fn new(user: User, period: Option<AuditPeriod>, now: OffsetDateTime) -> Self {
+        Self { user, period, now }
+    }
+
+    pub fn org(&self) -> OrgId {
+        self.user.org_id
+    }
+
+    pub fn may(&self, permission: Permission) -> bool {
+        self.user.access_role.may(permission)
+    }
+
+    /// The day reads answer as of: today, or the chosen period's last day.
+    pub fn day(&self) -> Date {
+        let today = self.now.date();
+        self.period.map_or(today, |p| p.as_of(today))
+    }
+
+    pub fn actor(&self) -> mandate_core::audit::Actor {
+        mandate_core::audit::Actor::user(self.user.id)
+    }
+}

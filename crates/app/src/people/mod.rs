@@ -1,0 +1,5 @@
+//! People: whose personal records a reader may read.
+
+mod area;
+
+pub use area::*;
