@@ -2,57 +2,34 @@
 //! (see the crate's documentation). Everything here must type-check for both
 //! SQLite and PostgreSQL; where the SQL differs, it comes from `dialect`.
 
-mod acknowledgement_queries;
-mod acknowledgement_rows;
-mod acknowledgements;
-mod actions;
-mod assignments;
-mod attestations;
+mod acknowledgement;
 mod audit;
 mod backup;
 mod batch;
-mod commitment_kept;
-mod commitment_rows;
-mod communications;
+mod commitment;
 mod conformance;
-mod decision_authority;
-mod delegations;
-mod feedback;
-mod improvements;
 mod kept;
-mod management_reviews;
-mod measurements;
-mod objectives;
-mod org_settings;
-mod organisations;
-mod outbox;
-mod outbox_rows;
-mod people;
-mod people_edit;
-mod performance_reports;
-mod performance_rows;
-mod policies;
-mod policy_exceptions;
-mod policy_history;
-mod policy_import;
-mod policy_rows;
-mod policy_trail;
-mod policy_versions;
-mod raci;
-mod resource_plans;
-mod review_changes;
-mod roles;
+mod mail;
+mod organisation;
+mod performance;
+mod policy;
+mod role;
 mod row_type;
 mod rows;
-mod sessions;
-mod statements;
-mod tokens;
-mod training;
-mod users;
 
+// The modules that others use, by their own names: a query module names
+// another as `super::policy_rows` (or `super::super::policy_rows` from an
+// area's folder) wherever the two live.
 use super::{Db, dialect};
 use crate::error::{Result, StoreError};
+use acknowledgement::{acknowledgement_rows, acknowledgements};
+use commitment::commitment_rows;
+use mail::outbox_rows;
 use mandate_core::audit::SigningKey;
+use organisation::{org_settings, people, people_edit};
+use performance::{actions, objectives, performance_rows};
+use policy::{decision_authority, policies, policy_exceptions, policy_rows, policy_versions};
+use role::{assignments, delegations, raci, roles};
 use sqlx::{Pool, Transaction};
 use std::sync::Arc;
 
