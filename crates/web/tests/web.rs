@@ -861,6 +861,58 @@ async fn pages_render_for_the_roles_that_may_see_them() {
 }
 
 #[tokio::test]
+async fn a_page_address_whose_id_does_not_parse_is_not_found() {
+    let app = App::new(TestDb::sqlite()).await;
+    let mut tried = 0;
+    for role in [
+        AccessRole::Admin,
+        AccessRole::TopManagement,
+        AccessRole::Staff,
+    ] {
+        let (cookie, csrf) = app.session(role).await;
+        for spec in table() {
+            if spec.openapi.is_some()
+                || !spec.path.contains('{')
+                || spec.path.starts_with("/public/")
+            {
+                continue;
+            }
+            let path = spec
+                .path
+                .replace("{id}", "not-an-id")
+                .replace("{number}", "seven")
+                .replace("{org}", "acme");
+            let response = app
+                .send(
+                    request(spec.method.clone(), &path)
+                        .header(header::COOKIE, &cookie)
+                        .header("x-csrf-token", &csrf)
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await;
+            if response.status() == StatusCode::FORBIDDEN {
+                continue; // the access rule answers first
+            }
+            tried += 1;
+            assert_eq!(
+                response.status(),
+                StatusCode::NOT_FOUND,
+                "{} {path} as {role}",
+                spec.method
+            );
+            let html = body_text(response).await;
+            assert!(
+                html.contains("<h1>Not found</h1>"),
+                "{} {path}: {html}",
+                spec.method
+            );
+        }
+    }
+    assert!(tried > 40, "only {tried} page routes with an id were tried");
+}
+
+#[tokio::test]
 async fn people_are_added_and_edited_through_the_pages() {
     for db in TestDb::all().await {
         let app = App::new(db).await;

@@ -2,13 +2,14 @@
 //! overdue ones flagged; new actions and status changes.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::performance_view::ActionForm;
 use super::{Layout, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::{ActionFields, ActionSource, ActionStatus};
 use mandate_core::{ActionId, Permission};
@@ -152,10 +153,9 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ActionId>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, PageError> {
-    let id: ActionId = id.parse().map_err(|_| PageError::NotFound("action"))?;
     let org = viewer.user.org_id;
     let action = state
         .store

@@ -2,6 +2,7 @@
 //! campaign by department and line manager with the people behind each
 //! figure (downloadable as CSV).
 
+use super::page_path::PagePath;
 use super::{Layout, PageError, render};
 use crate::api::campaigns::{
     CampaignDetailOut, CampaignOut, OverallOut, PeopleQuery, PersonLineOut, campaign, campaigns,
@@ -10,7 +11,7 @@ use crate::api::campaigns::{
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use mandate_core::VersionId;
 
@@ -55,10 +56,9 @@ const SHOWN: u32 = 200;
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(version): PagePath<VersionId>,
     Query(q): Query<PeopleQuery>,
 ) -> Result<Response, PageError> {
-    let version: VersionId = id.parse().map_err(|_| PageError::NotFound("campaign"))?;
     let org = viewer.user.org_id;
     let area = mandate_app::people::manager_of_area(&viewer.caller());
     let c = campaign(&state, org, version, area).await?;

@@ -2,13 +2,14 @@
 //! and deciding, extending or closing it.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::policies::{ExceptionRowView, email_of, exception_row};
 use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::policies::{self, load_policy};
 use mandate_core::policy::authority::Authority;
@@ -20,7 +21,6 @@ use mandate_core::{ExceptionId, Permission, PolicyId};
 use mandate_store::StoreError;
 use serde::Deserialize;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "exceptions.html")]
@@ -94,12 +94,6 @@ pub struct RequestForm {
     expires_on: String,
 }
 
-fn policy_id(id: &str) -> Result<PolicyId, PageError> {
-    Uuid::parse_str(id)
-        .map(PolicyId)
-        .map_err(|_| PageError::NotFound("policy"))
-}
-
 async fn request_page(
     state: &AppState,
     viewer: &Viewer,
@@ -132,25 +126,17 @@ async fn request_page(
 pub async fn new_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
 ) -> Result<Response, PageError> {
-    request_page(
-        &state,
-        &viewer,
-        policy_id(&id)?,
-        RequestForm::default(),
-        None,
-    )
-    .await
+    request_page(&state, &viewer, id, RequestForm::default(), None).await
 }
 
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Form(f): Form<RequestForm>,
 ) -> Result<Response, PageError> {
-    let id = policy_id(&id)?;
     // Only against a policy the requester may read.
     load_policy(&state.store, &viewer.caller(), id).await?;
     let today = now().date();
@@ -209,22 +195,16 @@ struct DetailPage {
     latest: String,
 }
 
-fn exception_id(id: &str) -> Result<ExceptionId, PageError> {
-    Uuid::parse_str(id)
-        .map(ExceptionId)
-        .map_err(|_| PageError::NotFound("exception"))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ExceptionId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let e = state
         .store
-        .exception(org, exception_id(&id)?)
+        .exception(org, id)
         .await?
         .filter(|e| policies::may_read_exception(&viewer.caller(), e))
         .ok_or(PageError::NotFound("exception"))?;
@@ -274,10 +254,9 @@ pub async fn show(
 pub async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ExceptionId>,
     Form(f): Form<super::DecisionForm>,
 ) -> Result<Response, PageError> {
-    let id = exception_id(&id)?;
     let verdict: Verdict = f.verdict.parse().map_err(invalid)?;
     policies::decide_exception(&state.store, &viewer.caller(), id, verdict, &f.comment).await?;
     Ok(Redirect::to(&format!("/exceptions/{id}?notice=decided")).into_response())
@@ -294,10 +273,9 @@ pub struct ChangeForm {
 pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ExceptionId>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
-    let id = exception_id(&id)?;
     let notice = match f.step.as_str() {
         "extend" => {
             let date = form_date("expires on", &f.expires_on)

@@ -4,6 +4,7 @@
 //! nothing on the server ties a submission to the person who sent it.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, plain_page, render, render_with};
 use crate::api::feedback::{self as api, FeedbackIn};
 use crate::auth::Viewer;
@@ -152,10 +153,9 @@ pub struct HandleForm {
 pub async fn handle(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<FeedbackId>,
     Form(f): Form<HandleForm>,
 ) -> Result<Response, PageError> {
-    let id: FeedbackId = id.parse().map_err(|_| PageError::NotFound("feedback"))?;
     let status = FeedbackStatus::parse(&f.status).ok_or_else(|| invalid("status: choose one"))?;
     let improvement = match f.improvement_id.trim() {
         "" => None,

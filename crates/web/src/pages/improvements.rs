@@ -3,13 +3,14 @@
 //! effectiveness checks and closing.
 
 use super::form_input::{invalid, parse_date, person_by_email};
+use super::page_path::PagePath;
 use super::performance_view::ActionForm;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::commitment::improvement::{
     EffectivenessCheck, Improvement, ImprovementFields, ImprovementKind, ImprovementSource,
@@ -226,9 +227,8 @@ struct EntryPage {
 async fn find(
     state: &AppState,
     org: mandate_core::OrgId,
-    id: &str,
+    id: ImprovementId,
 ) -> Result<Improvement, PageError> {
-    let id: ImprovementId = id.parse().map_err(|_| PageError::NotFound("improvement"))?;
     state
         .store
         .improvements(org)
@@ -241,11 +241,11 @@ async fn find(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ImprovementId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let e = find(&state, org, &id).await?;
+    let e = find(&state, org, id).await?;
     if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
@@ -312,11 +312,11 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ImprovementId>,
     Form(f): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let e = find(&state, org, &id).await?;
+    let e = find(&state, org, id).await?;
     if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
@@ -348,11 +348,11 @@ fn action_source(e: &Improvement) -> ActionSource {
 pub async fn add_action(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ImprovementId>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let e = find(&state, org, &id).await?;
+    let e = find(&state, org, id).await?;
     if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
@@ -381,11 +381,11 @@ pub struct CheckForm {
 pub async fn check(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ImprovementId>,
     Form(f): Form<CheckForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let e = find(&state, org, &id).await?;
+    let e = find(&state, org, id).await?;
     if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)
@@ -414,11 +414,11 @@ pub struct CloseForm {
 pub async fn close(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ImprovementId>,
     Form(f): Form<CloseForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let e = find(&state, org, &id).await?;
+    let e = find(&state, org, id).await?;
     if !mandate_app::people::Area::of(&state.store, &viewer.caller())
         .await?
         .contains(e.fields.owner_id)

@@ -1,12 +1,13 @@
 //! The user's own page: password and API tokens.
 
+use super::page_path::PagePath;
 use super::{Layout, PageError, render_with};
 use crate::auth::Viewer;
 use crate::auth::password_checks::Busy;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -190,9 +191,8 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("token"))?;
     state
         .store
         .revoke_token(&viewer.actor(), viewer.user.org_id, viewer.user.id, id)

@@ -18,6 +18,7 @@ pub mod improvements;
 pub mod me;
 pub mod objectives;
 pub mod outbox;
+pub mod page_path;
 pub mod people;
 pub mod performance_glance;
 pub mod performance_reports;

@@ -3,13 +3,14 @@
 //! plan, and the forms behind them.
 
 use super::form_input::{invalid, parse_date};
+use super::page_path::PagePath;
 use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::performance::PerformanceRecords;
 use mandate_core::performance::{
@@ -116,10 +117,9 @@ fn parse_objective(raw: &str) -> Result<ObjectiveId, PageError> {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ObjectiveId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let id = parse_objective(&id)?;
     let org = viewer.user.org_id;
     let today = viewer.day();
     let records = PerformanceRecords::load(&state.store, org)
@@ -290,9 +290,8 @@ pub async fn new_form(
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ObjectiveId>,
 ) -> Result<Response, PageError> {
-    let id = parse_objective(&id)?;
     let o = state
         .store
         .objectives(viewer.user.org_id)
@@ -327,10 +326,9 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ObjectiveId>,
     Form(f): Form<ObjectiveForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_objective(&id)?;
     state
         .store
         .save_objective(
@@ -378,10 +376,9 @@ impl KpiForm {
 pub async fn add_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ObjectiveId>,
     Form(f): Form<KpiForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_objective(&id)?;
     state
         .store
         .save_kpi(
@@ -399,10 +396,9 @@ pub async fn add_kpi(
 pub async fn edit_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(kpi): PagePath<KpiId>,
     Form(f): Form<KpiForm>,
 ) -> Result<Response, PageError> {
-    let kpi: KpiId = id.parse().map_err(|_| PageError::NotFound("KPI"))?;
     let objective = parse_objective(&f.objective_id)?;
     let version = f.version;
     state
@@ -432,10 +428,9 @@ pub struct ValueForm {
 pub async fn add_value(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(kpi): PagePath<KpiId>,
     Form(f): Form<ValueForm>,
 ) -> Result<Response, PageError> {
-    let kpi: KpiId = id.parse().map_err(|_| PageError::NotFound("KPI"))?;
     let entry = MeasurementEntry {
         kpi_id: kpi,
         measured_on: parse_date(&f.measured_on, "measured_on")?,
@@ -478,10 +473,9 @@ pub async fn upload_csv(
 pub async fn add_plan_item(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ObjectiveId>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_objective(&id)?;
     let org = viewer.user.org_id;
     let fields = f
         .fields(&state, org, ActionSource::Objective, Some(id), None)

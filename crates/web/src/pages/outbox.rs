@@ -2,13 +2,14 @@
 //! to send a doubtful one again) and the mail templates.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render, render_with};
 use crate::api::outbox::{OutboxOut, TemplateBody, outbox_of, save_template, template_of};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
@@ -42,9 +43,8 @@ pub async fn show(
 pub async fn requeue(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<uuid::Uuid>,
 ) -> Result<Response, PageError> {
-    let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound("message"))?;
     state.store.requeue_mail(viewer.user.org_id, id).await?;
     Ok(Redirect::to("/outbox?notice=requeued").into_response())
 }

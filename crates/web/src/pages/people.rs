@@ -1,11 +1,12 @@
 //! The people pages: list with search and paging, detail, create, edit, end employment.
 
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, date_text, form_date, render, url_encode};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::{Email, NewPerson, Permission, Person, PersonId, PersonKind};
@@ -126,11 +127,10 @@ struct DetailPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
     let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     let person = state
         .store
@@ -314,10 +314,9 @@ pub async fn new_form(
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
     let p = state
         .store
         .person(org, PersonId(id))
@@ -475,10 +474,9 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(form): Form<PersonForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
     save(&state, &viewer, form, Target::Existing(id)).await
 }
 
@@ -491,10 +489,9 @@ pub struct EndForm {
 pub async fn end_employment(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(form): Form<EndForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("person"))?;
     let Ok(Some(date)) = form_date("end date", &form.end_date) else {
         return Ok(super::plain_page(
             StatusCode::UNPROCESSABLE_ENTITY,

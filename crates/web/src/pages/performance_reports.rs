@@ -2,6 +2,7 @@
 //! for a period, and recording to whom it was presented.
 
 use super::form_input::{parse_date, people_by_emails};
+use super::page_path::PagePath;
 use super::performance_view::{KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::performance_reports::{ReportIn, produce_report};
@@ -9,7 +10,7 @@ use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::performance::PerformanceReport;
 use mandate_core::timefmt::now;
@@ -106,10 +107,9 @@ struct ReportPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let id: ReportId = id.parse().map_err(|_| PageError::NotFound("report"))?;
     let org = viewer.user.org_id;
     let r = state
         .store
@@ -165,10 +165,9 @@ pub struct PresentForm {
 pub async fn present(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     Form(f): Form<PresentForm>,
 ) -> Result<Response, PageError> {
-    let id: ReportId = id.parse().map_err(|_| PageError::NotFound("report"))?;
     let org = viewer.user.org_id;
     let audience = people_by_emails(&state, org, &f.audience_emails, "audience_emails").await?;
     state

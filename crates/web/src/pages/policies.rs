@@ -2,12 +2,13 @@
 //! policy's page (published text, versions, reviews, exceptions,
 //! distributions), and the forms to create and edit a policy.
 
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::policies::visible_policies;
 use mandate_app::policies::{load_policy, may_see, state_label};
@@ -366,18 +367,12 @@ pub async fn create(
     }
 }
 
-fn parse_id(id: &str) -> Result<PolicyId, PageError> {
-    Uuid::parse_str(id)
-        .map(PolicyId)
-        .map_err(|_| PageError::NotFound("policy"))
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
 ) -> Result<Response, PageError> {
-    let policy = load_policy(&state.store, &viewer.caller(), parse_id(&id)?).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let users = state.store.users(viewer.user.org_id).await?;
     let f = PolicyForm::from_policy(&policy, &users);
     form_page(&state, &viewer, Some(&policy), f, None).await
@@ -386,10 +381,10 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Form(f): Form<PolicyForm>,
 ) -> Result<Response, PageError> {
-    let policy = load_policy(&state.store, &viewer.caller(), parse_id(&id)?).await?;
+    let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let users = state.store.users(viewer.user.org_id).await?;
     let fields = match f.fields(&users) {
         Ok(fields) => fields,
@@ -498,11 +493,11 @@ struct DetailPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let id = parse_id(&id)?;
+
     let summaries = visible_policies(&state.store, &viewer.caller()).await?;
     let summary = summaries
         .iter()
@@ -646,10 +641,9 @@ pub struct ReviewForm {
 pub async fn review(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
     let outcome: ReviewOutcome = f
         .outcome
         .parse()
@@ -684,10 +678,9 @@ pub struct DistributionForm {
 pub async fn distribute(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Form(f): Form<DistributionForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
     let on = form_date("distributed on", &f.distributed_on)
         .map_err(|e| PageError::Store(mandate_store::StoreError::Invalid(e)))?
         .ok_or_else(|| {

@@ -1,13 +1,14 @@
 //! A policy version's pages: the text with its 5.2 elements and decisions,
 //! the editor, the workflow buttons, and the diff between two versions.
 
+use super::page_path::PagePath;
 use super::policies::email_of;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::policies::{self, load_policy, load_version, state_label};
 use mandate_core::policy::{Action, PolicyKind, Verdict, VersionState};
@@ -16,16 +17,6 @@ use mandate_report::diff::LineKind;
 use mandate_report::markdown::{elements_present, render as render_markdown};
 use mandate_store::StoreError;
 use serde::Deserialize;
-use uuid::Uuid;
-
-fn parse(id: &str, number: &str) -> Result<(PolicyId, i32), PageError> {
-    let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound("policy"))?;
-    let number = number
-        .trim_start_matches('v')
-        .parse()
-        .map_err(|_| PageError::NotFound("policy version"))?;
-    Ok((PolicyId(id), number))
-}
 
 /// The 5.2 elements of a top-level text: (description, tag, present).
 fn element_list(kind: PolicyKind, body: &str) -> Vec<(&'static str, &'static str, bool)> {
@@ -66,10 +57,9 @@ struct VersionPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(PolicyId, i32)>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let (id, number) = parse(&id, &number)?;
     let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let version = load_version(&state.store, &viewer.caller(), id, number).await?;
     let users = state.store.users(viewer.user.org_id).await?;
@@ -154,9 +144,8 @@ struct EditorPage {
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(PolicyId, i32)>,
 ) -> Result<Response, PageError> {
-    let (id, number) = parse(&id, &number)?;
     let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let version = load_version(&state.store, &viewer.caller(), id, number).await?;
     if version.state != VersionState::Draft {
@@ -193,10 +182,9 @@ pub struct EditForm {
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(PolicyId, i32)>,
     Form(f): Form<EditForm>,
 ) -> Result<Response, PageError> {
-    let (id, number) = parse(&id, &number)?;
     let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let saved = state
         .store
@@ -247,11 +235,8 @@ pub async fn save(
 pub async fn new_draft(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id)
-        .map(PolicyId)
-        .map_err(|_| PageError::NotFound("policy"))?;
     let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
     let body = versions.first().map_or_else(
@@ -288,10 +273,9 @@ pub struct StepForm {
 pub async fn step(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(PolicyId, i32)>,
     Form(f): Form<StepForm>,
 ) -> Result<Response, PageError> {
-    let (id, number) = parse(&id, &number)?;
     let notice = match f.step.as_str() {
         "submit" => {
             policies::submit(
@@ -329,10 +313,9 @@ pub async fn step(
 pub async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(PolicyId, i32)>,
     Form(f): Form<super::DecisionForm>,
 ) -> Result<Response, PageError> {
-    let (id, number) = parse(&id, &number)?;
     let verdict: Verdict = f
         .verdict
         .parse()
@@ -381,12 +364,9 @@ pub struct DiffParams {
 pub async fn diff(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<PolicyId>,
     Query(params): Query<DiffParams>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id)
-        .map(PolicyId)
-        .map_err(|_| PageError::NotFound("policy"))?;
     let policy = load_policy(&state.store, &viewer.caller(), id).await?;
     let versions = state.store.policy_versions(viewer.user.org_id, id).await?;
     let newest = versions.first().map_or(1, |v| v.number);

@@ -2,13 +2,14 @@
 //! by category, its approval, and the capacity allocated to ISMS roles.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::resources::{RoleCapacityOut, role_capacity};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::commitment::fiscal::{fiscal_year_label, fiscal_year_of};
 use mandate_core::commitment::money::{Currency, format_amount, parse_amount};
@@ -239,10 +240,10 @@ fn plain(minor: i64) -> String {
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ResourcePlanId>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let plan = find(&state, org, &id).await?;
+    let plan = find(&state, org, id).await?;
     let start = state
         .store
         .organisation(org)
@@ -285,11 +286,8 @@ pub async fn edit_form(
 async fn find(
     state: &AppState,
     org: mandate_core::OrgId,
-    id: &str,
+    id: ResourcePlanId,
 ) -> Result<ResourcePlan, PageError> {
-    let id: ResourcePlanId = id
-        .parse()
-        .map_err(|_| PageError::NotFound("resource plan"))?;
     state
         .store
         .resource_plans(org)
@@ -308,11 +306,11 @@ fn version_of(form: &HashMap<String, String>) -> Result<i64, PageError> {
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ResourcePlanId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let plan = find(&state, org, &id).await?;
+    let plan = find(&state, org, id).await?;
     let fields = fields_from(&form)?;
     state
         .store
@@ -331,11 +329,11 @@ pub async fn update(
 pub async fn approve(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ResourcePlanId>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let plan = find(&state, org, &id).await?;
+    let plan = find(&state, org, id).await?;
     state
         .store
         .approve_resource_plan(

@@ -3,6 +3,7 @@
 //! (minutes, decisions, attendees), the chair's approval and the actions.
 
 use super::form_input::{parse_date, people_by_emails, person_by_email};
+use super::page_path::PagePath;
 use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::reviews::{prepare_review, schedule};
@@ -10,7 +11,7 @@ use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::performance::top_management_on;
 use mandate_core::performance::{
@@ -150,10 +151,9 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
     Form(f): Form<PlanForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     let version = f.version;
     let plan = f.plan(&state, &viewer).await?;
     state
@@ -161,11 +161,6 @@ pub async fn update(
         .save_review_plan(&viewer.actor(), viewer.user.org_id, Some(id), version, plan)
         .await?;
     Ok(Redirect::to(&format!("/reviews/{id}?notice=saved")).into_response())
-}
-
-fn parse_review(raw: &str) -> Result<ReviewId, PageError> {
-    raw.parse()
-        .map_err(|_| PageError::NotFound("management review"))
 }
 
 pub struct Attendee {
@@ -286,10 +281,9 @@ struct ReviewPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     let org = viewer.user.org_id;
     let r = state.store.management_review(org, id).await?;
     let layout = Layout::new(&state, &viewer, &r.title, "/reviews")
@@ -367,9 +361,8 @@ pub async fn show(
 pub async fn prepare(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     prepare_review(&state, &viewer, id).await?;
     Ok(Redirect::to(&format!("/reviews/{id}?notice=prepared")).into_response())
 }
@@ -393,10 +386,9 @@ pub struct HoldForm {
 pub async fn hold(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
     Form(f): Form<HoldForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     let org = viewer.user.org_id;
     let mut decisions = Vec::new();
     for (kind, text) in [
@@ -428,9 +420,8 @@ pub async fn hold(
 pub async fn approve(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     state
         .store
         .approve_review(&viewer.actor(), viewer.user.org_id, id, &viewer.user)
@@ -441,10 +432,9 @@ pub async fn approve(
 pub async fn add_action(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReviewId>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, PageError> {
-    let id = parse_review(&id)?;
     let org = viewer.user.org_id;
     let fields = f
         .fields(&state, org, ActionSource::Review, None, Some(id))

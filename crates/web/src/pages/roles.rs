@@ -2,12 +2,13 @@
 //! role's page, and the form to create or edit one.
 
 use super::form_input::{invalid, person_by_email};
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, date_text, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
@@ -174,10 +175,9 @@ struct DetailPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<RoleId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let id = parse_id(&id)?;
     let roles = state.store.roles(viewer.user.org_id).await?;
     let role = roles
         .iter()
@@ -439,8 +439,7 @@ pub async fn create(
     }
 }
 
-async fn load(state: &AppState, viewer: &Viewer, id: &str) -> Result<Role, PageError> {
-    let id = parse_id(id)?;
+async fn load(state: &AppState, viewer: &Viewer, id: RoleId) -> Result<Role, PageError> {
     state
         .store
         .roles(viewer.user.org_id)
@@ -453,9 +452,9 @@ async fn load(state: &AppState, viewer: &Viewer, id: &str) -> Result<Role, PageE
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<RoleId>,
 ) -> Result<Response, PageError> {
-    let role = load(&state, &viewer, &id).await?;
+    let role = load(&state, &viewer, id).await?;
     form_page(
         &state,
         &viewer,
@@ -469,10 +468,10 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<RoleId>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let role = load(&state, &viewer, &id).await?;
+    let role = load(&state, &viewer, id).await?;
     let f = RoleForm::from_pairs(pairs).map_err(|e| PageError::Store(StoreError::Invalid(e)))?;
     let fields = match f.fields() {
         Ok(fields) => fields,
@@ -563,10 +562,10 @@ pub struct AssignForm {
 pub async fn assign(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<RoleId>,
     Form(f): Form<AssignForm>,
 ) -> Result<Response, PageError> {
-    let role = load(&state, &viewer, &id).await?;
+    let role = load(&state, &viewer, id).await?;
     let person_id = person_by_email(&state, viewer.user.org_id, &f.email, "holder").await?;
     let deputy_id = match f.deputy_email.trim() {
         "" => None,
@@ -609,31 +608,30 @@ pub struct AnswerForm {
 pub async fn acknowledge(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
-    answer(&state, &viewer, &id, &f.text_sha256, None).await?;
+    answer(&state, &viewer, id, &f.text_sha256, None).await?;
     Ok(Redirect::to("/me?notice=acknowledged").into_response())
 }
 
 pub async fn decline(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
-    answer(&state, &viewer, &id, &f.text_sha256, Some(&f.reason)).await?;
+    answer(&state, &viewer, id, &f.text_sha256, Some(&f.reason)).await?;
     Ok(Redirect::to("/me?notice=role-declined").into_response())
 }
 
 async fn answer(
     state: &AppState,
     viewer: &Viewer,
-    id: &str,
+    id: Uuid,
     text_sha256: &str,
     reason: Option<&str>,
 ) -> Result<(), PageError> {
-    let id = Uuid::parse_str(id).map_err(|_| PageError::NotFound("assignment"))?;
     state
         .store
         .answer_assignment(
@@ -657,10 +655,9 @@ pub struct EndForm {
 pub async fn end_assignment(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(f): Form<EndForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("assignment"))?;
     let role = parse_id(&f.role_id)?;
     let ends_on = form_date("ends on", &f.ends_on)
         .map_err(invalid)?
@@ -727,10 +724,10 @@ pub struct DelegateForm {
 pub async fn delegate(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<RoleId>,
     Form(f): Form<DelegateForm>,
 ) -> Result<Response, PageError> {
-    let role = load(&state, &viewer, &id).await?;
+    let role = load(&state, &viewer, id).await?;
     let delegate_id = match f.delegate_email.trim() {
         "" => None,
         email => Some(person_by_email(&state, viewer.user.org_id, email, "delegate").await?),

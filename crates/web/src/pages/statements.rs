@@ -3,13 +3,14 @@
 //! the signing and publishing steps.
 
 use super::form_input::{invalid, people_by_emails};
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::statements::visible;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields, StatementState};
 use mandate_core::timefmt::now;
@@ -173,9 +174,8 @@ struct StatementPage {
 async fn find(
     state: &AppState,
     viewer: &Viewer,
-    id: &str,
+    id: StatementId,
 ) -> Result<LeadershipStatement, PageError> {
-    let id: StatementId = id.parse().map_err(|_| PageError::NotFound("statement"))?;
     visible(state, viewer)
         .await?
         .into_iter()
@@ -186,10 +186,10 @@ async fn find(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<StatementId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let statement = find(&state, &viewer, &id).await?;
+    let statement = find(&state, &viewer, id).await?;
     let layout = Layout::new(&state, &viewer, &statement.fields.title, "/statements")
         .await?
         .with_notice(params.notice.as_deref());
@@ -245,10 +245,10 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<StatementId>,
     Form(f): Form<StatementForm>,
 ) -> Result<Response, PageError> {
-    let statement = find(&state, &viewer, &id).await?;
+    let statement = find(&state, &viewer, id).await?;
     let fields = fields(&state, &viewer, &f).await?;
     let version = f
         .version
@@ -274,10 +274,10 @@ pub struct SignForm {
 pub async fn sign(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<StatementId>,
     Form(f): Form<SignForm>,
 ) -> Result<Response, PageError> {
-    let statement = find(&state, &viewer, &id).await?;
+    let statement = find(&state, &viewer, id).await?;
     state
         .store
         .sign_statement(
@@ -299,10 +299,10 @@ pub struct PublishForm {
 pub async fn publish(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<StatementId>,
     Form(f): Form<PublishForm>,
 ) -> Result<Response, PageError> {
-    let statement = find(&state, &viewer, &id).await?;
+    let statement = find(&state, &viewer, id).await?;
     state
         .store
         .publish_statement(

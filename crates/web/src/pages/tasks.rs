@@ -2,13 +2,14 @@
 //! the page where a policy addressed to them is read and acknowledged.
 
 use super::form_input::invalid;
+use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::tasks::my_tasks;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::acknowledgement::{AckAnswer, AckState};
 use mandate_core::digest::sha256_hex;
@@ -100,10 +101,9 @@ async fn request_of(
 pub async fn acknowledge_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(version_id): PagePath<VersionId>,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let version_id: VersionId = id.parse().map_err(|_| PageError::NotFound("version"))?;
     let request = request_of(&state, &viewer, version_id).await?;
     let org = viewer.user.org_id;
     let policy = state
@@ -158,10 +158,9 @@ pub struct AnswerForm {
 pub async fn acknowledge(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(version): PagePath<VersionId>,
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, PageError> {
-    let version: VersionId = id.parse().map_err(|_| PageError::NotFound("version"))?;
     let answer = match f.answer.as_str() {
         "accept" => AckAnswer::Accept,
         "decline" => AckAnswer::Decline { reason: f.reason },

@@ -1,11 +1,12 @@
 //! The users page: logins and their access roles; admins add and change them.
 
+use super::page_path::PagePath;
 use super::{Layout, PageError, render_with};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::{AccessRole, Email, Permission, UserId};
@@ -130,10 +131,9 @@ pub struct ChangeForm {
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<Uuid>,
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
-    let id = Uuid::parse_str(&id).map_err(|_| PageError::NotFound("user"))?;
     let Ok(role) = form.access_role.parse::<AccessRole>() else {
         return page(&state, &viewer, None, Some("choose an access role".into())).await;
     };
