@@ -184,6 +184,23 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
         .await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: only a draft is edited");
 
+        // A stale decision from the page is "Changed meanwhile" (409), as on the API.
+        let (cookie, csrf) = app.session(AccessRole::TopManagement).await;
+        let page = app
+            .send(form_request(
+                &format!("/policies/{top}/versions/1/decide"),
+                Some(&cookie),
+                &[
+                    ("csrf_token", &csrf),
+                    ("verdict", "approve"),
+                    ("comment", ""),
+                    ("version", "999"),
+                ],
+            ))
+            .await;
+        assert_eq!(page.status(), StatusCode::CONFLICT, "{b}");
+        assert!(body_text(page).await.contains("Changed meanwhile"), "{b}");
+
         // Only an access role that may approve, holding the authority, decides.
         for (who, token) in [
             ("isms_manager", &editor),

@@ -288,12 +288,11 @@ impl From<StoreError> for PageError {
     }
 }
 
+/// As the API answers it: a stale write is 409 "Changed meanwhile", an
+/// unavailable database 503, whichever front end asked.
 impl From<mandate_app::AppError> for PageError {
     fn from(e: mandate_app::AppError) -> Self {
-        match e {
-            mandate_app::AppError::Store(e) => e.into(),
-            refusal => PageError::Problem(refusal.into()),
-        }
+        PageError::Problem(e.into())
     }
 }
 
