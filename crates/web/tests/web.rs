@@ -182,6 +182,29 @@ async fn every_api_route_is_documented_and_the_document_is_pinned() {
     });
     let routed = table().iter().filter(|s| s.openapi.is_some()).count();
     assert_eq!(documented, routed, "each API route is one operation");
+    // What OpenAPI 3.1 requires and utoipa leaves to the annotations: every
+    // response is described, and a path parameter is one the path names.
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("item") {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                assert!(
+                    response["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty()),
+                    "{method} {path}: the {status} response has no description"
+                );
+            }
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().expect("name");
+                if parameter["in"] == "path" {
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: `{name}` is no path parameter (a query struct lacks `parameter_in = Query`)"
+                    );
+                }
+            }
+        }
+    }
     insta::assert_json_snapshot!("openapi", doc);
 }
 

@@ -112,6 +112,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     /// Any day of the period; the last ended period by default.

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// `person`, `organisation`, `user`, `api_token`, ...

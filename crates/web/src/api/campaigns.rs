@@ -269,6 +269,7 @@ pub async fn show(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeopleQuery {
     /// `owed`, `overdue`, `done`, `declined` or `released`; everyone addressed by default.

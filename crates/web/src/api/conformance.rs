@@ -16,6 +16,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AsOfQuery {
     /// Judge the records as they stood at the end of this day (YYYY-MM-DD, not after today); today by default.

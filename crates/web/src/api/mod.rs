@@ -81,7 +81,38 @@ pub fn document() -> utoipa::openapi::OpenApi {
             components.schemas.extend(schemas);
         }
     }
+    describe_responses(&mut doc);
     doc
+}
+
+/// OpenAPI requires every response to have a description; where a handler's
+/// annotation gives none, the status's reason phrase ("Unprocessable
+/// Entity") says what it is.
+fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|code| axum::http::StatusCode::from_u16(code).ok())
+                        .and_then(|code| code.canonical_reason())
+                        .unwrap_or("The answer")
+                        .to_string();
+                }
+            }
+        }
+    }
 }
 
 /// Served as built once: the document is the same for the life of the process.

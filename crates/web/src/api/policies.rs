@@ -143,6 +143,7 @@ pub async fn update(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiffParams {
     /// The older version's number.

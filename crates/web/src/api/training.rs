@@ -189,6 +189,7 @@ impl From<TrainingSummary> for TrainingSummaryOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordQuery {
     pub person_id: Option<Uuid>,
