@@ -83,7 +83,7 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
         // It is a task; a wrong digest is refused; the right one is kept.
         let (s, tasks) = call(&app, Method::GET, "/api/v1/me/tasks", &staff, None).await;
         assert_eq!(s, StatusCode::OK);
-        let task = tasks
+        let task = tasks["items"]
             .as_array()
             .expect("tasks")
             .iter()
@@ -96,7 +96,7 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
             .trim_start_matches("/acknowledge/")
             .to_string();
         let (_, campaigns) = call(&app, Method::GET, "/api/v1/campaigns", &editor, None).await;
-        let campaign = campaigns
+        let campaign = campaigns["items"]
             .as_array()
             .expect("list")
             .iter()
@@ -204,7 +204,7 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
             "{b}: every one is in a department group"
         );
         let (_, list) = call(&app, Method::GET, "/api/v1/campaigns", &editor, None).await;
-        let running: Vec<&Value> = list
+        let running: Vec<&Value> = list["items"]
             .as_array()
             .expect("list")
             .iter()

@@ -142,7 +142,7 @@ async fn budgets_need_the_authority_and_someone_other_than_the_proposer() {
         assert_eq!(list["items"][0]["fiscal_year"], 2027, "{b}: latest first");
         assert!(list["next_cursor"].is_string(), "{b}");
         let (_, capacity) = call(&app, Method::GET, "/api/v1/capacity", &editor, None).await;
-        let top = capacity
+        let top = capacity["items"]
             .as_array()
             .expect("roles")
             .iter()
@@ -183,7 +183,7 @@ async fn the_statement_is_signed_by_its_named_top_managers_and_published_to_staf
         )
         .await;
         assert_eq!(
-            (s, staff_view.as_array().map(Vec::len)),
+            (s, staff_view["items"].as_array().map(Vec::len)),
             (StatusCode::OK, Some(0)),
             "{b}: drafts are not for staff"
         );
@@ -225,7 +225,7 @@ async fn the_statement_is_signed_by_its_named_top_managers_and_published_to_staf
             None,
         )
         .await;
-        assert_eq!(staff_view[0]["state"], "published", "{b}");
+        assert_eq!(staff_view["items"][0]["state"], "published", "{b}");
         let (s, _) = call(&app, Method::PUT, &format!("/api/v1/leadership-statements/{id}"), &editor,
             Some(json!({"title": "x", "body": "y", "signatories": [top], "version": published["version"]}))).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}: a published text is fixed");
@@ -370,7 +370,7 @@ async fn confidential_feedback_is_kept_without_its_author_and_leads_to_improveme
         );
         let (_, mine) = call(&app, Method::GET, "/api/v1/me/feedback", &staff, None).await;
         assert_eq!(
-            mine.as_array().map(Vec::len),
+            mine["items"].as_array().map(Vec::len),
             Some(1),
             "{b}: only the named one is theirs"
         );

@@ -213,7 +213,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
         )
         .await;
         assert_eq!(
-            values.as_array().expect("list").len(),
+            values["items"].as_array().expect("list").len(),
             0,
             "{b}: nothing was recorded"
         );
@@ -291,7 +291,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
         )
         .await;
         assert_eq!(
-            values.as_array().expect("list").len(),
+            values["items"].as_array().expect("list").len(),
             2,
             "{b}: the file changed nothing"
         );
@@ -348,7 +348,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             None,
         )
         .await;
-        assert_eq!(overdue.as_array().expect("list").len(), 1, "{b}");
+        assert_eq!(overdue["items"].as_array().expect("list").len(), 1, "{b}");
 
         // A review: planned, prepared from live records, held (frozen), approved by the chair.
         let editor_person = app.user(AccessRole::IsmsManager).person_id.to_string();
@@ -712,7 +712,7 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{b}");
         let (_, kpis) = call(&app, Method::GET, "/api/v1/kpis", &editor, None).await;
-        let version = kpis[0]["version"].to_string();
+        let version = kpis["items"][0]["version"].to_string();
         let edit = |version: String| {
             let kpi = format!("/kpis/{kpi_id}");
             let fields: Vec<(String, String)> = vec![
@@ -743,13 +743,16 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
         );
         let (_, kpis) = call(&app, Method::GET, "/api/v1/kpis", &editor, None).await;
         assert_eq!(
-            (kpis[0]["target"].as_f64(), kpis[0]["frequency"].as_str()),
+            (
+                kpis["items"][0]["target"].as_f64(),
+                kpis["items"][0]["frequency"].as_str()
+            ),
             (Some(3.0), Some("quarterly")),
             "{b}: {kpis}"
         );
         let (_, all) = call(&app, Method::GET, "/api/v1/actions", &editor, None).await;
         assert!(
-            all.as_array()
+            all["items"].as_array()
                 .expect("list")
                 .iter()
                 .any(|a| a["title"] == "Close the finding" && a["source"] == "nonconformity"),

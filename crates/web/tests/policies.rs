@@ -394,7 +394,7 @@ async fn policies_are_approved_by_authority_never_by_their_author() {
         let (_, decisions) =
             call(&app, Method::GET, &format!("{t1}/decisions"), &editor, None).await;
         assert_eq!(
-            decisions.as_array().expect("list").len(),
+            decisions["items"].as_array().expect("list").len(),
             2,
             "{b}: rejection and approval"
         );

@@ -31,7 +31,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         let staff = token_for(&app, AccessRole::Staff).await;
         let (s, roles) = call(&app, Method::GET, "/api/v1/roles", &staff, None).await;
         assert_eq!(s, StatusCode::OK);
-        let roles = roles.as_array().expect("list").clone();
+        let roles = roles["items"].as_array().expect("list").clone();
         assert_eq!(roles.len(), STARTER_ROLES.len(), "{b}");
         let id_of = |name: &str| {
             roles.iter().find(|r| r["name"] == name).expect(name)["id"]
@@ -384,7 +384,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         .await;
         assert_eq!(s, StatusCode::OK, "{b}: {p}");
         let (_, all) = call(&app, Method::GET, "/api/v1/assignments", &editor, None).await;
-        let again = all
+        let again = all["items"]
             .as_array()
             .and_then(|a| a.iter().find(|x| x["id"] == mine_id.as_str()))
             .expect("the assignment")
@@ -635,7 +635,8 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         assert_eq!(s, StatusCode::CREATED, "{b}: covered by the exception: {p}");
         let (_, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
         assert!(
-            gaps.as_array()
+            gaps["items"]
+                .as_array()
                 .expect("list")
                 .iter()
                 .any(|g| g["kind"] == "conflict"
@@ -801,7 +802,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
         let (s, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        let gaps = gaps.as_array().expect("list");
+        let gaps = gaps["items"].as_array().expect("list");
         let kinds = |kind: &str| gaps.iter().filter(|g| g["kind"] == kind).count();
         assert_eq!(
             kinds("conflict"),
@@ -834,7 +835,7 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
         // An assignment is ended, never extended past what was checked; a
         // delegation runs within its assignment.
         let (_, all) = call(&app, Method::GET, "/api/v1/assignments", &boss, None).await;
-        let bounded_id = all
+        let bounded_id = all["items"]
             .as_array()
             .expect("list")
             .iter()
@@ -889,7 +890,8 @@ async fn the_role_catalogue_is_kept_checked_and_audited() {
             .expect("leaving");
         let (_, gaps) = call(&app, Method::GET, "/api/v1/role-gaps", &editor, None).await;
         assert!(
-            gaps.as_array()
+            gaps["items"]
+                .as_array()
                 .expect("list")
                 .iter()
                 .any(|g| g["kind"] == "holder_leaving" && g["role"] == "Risk manager"),

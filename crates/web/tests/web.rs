@@ -194,6 +194,25 @@ async fn every_api_route_is_documented_and_the_document_is_pinned() {
                     "{method} {path}: the {status} response has no description"
                 );
             }
+            // Every list is `{items, next_cursor}`, paged by `limit` and `cursor`.
+            let answer = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+            assert_ne!(
+                answer["type"], "array",
+                "{method} {path} answers a bare array"
+            );
+            let names = |p: &Value| p["name"].as_str().map(str::to_owned);
+            let parameters: Vec<String> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(names)
+                .collect();
+            if answer.to_string().contains("Listing_") {
+                assert!(
+                    parameters.contains(&"limit".into()) && parameters.contains(&"cursor".into()),
+                    "{method} {path} lists without `limit` and `cursor`"
+                );
+            }
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
                 let name = parameter["name"].as_str().expect("name");
                 if parameter["in"] == "path" {

@@ -2,7 +2,8 @@
 //! accepts or declines (with a reason) the published version addressed to
 //! them, naming the SHA-256 of the text they were shown.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page_by_position};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -54,22 +55,24 @@ impl AcknowledgementOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "me_acknowledgements", path = "/api/v1/me/acknowledgements",
-    tag = "acknowledgements", responses((status = 200, body = Vec<AcknowledgementOut>)))]
+#[utoipa::path(get, operation_id = "me_acknowledgements", path = "/api/v1/me/acknowledgements", params(Paging),
+    tag = "acknowledgements", responses((status = 200, body = Listing<AcknowledgementOut>)))]
 pub async fn mine(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<AcknowledgementOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<AcknowledgementOut>>> {
     let today = mandate_core::timefmt::now().date();
     let all = state
         .store
         .acknowledgements_of_person(viewer.user.org_id, viewer.user.person_id)
         .await?;
-    Ok(Json(
+    Ok(Json(page_by_position(
         all.iter()
             .map(|r| AcknowledgementOut::new(r, today))
             .collect(),
-    ))
+        &paging,
+    )?))
 }
 
 /// Records the viewer's answer through the batcher: durable on return.

@@ -2,6 +2,7 @@
 //! incidents and feedback; an open action past its due date is overdue.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{ActionIn, ActionOut, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -27,6 +28,10 @@ pub struct ActionQuery {
     /// Only overdue actions.
     #[serde(default)]
     pub overdue: bool,
+    /// 1 to 500; 50 by default.
+    pub limit: Option<u32>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
 }
 
 async fn out(state: &AppState, viewer: &Viewer, actions: Vec<Action>) -> ApiResult<Vec<ActionOut>> {
@@ -43,12 +48,12 @@ async fn out(state: &AppState, viewer: &Viewer, actions: Vec<Action>) -> ApiResu
 }
 
 #[utoipa::path(get, operation_id = "actions_list", path = "/api/v1/actions", params(ActionQuery),
-    tag = "performance", responses((status = 200, body = Vec<ActionOut>)))]
+    tag = "performance", responses((status = 200, body = Listing<ActionOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiQuery(query): ApiQuery<ActionQuery>,
-) -> ApiResult<Json<Vec<ActionOut>>> {
+) -> ApiResult<Json<Listing<ActionOut>>> {
     let today = now().date();
     // A line manager reads the actions their area owns.
     let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
@@ -61,7 +66,15 @@ pub async fn list(
         .filter(|a| !query.open || a.fields.status.is_open())
         .filter(|a| !query.overdue || a.overdue_days(today).is_some())
         .collect();
-    Ok(Json(out(&state, &viewer, actions).await?))
+    let paging = Paging {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    Ok(Json(page(
+        out(&state, &viewer, actions).await?,
+        &paging,
+        |a| a.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "actions_create", path = "/api/v1/actions", request_body = ActionIn,

@@ -2,7 +2,8 @@
 //! acknowledgement or a decline, each bound to the SHA-256 of the role's
 //! text as the holder read it (`role_text_sha256` in every answer).
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -96,19 +97,20 @@ impl AssignmentOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "assignments_list", path = "/api/v1/assignments", tag = "roles",
-    responses((status = 200, body = Vec<AssignmentOut>)))]
+#[utoipa::path(get, operation_id = "assignments_list", path = "/api/v1/assignments", params(Paging), tag = "roles",
+    responses((status = 200, body = Listing<AssignmentOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<AssignmentOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<AssignmentOut>>> {
     // Who holds what is for those who review roles; everyone else sees
     // their own assignments.
     let whose = (!viewer.may(Permission::ReviewRoles)).then_some(viewer.user.person_id);
     let all = state.store.assignments(viewer.user.org_id, whose).await?;
     let roles = state.store.roles(viewer.user.org_id).await?;
     let reasons = mandate_app::roles::DeclineReasons::for_caller(&viewer.caller());
-    Ok(Json(
+    Ok(Json(page(
         all.into_iter()
             .map(|a| {
                 let own = a.terms.person_id == viewer.user.person_id;
@@ -119,7 +121,9 @@ pub async fn list(
                 out
             })
             .collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "assignments_create", path = "/api/v1/assignments", request_body = AssignmentIn, tag = "roles",

@@ -3,7 +3,7 @@
 //! figure (also as CSV).
 
 use super::extract::{ApiPath, ApiQuery};
-use super::listing::Listing;
+use super::listing::{Listing, Paging, page_by_position};
 use super::performance_dto::invalid;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -159,20 +159,22 @@ pub async fn campaigns(
     Ok(out)
 }
 
-#[utoipa::path(get, operation_id = "campaigns_list", path = "/api/v1/campaigns", tag = "acknowledgements",
-    responses((status = 200, body = Vec<CampaignOut>)))]
+#[utoipa::path(get, operation_id = "campaigns_list", path = "/api/v1/campaigns", params(Paging), tag = "acknowledgements",
+    responses((status = 200, body = Listing<CampaignOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<CampaignOut>>> {
-    Ok(Json(
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<CampaignOut>>> {
+    Ok(Json(page_by_position(
         campaigns(
             &state,
             viewer.user.org_id,
             manager_of_area(&viewer.caller()),
         )
         .await?,
-    ))
+        &paging,
+    )?))
 }
 
 #[utoipa::path(get, operation_id = "campaigns_overall", path = "/api/v1/campaigns/overall", tag = "acknowledgements",

@@ -245,16 +245,21 @@ pub fn plan_out(items: &[PlanItem], done: &[Communication], today: Date) -> Vec<
         .collect()
 }
 
-#[utoipa::path(get, operation_id = "communication_plan_list", path = "/api/v1/communication-plan",
-    tag = "commitment", responses((status = 200, body = Vec<PlanItemOut>)))]
+#[utoipa::path(get, operation_id = "communication_plan_list", path = "/api/v1/communication-plan", params(Paging),
+    tag = "commitment", responses((status = 200, body = Listing<PlanItemOut>)))]
 pub async fn plan(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<PlanItemOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<PlanItemOut>>> {
     let org = viewer.user.org_id;
     let items = state.store.communication_plan(org).await?;
     let done = state.store.communications(org).await?;
-    Ok(Json(plan_out(&items, &done, now().date())))
+    Ok(Json(page(
+        plan_out(&items, &done, now().date()),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 async fn save_item(

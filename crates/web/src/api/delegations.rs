@@ -1,6 +1,7 @@
 //! `/api/v1/delegations`: tasks of a role handed to a person or a supplier.
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -61,14 +62,19 @@ impl From<Delegation> for DelegationOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "delegations_list", path = "/api/v1/delegations", tag = "roles",
-    responses((status = 200, body = Vec<DelegationOut>)))]
+#[utoipa::path(get, operation_id = "delegations_list", path = "/api/v1/delegations", params(Paging), tag = "roles",
+    responses((status = 200, body = Listing<DelegationOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<DelegationOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<DelegationOut>>> {
     let all = state.store.delegations(viewer.user.org_id).await?;
-    Ok(Json(all.into_iter().map(DelegationOut::from).collect()))
+    Ok(Json(page(
+        all.into_iter().map(DelegationOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "delegations_create", path = "/api/v1/delegations", request_body = DelegationIn, tag = "roles",

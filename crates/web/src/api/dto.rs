@@ -168,11 +168,6 @@ impl From<User> for UserOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct UsersOut {
-    pub items: Vec<UserOut>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct MeOut {
     pub user: UserOut,
     pub person: Option<PersonOut>,
@@ -202,11 +197,6 @@ impl From<ApiToken> for TokenOut {
             revoked: t.revoked_at.is_some(),
         }
     }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TokensOut {
-    pub items: Vec<TokenOut>,
 }
 
 #[derive(Deserialize, ToSchema)]

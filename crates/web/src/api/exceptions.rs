@@ -1,7 +1,8 @@
 //! Exceptions to policies: `/api/v1/policies/{id}/exceptions` to ask for
 //! one, `/api/v1/exceptions` to list and decide them.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::policy_dto::{DecisionIn, ExceptionIn, ExceptionOut, ExtensionIn};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -16,41 +17,47 @@ use mandate_core::timefmt::now;
 use mandate_core::{ExceptionId, PolicyId};
 use uuid::Uuid;
 
-#[utoipa::path(get, operation_id = "exceptions_list", path = "/api/v1/exceptions", tag = "exceptions",
-    responses((status = 200, body = Vec<ExceptionOut>)))]
+#[utoipa::path(get, operation_id = "exceptions_list", path = "/api/v1/exceptions", params(Paging), tag = "exceptions",
+    responses((status = 200, body = Listing<ExceptionOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<ExceptionOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ExceptionOut>>> {
     let today = now().date();
     let all = state.store.exceptions(viewer.user.org_id, None).await?;
-    Ok(Json(
+    Ok(Json(page(
         all.into_iter()
             .filter(|e| policies::may_read_exception(&viewer.caller(), e))
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(get, operation_id = "policy_exceptions_list", path = "/api/v1/policies/{id}/exceptions",
-    params(("id" = Uuid, Path)), tag = "exceptions",
-    responses((status = 200, body = Vec<ExceptionOut>), (status = 404, body = Problem)))]
+    params(Paging, ("id" = Uuid, Path)), tag = "exceptions",
+    responses((status = 200, body = Listing<ExceptionOut>), (status = 404, body = Problem)))]
 pub async fn of_policy(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<ExceptionOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ExceptionOut>>> {
     load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let today = now().date();
     let all = state
         .store
         .exceptions(viewer.user.org_id, Some(PolicyId(id)))
         .await?;
-    Ok(Json(
+    Ok(Json(page(
         all.into_iter()
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "policy_exceptions_create", path = "/api/v1/policies/{id}/exceptions",

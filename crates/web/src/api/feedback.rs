@@ -124,19 +124,22 @@ pub async fn list(
     Ok(Json(page(out, &paging, |f| f.id.to_string())?))
 }
 
-#[utoipa::path(get, operation_id = "feedback_mine", path = "/api/v1/me/feedback", tag = "commitment",
-    responses((status = 200, body = Vec<FeedbackOut>)))]
+#[utoipa::path(get, operation_id = "feedback_mine", path = "/api/v1/me/feedback", params(Paging), tag = "commitment",
+    responses((status = 200, body = Listing<FeedbackOut>)))]
 pub async fn mine(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<FeedbackOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<FeedbackOut>>> {
     let all = state.store.feedback(viewer.user.org_id).await?;
-    Ok(Json(
+    Ok(Json(page(
         all.iter()
             .filter(|f| f.author_id == Some(viewer.user.person_id))
             .map(FeedbackOut::from)
             .collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[derive(Deserialize, ToSchema)]

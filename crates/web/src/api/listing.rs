@@ -59,6 +59,32 @@ pub fn page<T: ToSchema>(
     Ok(Listing { items, next_cursor })
 }
 
+/// One page of a list whose rows have no identity of their own (a role's
+/// gaps, one's tasks, capacity by role), computed afresh on each call: the
+/// cursor names the position of the next row. A list that changes between
+/// two pages may then repeat or skip a row; start again for a fresh view.
+pub fn page_by_position<T: ToSchema>(
+    items: Vec<T>,
+    paging: &Paging,
+) -> Result<Listing<T>, Problem> {
+    let limit = paging.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(invalid("limit: 1 to 500"));
+    }
+    let start = match &paging.cursor {
+        None => 0,
+        Some(cursor) => hex::decode(cursor)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| s.strip_prefix('@').and_then(|n| n.parse::<usize>().ok()))
+            .ok_or_else(|| invalid("cursor: not one this API gave"))?,
+    };
+    let end = start.saturating_add(limit as usize);
+    let next_cursor = (items.len() > end).then(|| hex::encode(format!("@{end}")));
+    let items = items.into_iter().skip(start).take(limit as usize).collect();
+    Ok(Listing { items, next_cursor })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +126,35 @@ mod tests {
         )
         .expect("page");
         assert_eq!((last.items, last.next_cursor), (vec![N(5)], None));
+        let mut cursor = None;
+        let mut seen = Vec::new();
+        loop {
+            let p = page_by_position(
+                all(),
+                &Paging {
+                    limit: Some(2),
+                    cursor,
+                },
+            )
+            .expect("page");
+            seen.extend(p.items);
+            cursor = p.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(seen, all());
+        let bad = Some(hex::encode("x"));
+        assert!(
+            page_by_position(
+                all(),
+                &Paging {
+                    limit: None,
+                    cursor: bad
+                }
+            )
+            .is_err()
+        );
         assert!(
             page(
                 all(),

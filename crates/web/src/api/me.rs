@@ -1,9 +1,8 @@
 //! `/api/v1/me`: the signed-in user, and their API tokens.
 
-use super::dto::{
-    MeOut, OrganisationOut, PersonOut, TokenCreated, TokenIn, TokenOut, TokensOut, UserOut,
-};
-use super::extract::{ApiJson, ApiPath};
+use super::dto::{MeOut, OrganisationOut, PersonOut, TokenCreated, TokenIn, TokenOut, UserOut};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::auth::secrets::random_secret;
 use crate::problem::{ApiResult, Problem};
@@ -31,15 +30,19 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Js
     }))
 }
 
-#[utoipa::path(get, operation_id = "me_tokens", path = "/api/v1/me/tokens", tag = "me", responses((status = 200, body = TokensOut)))]
-pub async fn tokens(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<TokensOut>> {
+#[utoipa::path(get, operation_id = "me_tokens", path = "/api/v1/me/tokens", params(Paging), tag = "me",
+    responses((status = 200, body = Listing<TokenOut>)))]
+pub async fn tokens(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<TokenOut>>> {
     let tokens = state
         .store
         .tokens_of_user(viewer.user.org_id, viewer.user.id)
         .await?;
-    Ok(Json(TokensOut {
-        items: tokens.into_iter().map(TokenOut::from).collect(),
-    }))
+    let items = tokens.into_iter().map(TokenOut::from).collect();
+    Ok(Json(page(items, &paging, |t| t.id.to_string())?))
 }
 
 #[utoipa::path(post, operation_id = "me_create_token", path = "/api/v1/me/tokens", request_body = TokenIn, tag = "me",

@@ -9,7 +9,8 @@
 //! never replacing a value someone else entered. A refusal is a 403 naming
 //! each refused entry and its KPI, by line for a file.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page_by_position};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, LineError, Problem};
 use crate::state::AppState;
@@ -66,18 +67,19 @@ impl From<MeasurementSummary> for MeasurementSummaryOut {
 }
 
 #[utoipa::path(get, operation_id = "kpi_measurements_list", path = "/api/v1/kpis/{id}/measurements",
-    params(("id" = Uuid, Path)), tag = "performance",
-    responses((status = 200, body = Vec<MeasurementOut>)))]
+    params(Paging, ("id" = Uuid, Path)), tag = "performance",
+    responses((status = 200, body = Listing<MeasurementOut>)))]
 pub async fn of_kpi(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<MeasurementOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<MeasurementOut>>> {
     let values = state
         .store
         .measurements(viewer.user.org_id, Some(KpiId(id)))
         .await?;
-    Ok(Json(
+    Ok(Json(page_by_position(
         values
             .into_iter()
             .map(|m| MeasurementOut {
@@ -88,7 +90,8 @@ pub async fn of_kpi(
                 recorded_by: m.recorded_by.0,
             })
             .collect(),
-    ))
+        &paging,
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "measurements_record", path = "/api/v1/measurements",

@@ -51,7 +51,10 @@ use utoipa::{Modify, OpenApi};
 /// once, with its handler's `#[utoipa::path]`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mandate API", description = "Clause 5 records of an ISO/IEC 27001 ISMS."),
+    info(
+        title = "Mandate API",
+        description = "Clause 5 records of an ISO/IEC 27001 ISMS. Every list answers `{items, next_cursor}` and takes `limit` (1 to 500, 50 by default) and `cursor` (the previous page's `next_cursor`). Until December 2026 some lists answered a bare array."
+    ),
     components(schemas(crate::problem::Problem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -1,7 +1,8 @@
 //! `/api/v1/objectives` and `/api/v1/kpis`: information security objectives
 //! with their status, and the KPIs that measure them.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{
     KpiIn, KpiRecordOut, ObjectiveIn, ObjectiveOut, no_version_on_create, version_of_change,
 };
@@ -31,13 +32,18 @@ async fn objectives_out(state: &AppState, viewer: &Viewer) -> Result<Vec<Objecti
         .collect())
 }
 
-#[utoipa::path(get, operation_id = "objectives_list", path = "/api/v1/objectives", tag = "performance",
-    responses((status = 200, body = Vec<ObjectiveOut>)))]
+#[utoipa::path(get, operation_id = "objectives_list", path = "/api/v1/objectives", params(Paging), tag = "performance",
+    responses((status = 200, body = Listing<ObjectiveOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<ObjectiveOut>>> {
-    Ok(Json(objectives_out(&state, &viewer).await?))
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ObjectiveOut>>> {
+    Ok(Json(page(
+        objectives_out(&state, &viewer).await?,
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(get, operation_id = "objectives_show", path = "/api/v1/objectives/{id}",
@@ -111,14 +117,19 @@ pub async fn update(
     one(&state, &viewer, saved.id).await
 }
 
-#[utoipa::path(get, operation_id = "kpis_list", path = "/api/v1/kpis", tag = "performance",
-    responses((status = 200, body = Vec<KpiRecordOut>)))]
+#[utoipa::path(get, operation_id = "kpis_list", path = "/api/v1/kpis", params(Paging), tag = "performance",
+    responses((status = 200, body = Listing<KpiRecordOut>)))]
 pub async fn kpis(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<KpiRecordOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<KpiRecordOut>>> {
     let all = state.store.kpis(viewer.user.org_id).await?;
-    Ok(Json(all.into_iter().map(KpiRecordOut::from).collect()))
+    Ok(Json(page(
+        all.into_iter().map(KpiRecordOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "kpis_create", path = "/api/v1/kpis",

@@ -2,7 +2,8 @@
 //! (5.3 b), produced by the holder of the performance-reporter duty and
 //! recorded as presented to named top-management members.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{ActionLineOut, KpiOut};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -85,14 +86,19 @@ impl From<PerformanceReport> for ReportOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "performance_reports_list", path = "/api/v1/performance-reports",
-    tag = "performance", responses((status = 200, body = Vec<ReportOut>)))]
+#[utoipa::path(get, operation_id = "performance_reports_list", path = "/api/v1/performance-reports", params(Paging),
+    tag = "performance", responses((status = 200, body = Listing<ReportOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<ReportOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ReportOut>>> {
     let all = state.store.performance_reports(viewer.user.org_id).await?;
-    Ok(Json(all.into_iter().map(ReportOut::from).collect()))
+    Ok(Json(page(
+        all.into_iter().map(ReportOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! `/api/v1/policies`: policies, their reviews, distributions and diffs.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::policy_dto::{
     DiffLineOut, DiffOut, DistributionIn, DistributionOut, PolicyIn, PolicyOut, ReviewIn,
     ReviewRecordOut, VersionOut,
@@ -25,11 +26,6 @@ fn invalid(message: String) -> Problem {
     Problem::new(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PolicyList {
-    pub items: Vec<PolicyOut>,
-}
-
 async fn summary_of(
     state: &AppState,
     viewer: &Viewer,
@@ -42,16 +38,20 @@ async fn summary_of(
         .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such policy"))
 }
 
-#[utoipa::path(get, operation_id = "policies_list", path = "/api/v1/policies", tag = "policies",
-    responses((status = 200, body = PolicyList)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<PolicyList>> {
+#[utoipa::path(get, operation_id = "policies_list", path = "/api/v1/policies", params(Paging), tag = "policies",
+    responses((status = 200, body = Listing<PolicyOut>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<PolicyOut>>> {
     let today = now().date();
     let items = visible_policies(&state.store, &viewer.caller())
         .await?
         .into_iter()
         .map(|s| PolicyOut::from_summary(s, today))
         .collect();
-    Ok(Json(PolicyList { items }))
+    Ok(Json(page(items, &paging, |p| p.id.to_string())?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -207,24 +207,27 @@ pub async fn diff_versions(
     }))
 }
 
-#[utoipa::path(get, operation_id = "policies_reviews", path = "/api/v1/policies/{id}/reviews", params(("id" = Uuid, Path)),
-    tag = "policies", responses((status = 200, body = Vec<ReviewRecordOut>), (status = 404, body = Problem)))]
+#[utoipa::path(get, operation_id = "policies_reviews", path = "/api/v1/policies/{id}/reviews", params(Paging, ("id" = Uuid, Path)),
+    tag = "policies", responses((status = 200, body = Listing<ReviewRecordOut>), (status = 404, body = Problem)))]
 pub async fn reviews(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<ReviewRecordOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ReviewRecordOut>>> {
     load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let reviews = state
         .store
         .policy_reviews(viewer.user.org_id, PolicyId(id))
         .await?;
-    Ok(Json(
+    Ok(Json(page(
         reviews
             .into_iter()
             .map(|r| ReviewRecordOut::new(r, None))
             .collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "policies_review", path = "/api/v1/policies/{id}/reviews", params(("id" = Uuid, Path)),
@@ -259,19 +262,24 @@ pub async fn review(
 }
 
 #[utoipa::path(get, operation_id = "policies_distributions", path = "/api/v1/policies/{id}/distributions",
-    params(("id" = Uuid, Path)), tag = "policies",
-    responses((status = 200, body = Vec<DistributionOut>), (status = 404, body = Problem)))]
+    params(Paging, ("id" = Uuid, Path)), tag = "policies",
+    responses((status = 200, body = Listing<DistributionOut>), (status = 404, body = Problem)))]
 pub async fn distributions(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<DistributionOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<DistributionOut>>> {
     load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let list = state
         .store
         .distributions(viewer.user.org_id, PolicyId(id))
         .await?;
-    Ok(Json(list.into_iter().map(DistributionOut::from).collect()))
+    Ok(Json(page(
+        list.into_iter().map(DistributionOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "policies_distribute", path = "/api/v1/policies/{id}/distributions",

@@ -1,7 +1,8 @@
 //! `/api/v1/policies/{id}/versions`: drafts, their edits and the workflow
 //! steps (submit, withdraw, decide, publish, retire).
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page, page_by_position};
 use super::policy_dto::{
     DecisionIn, DecisionResult, DraftIn, DraftUpdate, SubmitIn, VersionDecisionOut,
     VersionListItem, VersionOut,
@@ -28,25 +29,27 @@ async fn shown(state: &AppState, viewer: &Viewer, v: PolicyVersion) -> Result<Ve
     ))
 }
 
-#[utoipa::path(get, operation_id = "policy_versions_list", path = "/api/v1/policies/{id}/versions", params(("id" = Uuid, Path)),
-    tag = "policies", responses((status = 200, body = Vec<VersionListItem>), (status = 404, body = Problem)))]
+#[utoipa::path(get, operation_id = "policy_versions_list", path = "/api/v1/policies/{id}/versions", params(Paging, ("id" = Uuid, Path)),
+    tag = "policies", responses((status = 200, body = Listing<VersionListItem>), (status = 404, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<Vec<VersionListItem>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<VersionListItem>>> {
     load_policy(&state.store, &viewer.caller(), PolicyId(id)).await?;
     let versions = state
         .store
         .policy_versions(viewer.user.org_id, PolicyId(id))
         .await?;
-    Ok(Json(
+    Ok(Json(page_by_position(
         versions
             .iter()
             .filter(|v| may_see(&viewer.caller(), v))
             .map(VersionListItem::from)
             .collect(),
-    ))
+        &paging,
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "policy_versions_create", path = "/api/v1/policies/{id}/versions", params(("id" = Uuid, Path)),
@@ -204,21 +207,24 @@ pub async fn retire(
 }
 
 #[utoipa::path(get, operation_id = "policy_versions_decisions", path = "/api/v1/policies/{id}/versions/{number}/decisions",
-    params(("id" = Uuid, Path), ("number" = i32, Path)), tag = "policies",
-    responses((status = 200, body = Vec<VersionDecisionOut>), (status = 404, body = Problem)))]
+    params(Paging, ("id" = Uuid, Path), ("number" = i32, Path)), tag = "policies",
+    responses((status = 200, body = Listing<VersionDecisionOut>), (status = 404, body = Problem)))]
 pub async fn decisions(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath((id, number)): ApiPath<(Uuid, i32)>,
-) -> ApiResult<Json<Vec<VersionDecisionOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<VersionDecisionOut>>> {
     let v = load_version(&state.store, &viewer.caller(), PolicyId(id), number).await?;
     let list = state
         .store
         .version_decisions(viewer.user.org_id, v.id)
         .await?;
-    Ok(Json(
+    Ok(Json(page(
         list.into_iter().map(VersionDecisionOut::from).collect(),
-    ))
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(post, operation_id = "policy_versions_decide", path = "/api/v1/policies/{id}/versions/{number}/decisions",

@@ -4,7 +4,7 @@
 //! that assignments give the ISMS roles.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page};
+use super::listing::{Listing, Paging, page, page_by_position};
 use super::performance_dto::{choice, invalid, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -298,13 +298,17 @@ pub struct RoleCapacityOut {
     pub holders: Vec<HolderShare>,
 }
 
-#[utoipa::path(get, operation_id = "capacity_show", path = "/api/v1/capacity", tag = "commitment",
-    responses((status = 200, body = Vec<RoleCapacityOut>)))]
+#[utoipa::path(get, operation_id = "capacity_show", path = "/api/v1/capacity", params(Paging), tag = "commitment",
+    responses((status = 200, body = Listing<RoleCapacityOut>)))]
 pub async fn capacity(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<RoleCapacityOut>>> {
-    Ok(Json(role_capacity(&state, &viewer).await?))
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<RoleCapacityOut>>> {
+    Ok(Json(page_by_position(
+        role_capacity(&state, &viewer).await?,
+        &paging,
+    )?))
 }
 
 /// Capacity per ISMS role today, with holders' names.

@@ -2,7 +2,8 @@
 //! organisation stands), `/api/v1/reviews` to plan, prepare (compile the
 //! pack from live records), hold (freeze it with the minutes) and approve.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{choice, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -221,17 +222,18 @@ async fn review_out(
     })
 }
 
-#[utoipa::path(get, operation_id = "reviews_list", path = "/api/v1/reviews", tag = "reviews",
-    responses((status = 200, body = Vec<ReviewOut>)))]
+#[utoipa::path(get, operation_id = "reviews_list", path = "/api/v1/reviews", params(Paging), tag = "reviews",
+    responses((status = 200, body = Listing<ReviewOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<ReviewOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<ReviewOut>>> {
     let mut out = Vec::new();
     for r in state.store.management_reviews(viewer.user.org_id).await? {
         out.push(review_out(&state, &viewer, r).await?);
     }
-    Ok(Json(out))
+    Ok(Json(page(out, &paging, |i| i.id.to_string())?))
 }
 
 #[utoipa::path(get, operation_id = "reviews_show", path = "/api/v1/reviews/{id}",

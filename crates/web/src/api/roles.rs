@@ -1,6 +1,7 @@
 //! `/api/v1/roles`: the ISMS role catalogue.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page, page_by_position};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -126,11 +127,19 @@ impl From<Role> for RoleOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "roles_list", path = "/api/v1/roles", tag = "roles",
-    responses((status = 200, body = Vec<RoleOut>)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Vec<RoleOut>>> {
+#[utoipa::path(get, operation_id = "roles_list", path = "/api/v1/roles", params(Paging), tag = "roles",
+    responses((status = 200, body = Listing<RoleOut>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<RoleOut>>> {
     let roles = state.store.roles(viewer.user.org_id).await?;
-    Ok(Json(roles.into_iter().map(RoleOut::from).collect()))
+    Ok(Json(page(
+        roles.into_iter().map(RoleOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 #[utoipa::path(get, operation_id = "roles_show", path = "/api/v1/roles/{id}", params(("id" = Uuid, Path)), tag = "roles",
@@ -207,14 +216,15 @@ pub async fn update(
     Ok(Json(RoleOut::from(role)))
 }
 
-#[utoipa::path(get, operation_id = "roles_gaps", path = "/api/v1/role-gaps", tag = "roles",
-    responses((status = 200, body = Vec<mandate_app::roles::GapOut>)))]
+#[utoipa::path(get, operation_id = "roles_gaps", path = "/api/v1/role-gaps", params(Paging), tag = "roles",
+    responses((status = 200, body = Listing<mandate_app::roles::GapOut>)))]
 pub async fn gaps(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<mandate_app::roles::GapOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<mandate_app::roles::GapOut>>> {
     let today = mandate_core::timefmt::now().date();
-    Ok(Json(
+    Ok(Json(page_by_position(
         mandate_app::roles::gaps(
             &state.store,
             viewer.user.org_id,
@@ -222,5 +232,6 @@ pub async fn gaps(
             mandate_app::roles::DeclineReasons::for_caller(&viewer.caller()),
         )
         .await?,
-    ))
+        &paging,
+    )?))
 }

@@ -3,7 +3,8 @@
 //! SHA-256 of the text read), published to staff. Staff see what is
 //! published; work in progress is for those who read commitment records.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -144,14 +145,19 @@ pub async fn visible(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<Leaders
     })
 }
 
-#[utoipa::path(get, operation_id = "statements_list", path = "/api/v1/leadership-statements",
-    tag = "commitment", responses((status = 200, body = Vec<StatementOut>)))]
+#[utoipa::path(get, operation_id = "statements_list", path = "/api/v1/leadership-statements", params(Paging),
+    tag = "commitment", responses((status = 200, body = Listing<StatementOut>)))]
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<StatementOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<StatementOut>>> {
     let statements = visible(&state, &viewer).await?;
-    Ok(Json(out(&state, &viewer, statements).await?))
+    Ok(Json(page(
+        out(&state, &viewer, statements).await?,
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 async fn one(state: &AppState, viewer: &Viewer, s: LeadershipStatement) -> ApiResult<StatementOut> {

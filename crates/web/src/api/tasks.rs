@@ -1,5 +1,7 @@
 //! `/api/v1/me/tasks`: what the viewer must do, oldest first.
 
+use super::extract::ApiQuery;
+use super::listing::{Listing, Paging, page_by_position};
 use crate::auth::Viewer;
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -40,11 +42,15 @@ pub async fn my_tasks(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<Task>>
     Ok(all.remove(&person).unwrap_or_default())
 }
 
-#[utoipa::path(get, operation_id = "me_tasks", path = "/api/v1/me/tasks", tag = "tasks",
-    responses((status = 200, body = Vec<TaskOut>)))]
-pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<Vec<TaskOut>>> {
+#[utoipa::path(get, operation_id = "me_tasks", path = "/api/v1/me/tasks", params(Paging), tag = "tasks",
+    responses((status = 200, body = Listing<TaskOut>)))]
+pub async fn mine(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<TaskOut>>> {
     let today = now().date();
-    Ok(Json(
+    Ok(Json(page_by_position(
         my_tasks(&state, &viewer)
             .await?
             .into_iter()
@@ -58,5 +64,6 @@ pub async fn mine(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Js
                 due_on: t.due_on,
             })
             .collect(),
-    ))
+        &paging,
+    )?))
 }

@@ -65,14 +65,19 @@ impl From<&Course> for CourseOut {
     }
 }
 
-#[utoipa::path(get, operation_id = "courses_list", path = "/api/v1/courses", tag = "commitment",
-    responses((status = 200, body = Vec<CourseOut>)))]
+#[utoipa::path(get, operation_id = "courses_list", path = "/api/v1/courses", params(Paging), tag = "commitment",
+    responses((status = 200, body = Listing<CourseOut>)))]
 pub async fn courses(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> ApiResult<Json<Vec<CourseOut>>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<CourseOut>>> {
     let all = state.store.courses(viewer.user.org_id).await?;
-    Ok(Json(all.iter().map(CourseOut::from).collect()))
+    Ok(Json(page(
+        all.iter().map(CourseOut::from).collect(),
+        &paging,
+        |i| i.id.to_string(),
+    )?))
 }
 
 async fn save_course(

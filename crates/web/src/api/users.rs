@@ -1,7 +1,8 @@
 //! `/api/v1/users`: login accounts and their access roles.
 
-use super::dto::{UserIn, UserOut, UserUpdate, UsersOut};
-use super::extract::{ApiJson, ApiPath};
+use super::dto::{UserIn, UserOut, UserUpdate};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::auth::password_checks::Busy;
 use crate::problem::{ApiResult, Problem};
@@ -13,12 +14,16 @@ use axum::response::{IntoResponse, Response};
 use mandate_core::{AccessRole, NewUser, PersonId, User, UserId};
 use uuid::Uuid;
 
-#[utoipa::path(get, operation_id = "users_list", path = "/api/v1/users", tag = "users", responses((status = 200, body = UsersOut)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<UsersOut>> {
+#[utoipa::path(get, operation_id = "users_list", path = "/api/v1/users", params(Paging), tag = "users",
+    responses((status = 200, body = Listing<UserOut>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Json<Listing<UserOut>>> {
     let users = state.store.users(viewer.user.org_id).await?;
-    Ok(Json(UsersOut {
-        items: users.into_iter().map(UserOut::from).collect(),
-    }))
+    let items = users.into_iter().map(UserOut::from).collect();
+    Ok(Json(page(items, &paging, |u| u.id.to_string())?))
 }
 
 fn role(text: &str) -> Result<AccessRole, Problem> {

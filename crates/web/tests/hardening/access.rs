@@ -38,7 +38,7 @@ async fn declined_assignment(app: &App) -> Value {
         .expect("assigned");
     let holder = token_for(app, AccessRole::Staff).await;
     let (_, mine) = call(app, Method::GET, "/api/v1/assignments", &holder, None).await;
-    let a = mine
+    let a = mine["items"]
         .as_array()
         .and_then(|all| {
             all.iter()
@@ -76,7 +76,8 @@ async fn staff_read_their_own_assignments_and_only_assigners_read_decline_reason
         assert_eq!(s, StatusCode::OK, "{b}");
         let staff_person = app.user(AccessRole::Staff).person_id.to_string();
         assert!(
-            seen.as_array()
+            seen["items"]
+                .as_array()
                 .expect("a list")
                 .iter()
                 .all(|a| a["person_id"] == staff_person.as_str()),
@@ -87,7 +88,7 @@ async fn staff_read_their_own_assignments_and_only_assigners_read_decline_reason
             let (app, id) = (&app, id.clone());
             async move {
                 let (_, all) = call(app, Method::GET, "/api/v1/assignments", &token, None).await;
-                let a = all
+                let a = all["items"]
                     .as_array()
                     .expect("a list")
                     .iter()
@@ -317,7 +318,7 @@ async fn a_line_manager_reads_their_area_and_neither_budgets_nor_others_exceptio
         )
         .await;
         let (_, campaigns) = call(&app, Method::GET, "/api/v1/campaigns", &editor, None).await;
-        let version = campaigns[0]["version_id"]
+        let version = campaigns["items"][0]["version_id"]
             .as_str()
             .expect("version id")
             .to_string();
@@ -350,7 +351,10 @@ async fn a_line_manager_reads_their_area_and_neither_budgets_nor_others_exceptio
             "{b}"
         );
         let (_, listed) = call(&app, Method::GET, "/api/v1/campaigns", &manager, None).await;
-        assert_eq!(listed[0]["addressed"], mine["addressed"], "{b}: {listed}");
+        assert_eq!(
+            listed["items"][0]["addressed"], mine["addressed"],
+            "{b}: {listed}"
+        );
         let (_, csv) = page(format!("{campaign}/people.csv")).await;
         assert!(!csv.contains(&outsider), "{b}");
 
@@ -397,7 +401,7 @@ async fn a_line_manager_reads_their_area_and_neither_budgets_nor_others_exceptio
         let own = ask(manager.clone()).await;
         let theirs = ask(editor.clone()).await;
         let (_, listed) = call(&app, Method::GET, "/api/v1/exceptions", &manager, None).await;
-        let ids: Vec<&str> = listed
+        let ids: Vec<&str> = listed["items"]
             .as_array()
             .expect("list")
             .iter()

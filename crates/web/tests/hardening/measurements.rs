@@ -135,7 +135,8 @@ async fn values(app: &App, token: &str, kpi: &str) -> Vec<(String, f64)> {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{list}");
-    list.as_array()
+    list["items"]
+        .as_array()
         .expect("a list")
         .iter()
         .map(|m| {
