@@ -143,6 +143,7 @@ async fn register_benchmark(db: &TestDb) {
         );
     }
     let (editor, boss) = (&users[0], &users[1]);
+    support::hold_top_management(&store, org, editor, boss).await;
     let fields = |title: String, kind, parent| PolicyFields {
         title,
         kind,
@@ -184,10 +185,9 @@ async fn register_benchmark(db: &TestDb) {
                     org,
                     policy.id,
                     1,
-                    boss.id,
+                    boss,
                     Verdict::Approve,
                     "",
-                    "bench",
                     None,
                 )
                 .await

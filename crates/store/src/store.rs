@@ -289,17 +289,16 @@ impl Store {
             number: i32,
             action: Action
         ) -> Result<PolicyVersion>;
-        /// An approver's decision; the caller has checked the approver's authority.
+        /// An approver's decision, with their authority checked in its transaction.
         pub async fn decide_version(
             &self,
             actor: &Actor,
             org: OrgId,
             policy: PolicyId,
             number: i32,
-            approver: UserId,
+            approver: &User,
             verdict: Verdict,
             comment: &str,
-            authority: &str,
             expected_version: Option<i64>
         ) -> Result<(PolicyVersion, ApprovalStatus)>;
         pub async fn policy_versions(&self, org: OrgId, policy: PolicyId) -> Result<Vec<PolicyVersion>>;
@@ -335,16 +334,15 @@ impl Store {
             request: ExceptionRequest,
             today: Date
         ) -> Result<PolicyException>;
-        /// Approves or rejects a request or extension; the caller has checked the authority.
+        /// Approves or rejects a request or extension, with the authority checked in its transaction.
         pub async fn decide_exception(
             &self,
             actor: &Actor,
             org: OrgId,
             id: ExceptionId,
-            approver: UserId,
+            approver: &User,
             verdict: Verdict,
-            comment: &str,
-            authority: &str
+            comment: &str
         ) -> Result<PolicyException>;
         /// Asks, as `requester`, for a later expiry: it needs a new approval by someone else.
         pub async fn extend_exception(&self, actor: &Actor, org: OrgId, id: ExceptionId, requester: UserId, expires_on: Date) -> Result<PolicyException>;

@@ -167,10 +167,9 @@ async fn publish(
             o.id,
             policy,
             draft.number,
-            o.boss.id,
+            &o.boss,
             Verdict::Approve,
             "ok",
-            "ISMS role Top management",
             None,
         )
         .await

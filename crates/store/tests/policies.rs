@@ -21,6 +21,47 @@ async fn open(db: &TestDb) -> (Store, PublicKey) {
     (store, public)
 }
 
+/// The starter roles, and the top managers holding Top management from ten
+/// days ago: the authority every decision on
+/// a policy or an exception needs, checked where the decision is recorded.
+async fn hold_top_management(store: &Store, org: OrgId, isms: &User, top_managers: &[&User]) {
+    let system = Actor::system("test");
+    if store.roles(org).await.expect("roles").is_empty() {
+        store
+            .install_starter_roles(&system, org)
+            .await
+            .expect("roles");
+    }
+    let top = store
+        .roles(org)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.fields.top_management)
+        .expect("a top-management role")
+        .id;
+    // The first assignment bootstraps the authority; its holder makes the next.
+    for (i, person) in top_managers.iter().enumerate() {
+        let assigner = if i == 0 { isms.id } else { top_managers[0].id };
+        store
+            .assign_role(
+                &system,
+                org,
+                assigner,
+                mandate_core::roles::AssignmentTerms {
+                    role_id: top,
+                    person_id: person.person_id,
+                    starts_on: now().date() - time::Duration::days(10),
+                    ends_on: None,
+                    deputy_id: None,
+                    capacity_percent: Some(10),
+                },
+            )
+            .await
+            .expect("assigned");
+    }
+}
+
 async fn login(store: &Store, org: OrgId, email: &str, role: AccessRole) -> User {
     let actor = Actor::system("test");
     let person = store
@@ -79,6 +120,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
         let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
         let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
         let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
+        hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
         let by = |u: &User| Actor::user(u.id);
 
         let (top, draft) = store
@@ -142,24 +184,41 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 org,
                 top.id,
                 1,
-                author.id,
+                &author,
                 Verdict::Approve,
                 "",
-                "x",
                 None,
             )
             .await;
         assert!(matches!(own, Err(StoreError::Refused(_))), "{own:?}");
+        // A top manager who holds no ISMS role giving the authority is
+        // refused by the store itself, whoever calls it.
+        let outsider = login(&store, org, "ceo2@acme.example", AccessRole::TopManagement).await;
+        let unauthorised = store
+            .decide_version(
+                &by(&outsider),
+                org,
+                top.id,
+                1,
+                &outsider,
+                Verdict::Approve,
+                "",
+                None,
+            )
+            .await;
+        assert!(
+            matches!(&unauthorised, Err(StoreError::Refused(m)) if m.contains("authority")),
+            "{unauthorised:?}"
+        );
         let (v, status) = store
             .decide_version(
                 &by(&boss),
                 org,
                 top.id,
                 1,
-                boss.id,
+                &boss,
                 Verdict::Approve,
                 "ok",
-                "access role top_management",
                 None,
             )
             .await
@@ -179,26 +238,15 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 org,
                 top.id,
                 1,
-                boss.id,
+                &boss,
                 Verdict::Approve,
                 "",
-                "x",
                 None,
             )
             .await;
         assert!(matches!(twice, Err(StoreError::Refused(_))));
         let (v, status) = store
-            .decide_version(
-                &by(&cfo),
-                org,
-                top.id,
-                1,
-                cfo.id,
-                Verdict::Approve,
-                "",
-                "access role top_management",
-                None,
-            )
+            .decide_version(&by(&cfo), org, top.id, 1, &cfo, Verdict::Approve, "", None)
             .await
             .expect("decided");
         assert_eq!(
@@ -236,10 +284,9 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                 org,
                 top.id,
                 2,
-                boss.id,
+                &boss,
                 Verdict::Reject,
                 "Needs scope",
-                "r",
                 None,
             )
             .await
@@ -256,10 +303,9 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
                     org,
                     top.id,
                     2,
-                    approver.id,
+                    approver,
                     Verdict::Approve,
                     "",
-                    "r",
                     None,
                 )
                 .await
@@ -315,27 +361,11 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
             .await
             .expect("requested");
         let own = store
-            .decide_exception(
-                &by(&boss),
-                org,
-                exception.id,
-                boss.id,
-                Verdict::Approve,
-                "",
-                "r",
-            )
+            .decide_exception(&by(&boss), org, exception.id, &boss, Verdict::Approve, "")
             .await;
         assert!(matches!(own, Err(StoreError::Refused(_))));
         let approved = store
-            .decide_exception(
-                &by(&cfo),
-                org,
-                exception.id,
-                cfo.id,
-                Verdict::Approve,
-                "",
-                "r",
-            )
+            .decide_exception(&by(&cfo), org, exception.id, &cfo, Verdict::Approve, "")
             .await
             .expect("approved");
         assert_eq!(approved.status_on(today), ExceptionStatus::Open);
@@ -442,6 +472,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
         let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
         let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
         let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
+        hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
         let by = |u: &User| Actor::user(u.id);
         let (top, _) = store
             .create_policy(
@@ -479,10 +510,9 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
                 org,
                 top.id,
                 1,
-                boss.id,
+                &boss,
                 Verdict::Approve,
                 "",
-                "r",
                 None,
             )
             .await;
@@ -518,10 +548,9 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
                 org,
                 top.id,
                 1,
-                cfo.id,
+                &cfo,
                 Verdict::Approve,
                 "",
-                "r",
                 Some(1),
             )
             .await;
@@ -537,10 +566,9 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
                 org,
                 top.id,
                 1,
-                cfo.id,
+                &cfo,
                 Verdict::Approve,
                 "",
-                "r",
                 Some(current.version),
             )
             .await
@@ -561,7 +589,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
             .await
             .expect("requested");
         store
-            .decide_exception(&by(&boss), org, e.id, boss.id, Verdict::Approve, "", "r")
+            .decide_exception(&by(&boss), org, e.id, &boss, Verdict::Approve, "")
             .await
             .expect("approved");
         store
@@ -575,7 +603,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
             .await
             .expect("extension asked");
         let own = store
-            .decide_exception(&by(&boss), org, e.id, boss.id, Verdict::Approve, "", "r")
+            .decide_exception(&by(&boss), org, e.id, &boss, Verdict::Approve, "")
             .await;
         assert!(matches!(own, Err(StoreError::Refused(_))), "{own:?}");
         let twice = store
@@ -591,10 +619,6 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
 
         // An exception to segregation of duties is never approved by the
         // person it would let hold both roles.
-        store
-            .install_starter_roles(&by(&author), org)
-            .await
-            .expect("roles");
         let roles = store.roles(org).await.expect("roles");
         let role = |name: &str| roles.iter().find(|r| r.fields.name == name).expect(name).id;
         let waiver = ExceptionRequest {
@@ -613,7 +637,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
             .await
             .expect("requested");
         let own = store
-            .decide_exception(&by(&cfo), org, w.id, cfo.id, Verdict::Approve, "", "r")
+            .decide_exception(&by(&cfo), org, w.id, &cfo, Verdict::Approve, "")
             .await;
         assert!(
             matches!(own, Err(StoreError::Refused(_))),

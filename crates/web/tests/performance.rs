@@ -752,7 +752,8 @@ async fn objectives_kpis_values_and_reviews_work_end_to_end() {
         );
         let (_, all) = call(&app, Method::GET, "/api/v1/actions", &editor, None).await;
         assert!(
-            all["items"].as_array()
+            all["items"]
+                .as_array()
                 .expect("list")
                 .iter()
                 .any(|a| a["title"] == "Close the finding" && a["source"] == "nonconformity"),

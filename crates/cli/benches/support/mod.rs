@@ -89,10 +89,9 @@ pub async fn publish(
             org,
             policy.id,
             1,
-            boss.id,
+            boss,
             Verdict::Approve,
             "ok",
-            "ISMS role Top management",
             None,
         )
         .await
@@ -114,4 +113,41 @@ pub fn report(backend: &str, what: &str, mut times: Vec<Duration>) {
         times[times.len() * 99 / 100],
         times.len()
     );
+}
+
+/// `top_manager` holding the starter Top management role from ten days ago,
+/// assigned by `isms` (the first assignment bootstraps the authority): the
+/// authority a policy decision needs, checked where the decision is recorded.
+pub async fn hold_top_management(store: &Store, org: OrgId, isms: &User, top_manager: &User) {
+    let system = Actor::system("bench");
+    if store.roles(org).await.expect("roles").is_empty() {
+        store
+            .install_starter_roles(&system, org)
+            .await
+            .expect("roles");
+    }
+    let top = store
+        .roles(org)
+        .await
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.fields.top_management)
+        .expect("a top-management role")
+        .id;
+    store
+        .assign_role(
+            &system,
+            org,
+            isms.id,
+            mandate_core::roles::AssignmentTerms {
+                role_id: top,
+                person_id: top_manager.person_id,
+                starts_on: mandate_core::timefmt::now().date() - time::Duration::days(10),
+                ends_on: None,
+                deputy_id: None,
+                capacity_percent: Some(10),
+            },
+        )
+        .await
+        .expect("assigned");
 }

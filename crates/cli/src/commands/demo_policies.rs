@@ -334,7 +334,6 @@ pub(super) async fn approve_and_publish(
     approver: &User,
     policy: PolicyId,
     number: i32,
-    authority: &str,
 ) -> Result<()> {
     let as_editor = Actor::user(editor.id);
     store
@@ -346,10 +345,9 @@ pub(super) async fn approve_and_publish(
             org,
             policy,
             number,
-            approver.id,
+            approver,
             Verdict::Approve,
             "Approved for publication.",
-            authority,
             None,
         )
         .await?;
@@ -423,7 +421,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
             Some((editor.id, text(title, TOP_V1), "First version".into())),
         )
         .await?;
-    approve_and_publish(store, org, editor, boss, top.id, 1, &authority).await?;
+    approve_and_publish(store, org, editor, boss, top.id, 1).await?;
     store
         .record_past_dates(
             &Actor::system("demo"),
@@ -444,7 +442,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
             "Remote work, EU GDPR, KPIs for objectives",
         )
         .await?;
-    approve_and_publish(store, org, editor, boss, top.id, 2, &authority).await?;
+    approve_and_publish(store, org, editor, boss, top.id, 2).await?;
     store
         .record_past_dates(
             &Actor::system("demo"),
@@ -487,8 +485,7 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
                 )
                 .await?;
             if let Some(days) = plan.approved_days_ago {
-                approve_and_publish(store, org, editor, boss, policy.id, number, &authority)
-                    .await?;
+                approve_and_publish(store, org, editor, boss, policy.id, number).await?;
                 // Earlier versions were approved a year before the newest.
                 let age = days + 365 * (plan.versions.len() - 1 - index) as i64;
                 store
@@ -565,10 +562,9 @@ pub async fn create(store: &Store, org: OrgId) -> Result<usize> {
             &Actor::user(boss.id),
             org,
             open.id,
-            boss.id,
+            boss,
             Verdict::Approve,
             "Until the firmware update, no longer.",
-            &authority,
         )
         .await?;
     store

@@ -2,15 +2,17 @@
 //! (never the requester), extended only by a new approval, closed early.
 
 use super::super::batch::insert_rows;
+use super::super::decision_authority::authority_for;
 use super::super::policies::load_policy;
 use super::super::policy_rows::ExceptionRow;
 use super::super::row_type::columns;
 use super::super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
+use mandate_core::policy::authority::Authority;
 use mandate_core::policy::exception::check_expiry;
 use mandate_core::policy::{ExceptionRequest, ExceptionState, PolicyException, Verdict};
-use mandate_core::{ExceptionId, OrgId, PolicyId, UserId};
+use mandate_core::{ExceptionId, OrgId, PolicyId, User, UserId};
 use sqlx::Transaction;
 use time::Date;
 
@@ -121,22 +123,31 @@ impl Repo {
         Ok(exception)
     }
 
-    /// Approves or rejects a pending request or extension. The requester
-    /// never decides on their own exception; `authority` is checked by the caller.
-    #[allow(clippy::too_many_arguments)]
+    /// Approves or rejects a pending request or extension. The approver
+    /// needs the authority to approve exceptions, from an ISMS role held
+    /// today, checked here in the transaction that records the decision;
+    /// the requester never decides on their own exception.
     pub async fn decide_exception(
         &self,
         actor: &Actor,
         org: OrgId,
         id: ExceptionId,
-        approver: UserId,
+        approver_user: &User,
         verdict: Verdict,
         comment: &str,
-        authority: &str,
     ) -> Result<PolicyException> {
+        let approver = approver_user.id;
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before = load_exception(&mut tx, org, id).await?;
+        let authority = authority_for(
+            &mut tx,
+            org,
+            approver_user,
+            Authority::ApproveException,
+            chain.at().date(),
+        )
+        .await?;
         if before.requested_by == approver {
             return Err(StoreError::Refused(
                 "the requester of an exception can never approve it".into(),
@@ -188,7 +199,7 @@ impl Repo {
                 after.state = ExceptionState::Approved;
                 after.expires_on = Some(pending);
                 after.approved_by = Some(approver);
-                after.authority = Some(authority.to_string());
+                after.authority = Some(authority.clone());
                 if extension {
                     "approve_extension"
                 } else {

@@ -4,17 +4,20 @@
 
 use super::super::audit::Appender;
 use super::super::batch::insert_rows;
+use super::super::decision_authority::authority_for;
 use super::super::policies::load_policy;
 use super::super::policy_rows::{DecisionRow, VersionRow};
 use super::super::row_type::columns;
 use super::super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
+use mandate_core::policy::authority::Authority;
 use mandate_core::policy::record::check_version_text;
 use mandate_core::policy::{
-    Action, ApprovalStatus, Decision, DecisionRecord, Policy, PolicyVersion, Verdict, VersionState,
+    Action, ApprovalStatus, Decision, DecisionRecord, Policy, PolicyKind, PolicyVersion, Verdict,
+    VersionState,
 };
-use mandate_core::{OrgId, PolicyId, UserId, VersionId};
+use mandate_core::{OrgId, PolicyId, User, UserId, VersionId};
 use sqlx::Transaction;
 
 fn version_not_found(policy: PolicyId, number: i32) -> StoreError {
@@ -369,8 +372,10 @@ impl Repo {
     /// Records an approver's decision on a version in review. The author
     /// never decides on their own version; under the policy's rule the
     /// version becomes approved when enough approvals are in, and returns to
-    /// draft on any rejection. `authority` names what entitled the approver
-    /// (checked by the caller, which knows the user's roles).
+    /// draft on any rejection. The approver needs the authority the
+    /// policy's kind asks for, from an ISMS role held today, checked here
+    /// in the transaction that records the decision; the role's name is
+    /// kept with the decision.
     #[allow(clippy::too_many_arguments)]
     pub async fn decide_version(
         &self,
@@ -378,12 +383,12 @@ impl Repo {
         org: OrgId,
         policy: PolicyId,
         number: i32,
-        approver: UserId,
+        approver_user: &User,
         verdict: Verdict,
         comment: &str,
-        authority: &str,
         expected_version: Option<i64>,
     ) -> Result<(PolicyVersion, ApprovalStatus)> {
+        let approver = approver_user.id;
         let comment = comment.trim();
         if verdict == Verdict::Reject && comment.is_empty() {
             return Err(StoreError::Invalid(
@@ -393,6 +398,12 @@ impl Repo {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let policy = load_policy(&mut tx, org, policy).await?;
+        let needed = match policy.fields.kind {
+            PolicyKind::TopLevel => Authority::ApproveTopLevelPolicy,
+            PolicyKind::Topic => Authority::ApprovePolicy,
+        };
+        let authority =
+            authority_for(&mut tx, org, approver_user, needed, chain.at().date()).await?;
         let before = load_version(&mut tx, org, policy.id, number).await?;
         if before.state != VersionState::InReview {
             return Err(StoreError::Conflict(format!(
@@ -434,7 +445,7 @@ impl Repo {
             user_id: approver,
             verdict,
             comment: comment.to_string(),
-            authority: authority.to_string(),
+            authority,
             decided_at: chain.at(),
         };
         insert_rows(&mut tx, &[DecisionRow::from(&decision)], "", |_| {}).await?;
