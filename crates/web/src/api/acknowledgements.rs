@@ -3,7 +3,7 @@
 //! them, naming the SHA-256 of the text they were shown.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page_by_position};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -67,7 +67,7 @@ pub async fn mine(
         .store
         .acknowledgements_of_person(viewer.user.org_id, viewer.user.person_id)
         .await?;
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         all.iter()
             .map(|r| AcknowledgementOut::new(r, today))
             .collect(),

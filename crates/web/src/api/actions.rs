@@ -70,11 +70,7 @@ pub async fn list(
         limit: query.limit,
         cursor: query.cursor,
     };
-    Ok(Json(page(
-        out(&state, &viewer, actions).await?,
-        &paging,
-        |a| a.id.to_string(),
-    )?))
+    Ok(Json(page(out(&state, &viewer, actions).await?, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "actions_create", path = "/api/v1/actions", request_body = ActionIn,

@@ -122,7 +122,6 @@ pub async fn list(
             })
             .collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

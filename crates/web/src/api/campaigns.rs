@@ -3,7 +3,7 @@
 //! figure (also as CSV).
 
 use super::extract::{ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page_by_position};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::invalid;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -166,7 +166,7 @@ pub async fn list(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<CampaignOut>>> {
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         campaigns(
             &state,
             viewer.user.org_id,

@@ -120,7 +120,7 @@ pub async fn list(
 ) -> ApiResult<Json<Listing<CommunicationOut>>> {
     let all = state.store.communications(viewer.user.org_id).await?;
     let out = with_sponsors(&state, &viewer, &all).await?;
-    Ok(Json(page(out, &paging, |c| c.id.to_string())?))
+    Ok(Json(page(out, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "communications_create", path = "/api/v1/communications",
@@ -255,11 +255,7 @@ pub async fn plan(
     let org = viewer.user.org_id;
     let items = state.store.communication_plan(org).await?;
     let done = state.store.communications(org).await?;
-    Ok(Json(page(
-        plan_out(&items, &done, now().date()),
-        &paging,
-        |i| i.id.to_string(),
-    )?))
+    Ok(Json(page(plan_out(&items, &done, now().date()), &paging)?))
 }
 
 async fn save_item(

@@ -73,7 +73,6 @@ pub async fn list(
     Ok(Json(page(
         all.into_iter().map(DelegationOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

@@ -32,7 +32,6 @@ pub async fn list(
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 
@@ -56,7 +55,6 @@ pub async fn of_policy(
             .map(|e| ExceptionOut::new(e, today))
             .collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

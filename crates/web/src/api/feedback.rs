@@ -121,7 +121,7 @@ pub async fn list(
 ) -> ApiResult<Json<Listing<FeedbackOut>>> {
     let all = state.store.feedback(viewer.user.org_id).await?;
     let out = all.iter().map(FeedbackOut::from).collect();
-    Ok(Json(page(out, &paging, |f| f.id.to_string())?))
+    Ok(Json(page(out, &paging)?))
 }
 
 #[utoipa::path(get, operation_id = "feedback_mine", path = "/api/v1/me/feedback", params(Paging), tag = "commitment",
@@ -138,7 +138,6 @@ pub async fn mine(
             .map(FeedbackOut::from)
             .collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

@@ -188,7 +188,7 @@ pub async fn list(
     // A line manager reads the entries their area owns.
     entries.retain(|e| area.contains(e.fields.owner_id));
     let all = out(&state, &viewer, &entries).await?;
-    Ok(Json(page(all, &paging, |i| i.id.to_string())?))
+    Ok(Json(page(all, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "improvements_create", path = "/api/v1/improvements",

@@ -42,7 +42,7 @@ pub async fn tokens(
         .tokens_of_user(viewer.user.org_id, viewer.user.id)
         .await?;
     let items = tokens.into_iter().map(TokenOut::from).collect();
-    Ok(Json(page(items, &paging, |t| t.id.to_string())?))
+    Ok(Json(page(items, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "me_create_token", path = "/api/v1/me/tokens", request_body = TokenIn, tag = "me",

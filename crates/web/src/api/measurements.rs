@@ -10,7 +10,7 @@
 //! each refused entry and its KPI, by line for a file.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page_by_position};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, LineError, Problem};
 use crate::state::AppState;
@@ -79,7 +79,7 @@ pub async fn of_kpi(
         .store
         .measurements(viewer.user.org_id, Some(KpiId(id)))
         .await?;
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         values
             .into_iter()
             .map(|m| MeasurementOut {

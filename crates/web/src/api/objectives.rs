@@ -39,11 +39,7 @@ pub async fn list(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<ObjectiveOut>>> {
-    Ok(Json(page(
-        objectives_out(&state, &viewer).await?,
-        &paging,
-        |i| i.id.to_string(),
-    )?))
+    Ok(Json(page(objectives_out(&state, &viewer).await?, &paging)?))
 }
 
 #[utoipa::path(get, operation_id = "objectives_show", path = "/api/v1/objectives/{id}",
@@ -128,7 +124,6 @@ pub async fn kpis(
     Ok(Json(page(
         all.into_iter().map(KpiRecordOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

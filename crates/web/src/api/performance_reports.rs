@@ -97,7 +97,6 @@ pub async fn list(
     Ok(Json(page(
         all.into_iter().map(ReportOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

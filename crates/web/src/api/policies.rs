@@ -51,7 +51,7 @@ pub async fn list(
         .into_iter()
         .map(|s| PolicyOut::from_summary(s, today))
         .collect();
-    Ok(Json(page(items, &paging, |p| p.id.to_string())?))
+    Ok(Json(page(items, &paging)?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -226,7 +226,6 @@ pub async fn reviews(
             .map(|r| ReviewRecordOut::new(r, None))
             .collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 
@@ -278,7 +277,6 @@ pub async fn distributions(
     Ok(Json(page(
         list.into_iter().map(DistributionOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

@@ -2,7 +2,7 @@
 //! steps (submit, withdraw, decide, publish, retire).
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page, page_by_position};
+use super::listing::{Listing, Paging, page};
 use super::policy_dto::{
     DecisionIn, DecisionResult, DraftIn, DraftUpdate, SubmitIn, VersionDecisionOut,
     VersionListItem, VersionOut,
@@ -42,7 +42,7 @@ pub async fn list(
         .store
         .policy_versions(viewer.user.org_id, PolicyId(id))
         .await?;
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         versions
             .iter()
             .filter(|v| may_see(&viewer.caller(), v))
@@ -223,7 +223,6 @@ pub async fn decisions(
     Ok(Json(page(
         list.into_iter().map(VersionDecisionOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

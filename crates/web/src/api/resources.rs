@@ -4,7 +4,7 @@
 //! that assignments give the ISMS roles.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page, page_by_position};
+use super::listing::{Listing, Paging, page};
 use super::performance_dto::{choice, invalid, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
@@ -191,7 +191,7 @@ pub async fn list(
         .iter()
         .map(|p| ResourcePlanOut::new(p, start))
         .collect();
-    Ok(Json(page(out, &paging, |p| p.id.to_string())?))
+    Ok(Json(page(out, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "resource_plans_create", path = "/api/v1/resource-plans",
@@ -305,10 +305,7 @@ pub async fn capacity(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<RoleCapacityOut>>> {
-    Ok(Json(page_by_position(
-        role_capacity(&state, &viewer).await?,
-        &paging,
-    )?))
+    Ok(Json(page(role_capacity(&state, &viewer).await?, &paging)?))
 }
 
 /// Capacity per ISMS role today, with holders' names.

@@ -233,7 +233,7 @@ pub async fn list(
     for r in state.store.management_reviews(viewer.user.org_id).await? {
         out.push(review_out(&state, &viewer, r).await?);
     }
-    Ok(Json(page(out, &paging, |i| i.id.to_string())?))
+    Ok(Json(page(out, &paging)?))
 }
 
 #[utoipa::path(get, operation_id = "reviews_show", path = "/api/v1/reviews/{id}",

@@ -1,7 +1,7 @@
 //! `/api/v1/roles`: the ISMS role catalogue.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page, page_by_position};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -138,7 +138,6 @@ pub async fn list(
     Ok(Json(page(
         roles.into_iter().map(RoleOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 
@@ -224,7 +223,7 @@ pub async fn gaps(
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<mandate_app::roles::GapOut>>> {
     let today = mandate_core::timefmt::now().date();
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         mandate_app::roles::gaps(
             &state.store,
             viewer.user.org_id,

@@ -156,7 +156,6 @@ pub async fn list(
     Ok(Json(page(
         out(&state, &viewer, statements).await?,
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 

@@ -1,7 +1,7 @@
 //! `/api/v1/me/tasks`: what the viewer must do, oldest first.
 
 use super::extract::ApiQuery;
-use super::listing::{Listing, Paging, page_by_position};
+use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
 use crate::problem::ApiResult;
 use crate::state::AppState;
@@ -50,7 +50,7 @@ pub async fn mine(
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<TaskOut>>> {
     let today = now().date();
-    Ok(Json(page_by_position(
+    Ok(Json(page(
         my_tasks(&state, &viewer)
             .await?
             .into_iter()

@@ -76,7 +76,6 @@ pub async fn courses(
     Ok(Json(page(
         all.iter().map(CourseOut::from).collect(),
         &paging,
-        |i| i.id.to_string(),
     )?))
 }
 
@@ -229,9 +228,7 @@ pub async fn records(
         limit: query.limit,
         cursor: query.cursor,
     };
-    Ok(Json(page(out, &paging, |r| {
-        format!("{}/{}/{}", r.person_id, r.course_id, r.completed_on)
-    })?))
+    Ok(Json(page(out, &paging)?))
 }
 
 #[utoipa::path(post, operation_id = "training_records_record", path = "/api/v1/training-records",

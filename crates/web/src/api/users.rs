@@ -23,7 +23,7 @@ pub async fn list(
 ) -> ApiResult<Json<Listing<UserOut>>> {
     let users = state.store.users(viewer.user.org_id).await?;
     let items = users.into_iter().map(UserOut::from).collect();
-    Ok(Json(page(items, &paging, |u| u.id.to_string())?))
+    Ok(Json(page(items, &paging)?))
 }
 
 fn role(text: &str) -> Result<AccessRole, Problem> {
