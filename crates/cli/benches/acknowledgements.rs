@@ -99,7 +99,6 @@ async fn run(db: &TestDb) {
         .find(|u| u.access_role == AccessRole::TopManagement)
         .expect("boss")
         .clone();
-    support::hold_top_management(&store, org, &author, &boss).await;
     let top = store
         .roles(org)
         .await
