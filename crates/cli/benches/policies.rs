@@ -143,7 +143,7 @@ async fn register_benchmark(db: &TestDb) {
         );
     }
     let (editor, boss) = (&users[0], &users[1]);
-    support::hold_top_management(&store, org, editor, boss).await;
+    mandate_testkit::fixtures::hold_top_management(&store, org, editor, &[boss]).await;
     let fields = |title: String, kind, parent| PolicyFields {
         title,
         kind,

@@ -18,7 +18,6 @@ use mandate_core::commitment::resources::{BudgetCategory, BudgetLine, ResourcePl
 use mandate_core::commitment::statement::StatementFields;
 use mandate_core::commitment::training::{Completion, CourseFields, CourseKind};
 use mandate_core::performance::{ActionFields, ActionSource, ActionStatus};
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_core::{
     AccessRole, Email, NewOrganisation, NewPerson, NewUser, OrgId, Person, PersonId, PersonKind,
@@ -100,37 +99,7 @@ async fn organisation(store: &Store) -> Org {
     let cfo = login(store, id, &cfo_p, AccessRole::TopManagement).await;
     let isms = login(store, id, &isms_p, AccessRole::IsmsManager).await;
     let dev = login(store, id, &dev_p, AccessRole::Staff).await;
-    store
-        .install_starter_roles(&system, id)
-        .await
-        .expect("roles");
-    let top = store
-        .roles(id)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("a top-management role")
-        .id;
-    // The first assignment bootstraps the authority; its holder makes the next.
-    for (person, assigner) in [(&ceo_p, isms.id), (&cfo_p, ceo.id)] {
-        store
-            .assign_role(
-                &system,
-                id,
-                assigner,
-                AssignmentTerms {
-                    role_id: top,
-                    person_id: person.id,
-                    starts_on: now().date() - Duration::days(10),
-                    ends_on: None,
-                    deputy_id: None,
-                    capacity_percent: Some(10),
-                },
-            )
-            .await
-            .expect("assigned");
-    }
+    mandate_testkit::fixtures::hold_top_management(store, id, &isms, &[&ceo, &cfo]).await;
     Org {
         id,
         ceo,

@@ -21,47 +21,6 @@ async fn open(db: &TestDb) -> (Store, PublicKey) {
     (store, public)
 }
 
-/// The starter roles, and the top managers holding Top management from ten
-/// days ago: the authority every decision on
-/// a policy or an exception needs, checked where the decision is recorded.
-async fn hold_top_management(store: &Store, org: OrgId, isms: &User, top_managers: &[&User]) {
-    let system = Actor::system("test");
-    if store.roles(org).await.expect("roles").is_empty() {
-        store
-            .install_starter_roles(&system, org)
-            .await
-            .expect("roles");
-    }
-    let top = store
-        .roles(org)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("a top-management role")
-        .id;
-    // The first assignment bootstraps the authority; its holder makes the next.
-    for (i, person) in top_managers.iter().enumerate() {
-        let assigner = if i == 0 { isms.id } else { top_managers[0].id };
-        store
-            .assign_role(
-                &system,
-                org,
-                assigner,
-                mandate_core::roles::AssignmentTerms {
-                    role_id: top,
-                    person_id: person.person_id,
-                    starts_on: now().date() - time::Duration::days(10),
-                    ends_on: None,
-                    deputy_id: None,
-                    capacity_percent: Some(10),
-                },
-            )
-            .await
-            .expect("assigned");
-    }
-}
-
 async fn login(store: &Store, org: OrgId, email: &str, role: AccessRole) -> User {
     let actor = Actor::system("test");
     let person = store
@@ -120,7 +79,7 @@ async fn a_policy_is_written_approved_published_superseded_and_audited() {
         let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
         let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
         let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
-        hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
+        mandate_testkit::fixtures::hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
         let by = |u: &User| Actor::user(u.id);
 
         let (top, draft) = store
@@ -472,7 +431,7 @@ async fn segregation_holds_through_edits_rule_changes_extensions_and_imports() {
         let author = login(&store, org, "author@acme.example", AccessRole::IsmsManager).await;
         let boss = login(&store, org, "boss@acme.example", AccessRole::TopManagement).await;
         let cfo = login(&store, org, "cfo@acme.example", AccessRole::TopManagement).await;
-        hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
+        mandate_testkit::fixtures::hold_top_management(&store, org, &author, &[&boss, &cfo]).await;
         let by = |u: &User| Actor::user(u.id);
         let (top, _) = store
             .create_policy(

@@ -3,6 +3,8 @@
 //! (dropped again when the test is done). Every test that touches storage
 //! runs once per backend this returns.
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 pub const POSTGRES_ENV: &str = "MANDATE_TEST_POSTGRES_URL";
