@@ -124,7 +124,7 @@ pub(super) async fn save<T: Kept>(
 /// Implements [`Kept`] for a record with `id`, `version` and a row type.
 macro_rules! kept {
     ($record:ty, $row:ty, $entity:literal, $noun:literal, $key:literal, $order:literal) => {
-        impl super::kept::Kept for $record {
+        impl super::super::kept::Kept for $record {
             type Row = $row;
             const ENTITY: &'static str = $entity;
             const NOUN: &'static str = $noun;

@@ -1,6 +1,7 @@
 //! Row types declared once: the macro derives the struct, its column list,
 //! its multi-row insert and its backup form from one list of fields. Used
-//! from modules beside `batch` in `repo/`, whose `super` it names.
+//! from the area folders of `repo/`, so the paths it writes start at
+//! `super::super` (the `repo` module, compiled once per backend).
 
 macro_rules! row_type {
     ($(#[$doc:meta])* $name:ident in $table:literal { $($field:ident : $ty:ty),* $(,)? }) => {
@@ -14,10 +15,10 @@ macro_rules! row_type {
             pub const SELECT: &'static str = concat!($(stringify!($field), ", "),*);
         }
 
-        impl super::batch::Insertable for $name {
+        impl super::super::batch::Insertable for $name {
             const TABLE: &'static str = $table;
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
-            fn bind_into(&self, row: &mut sqlx::query_builder::Separated<'_, super::Db, &'static str>) {
+            fn bind_into(&self, row: &mut sqlx::query_builder::Separated<'_, super::super::Db, &'static str>) {
                 $( row.push_bind(self.$field.clone()); )*
             }
         }

@@ -1,10 +1,5 @@
 //! The organisation and its people: organisations and their settings, the people register and its edits, logins, sessions and API tokens.
 
-// The row macros (`row_type!`, `kept!`) name these as `super::…` from the
-// file they expand in.
-#[allow(unused_imports)]
-use super::{Db, batch, kept};
-
 pub(super) mod org_settings;
 pub(super) mod organisations;
 pub(super) mod people;

@@ -1,10 +1,5 @@
 //! Performance evaluation: objectives and KPIs, measurements, actions, management reviews with their changes, and performance reports.
 
-// The row macros (`row_type!`, `kept!`) name these as `super::…` from the
-// file they expand in.
-#[allow(unused_imports)]
-use super::{Db, batch, kept};
-
 pub(super) mod actions;
 pub(super) mod management_reviews;
 pub(super) mod measurements;

@@ -1,10 +1,5 @@
 //! Policies: the register, versions and their approval, exceptions, reviews and distributions, history and trail, policy-as-code import, and who holds the authority to decide.
 
-// The row macros (`row_type!`, `kept!`) name these as `super::…` from the
-// file they expand in.
-#[allow(unused_imports)]
-use super::{Db, batch, kept};
-
 pub(super) mod decision_authority;
 pub(super) mod policies;
 pub(super) mod policy_exceptions;
