@@ -173,6 +173,18 @@ async fn post_csv(app: &App, token: &str, csv: String) -> (StatusCode, Value) {
     (status, body_json(response).await)
 }
 
+/// Records KPI values through the API as `token`: the status and the answer.
+async fn record(app: &App, token: &str, values: Value) -> (StatusCode, Value) {
+    call(
+        app,
+        Method::POST,
+        "/api/v1/measurements",
+        token,
+        Some(values),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api() {
     for db in TestDb::all().await {
@@ -184,12 +196,10 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
         let day = days_ago(10);
 
         // The finding: a value for a KPI nobody asked of the manager.
-        let (s, problem) = call(
+        let (s, problem) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &manager,
-            Some(json!([{"kpi_id": kpis.other, "measured_on": day, "value": 3.0}])),
+            json!([{"kpi_id": kpis.other, "measured_on": day, "value": 3.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {problem}");
@@ -198,14 +208,12 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
         assert!(values(&app, &editor, &kpis.other).await.is_empty(), "{b}");
 
         // One refused entry refuses the batch: the good one is not recorded.
-        let (s, problem) = call(
+        let (s, problem) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &manager,
-            Some(json!([
+            json!([
                 {"kpi_id": kpis.asked, "measured_on": day, "value": 90.0},
-                {"kpi_id": kpis.other, "measured_on": day, "value": 3.0}])),
+                {"kpi_id": kpis.other, "measured_on": day, "value": 3.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {problem}");
@@ -220,22 +228,18 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
         assert!(values(&app, &editor, &kpis.other).await.is_empty(), "{b}");
 
         // The KPI they are asked for: recorded, and their own value corrected.
-        let (s, summary) = call(
+        let (s, summary) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &manager,
-            Some(json!([{"kpi_id": kpis.asked, "measured_on": day, "value": 90.0}])),
+            json!([{"kpi_id": kpis.asked, "measured_on": day, "value": 90.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}: {summary}");
         assert_eq!(summary["added"], 1, "{b}: {summary}");
-        let (s, summary) = call(
+        let (s, summary) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &manager,
-            Some(json!([{"kpi_id": kpis.asked, "measured_on": day, "value": 91.0}])),
+            json!([{"kpi_id": kpis.asked, "measured_on": day, "value": 91.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}: {summary}");
@@ -243,15 +247,13 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
 
         // The ISMS manager records anything, and corrects the manager's value.
         let theirs = days_ago(40);
-        let (s, summary) = call(
+        let (s, summary) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &editor,
-            Some(json!([
+            json!([
                 {"kpi_id": kpis.other, "measured_on": theirs, "value": 4.0},
                 {"kpi_id": kpis.asked, "measured_on": theirs, "value": 80.0},
-                {"kpi_id": kpis.asked, "measured_on": day, "value": 92.0}])),
+                {"kpi_id": kpis.asked, "measured_on": day, "value": 92.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}: {summary}");
@@ -267,12 +269,10 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
             (&kpis.asked, ASKED, "someone else"),
             (&kpis.other, OTHER, "not one you are asked for"),
         ] {
-            let (s, problem) = call(
+            let (s, problem) = record(
                 &app,
-                Method::POST,
-                "/api/v1/measurements",
                 &manager,
-                Some(json!([{"kpi_id": kpi, "measured_on": theirs, "value": 3.0}])),
+                json!([{"kpi_id": kpi, "measured_on": theirs, "value": 3.0}]),
             )
             .await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{b}: {problem}");
@@ -290,12 +290,10 @@ async fn a_line_manager_records_only_the_kpis_they_are_asked_for_through_the_api
             "{b}"
         );
         // The same value again replaces nothing.
-        let (s, summary) = call(
+        let (s, summary) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &manager,
-            Some(json!([{"kpi_id": kpis.asked, "measured_on": theirs, "value": 80.0}])),
+            json!([{"kpi_id": kpis.asked, "measured_on": theirs, "value": 80.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}: {summary}");
@@ -311,12 +309,10 @@ async fn a_csv_upload_with_a_refused_line_records_nothing() {
         let editor = token_for(&app, AccessRole::IsmsManager).await;
         let manager = token_for(&app, AccessRole::Manager).await;
         let kpis = two_kpis(&app, &editor).await;
-        let (s, _) = call(
+        let (s, _) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &editor,
-            Some(json!([{"kpi_id": kpis.asked, "measured_on": days_ago(20), "value": 70.0}])),
+            json!([{"kpi_id": kpis.asked, "measured_on": days_ago(20), "value": 70.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}");
@@ -411,12 +407,10 @@ async fn the_pages_refuse_a_line_manager_the_kpis_they_are_not_asked_for() {
         );
 
         // The ISMS manager's value is not the line manager's to replace.
-        let (s, _) = call(
+        let (s, _) = record(
             &app,
-            Method::POST,
-            "/api/v1/measurements",
             &editor,
-            Some(json!([{"kpi_id": kpis.asked, "measured_on": days_ago(4), "value": 60.0}])),
+            json!([{"kpi_id": kpis.asked, "measured_on": days_ago(4), "value": 60.0}]),
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{b}");
