@@ -35,6 +35,17 @@ impl Caller {
         self.period.map_or(today, |p| p.as_of(today))
     }
 
+    /// The instant reads answer as of: now, or the last instant of the
+    /// chosen period's last day (never later than now).
+    pub fn instant(&self) -> OffsetDateTime {
+        match self.period {
+            Some(_) => (self.day().midnight().assume_utc() + time::Duration::days(1)
+                - time::Duration::nanoseconds(1))
+            .min(self.now),
+            None => self.now,
+        }
+    }
+
     pub fn actor(&self) -> mandate_core::audit::Actor {
         mandate_core::audit::Actor::user(self.user.id)
     }

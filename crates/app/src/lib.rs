@@ -8,6 +8,7 @@
 
 #[cfg(test)]
 mod architecture;
+pub mod acknowledgements;
 pub mod caller;
 pub mod commitment;
 pub mod conformance;
@@ -17,6 +18,7 @@ pub mod people;
 pub mod performance;
 pub mod policies;
 pub mod roles;
+pub mod tasks;
 
 pub use caller::Caller;
 pub use error::{AppError, AppResult};

@@ -12,7 +12,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
-    pub acknowledgements: mandate_app::commitment::AckBatcher,
+    pub acknowledgements: mandate_app::acknowledgements::AckBatcher,
     /// Snapshots of the records for the conformance check, kept while the
     /// audit chain does not grow.
     pub conformance: Arc<mandate_app::conformance::SnapshotCache>,
@@ -23,7 +23,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<Store>, config: WebConfig) -> Self {
         Self {
-            acknowledgements: mandate_app::commitment::AckBatcher::start(Arc::clone(&store)),
+            acknowledgements: mandate_app::acknowledgements::AckBatcher::start(Arc::clone(&store)),
             store,
             config: Arc::new(config),
             throttle: Arc::new(Throttle::default()),

@@ -1,5 +1,2 @@
-//! Commitment records' intake: acknowledgements committed in batches.
-
-mod ack_batch;
-
-pub use ack_batch::*;
+//! Commitment records: measurement and training intake from CSV files,
+//! attestation periods, training coverage and leadership statements.

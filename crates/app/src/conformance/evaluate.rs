@@ -12,10 +12,11 @@ use mandate_core::conformance::{
     AckFigures, Approval, Evaluation, PolicyAt, Snapshot, TrainingFacts, VersionAt, evaluate,
 };
 use mandate_core::policy::PolicyKind;
+use mandate_core::roles::Holders;
 use mandate_core::policy::as_of::in_force_at;
 use mandate_report::markdown::{Element, elements_present};
 use mandate_store::{Store, StoreError, VersionApproval, VersionDates};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime};
 
 /// Every rule, judged as the records stood at the end of `day`.
@@ -170,11 +171,7 @@ pub async fn gather(store: &Store, org: OrgId, day: Date) -> Result<Snapshot, St
         .collect();
 
     let courses = store.courses(org).await?;
-    let holders: HashSet<_> = assignments
-        .iter()
-        .filter(|a| a.current_on(day))
-        .map(|a| a.terms.person_id)
-        .collect();
+    let holders = Holders::on(assignments.iter().cloned(), day).people();
     let mut records = Vec::new();
     for person in holders {
         records.extend(store.training_records(org, Some(person)).await?);

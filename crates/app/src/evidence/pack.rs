@@ -7,7 +7,7 @@ use crate::conformance::gather;
 use mandate_core::OrgId;
 use mandate_core::conformance::{AuditPeriod, Snapshot, evaluate};
 use mandate_core::policy::{PolicyKind, ReviewStatus};
-use mandate_core::roles::check_row;
+use mandate_core::roles::{Holders, check_row};
 use mandate_report::evidence::{
     AckEntry, ApprovalEntry, AuditChainInfo, ChainEvent, EvidencePack, FORMAT_VERSION, HolderEntry,
     OrganisationInfo, Period, PolicyEntry, RaciRow, RaciTable, RoleEntry, SignedPoint,
@@ -161,6 +161,7 @@ async fn policies(store: &Store, org: OrgId, s: &Snapshot) -> Result<Vec<PolicyE
 
 /// The role register: each role with its holders on the day.
 fn roles(s: &Snapshot, name: &dyn Fn(mandate_core::PersonId) -> String) -> Vec<RoleEntry> {
+    let holders = Holders::on(s.assignments.iter().cloned(), s.as_of);
     let role_name: HashMap<_, _> = s
         .roles
         .iter()
@@ -185,10 +186,8 @@ fn roles(s: &Snapshot, name: &dyn Fn(mandate_core::PersonId) -> String) -> Vec<R
                 conformance_owner: f.conformance_owner,
                 performance_reporter: f.performance_reporter,
                 critical: f.critical,
-                holders: s
-                    .assignments
-                    .iter()
-                    .filter(|a| a.terms.role_id == r.id && a.current_on(s.as_of))
+                holders: holders
+                    .assignments_of(r.id)
                     .map(|a| HolderEntry {
                         name: name(a.terms.person_id),
                         since: a.terms.starts_on,

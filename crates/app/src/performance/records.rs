@@ -3,6 +3,7 @@
 //! from their own registers) and a performance report's content.
 
 use crate::AppResult;
+use crate::roles::holders_on;
 use mandate_core::performance::{
     Action, ChangeSummary, Health, Kpi, ManagementReview, Measurement, Objective, PackSources,
     PolicyLine, ReportContent, ReviewPack, compile_pack, objective_lines,
@@ -178,11 +179,9 @@ pub async fn top_management_on(
         .filter(|r| r.fields.top_management)
         .map(|r| r.id)
         .collect();
-    Ok(store
-        .assignments(org, None)
+    Ok(holders_on(store, org, day)
         .await?
+        .of_any(&top)
         .into_iter()
-        .filter(|a| top.contains(&a.terms.role_id) && a.current_on(day))
-        .map(|a| a.terms.person_id)
         .collect())
 }

@@ -9,7 +9,7 @@ use mandate_core::policy::{
     Action, ApprovalStatus, Policy, PolicyException, PolicyKind, PolicyVersion, Verdict,
     VersionState,
 };
-use mandate_core::roles::Role;
+use mandate_core::roles::{Holders, Role};
 use mandate_core::{ExceptionId, Permission, PolicyId};
 use mandate_report::markdown::{Element, elements_present};
 use mandate_store::Store;
@@ -26,18 +26,15 @@ pub fn authority_for(policy: &Policy) -> Authority {
 pub async fn roles_held(store: &Store, caller: &Caller) -> AppResult<Vec<Role>> {
     let org = caller.user.org_id;
     let today = caller.now.date();
-    let held: Vec<_> = store
-        .assignments(org, Some(caller.user.person_id))
-        .await?
-        .into_iter()
-        .filter(|a| a.current_on(today))
-        .map(|a| a.terms.role_id)
-        .collect();
+    let person = caller.user.person_id;
+    // Only the caller's own assignments are read: this runs on every page
+    // that offers a decision.
+    let held = Holders::on(store.assignments(org, Some(person)).await?, today);
     Ok(store
         .roles(org)
         .await?
         .into_iter()
-        .filter(|r| held.contains(&r.id))
+        .filter(|r| held.holds(person, r.id))
         .collect())
 }
 

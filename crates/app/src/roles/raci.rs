@@ -38,13 +38,7 @@ pub async fn matrix(store: &Store, caller: &Caller) -> AppResult<RaciOut> {
     let org = caller.org();
     let today = caller.day();
     let roles = store.roles(org).await?;
-    let held: HashSet<RoleId> = store
-        .assignments(org, None)
-        .await?
-        .into_iter()
-        .filter(|a| a.current_on(today))
-        .map(|a| a.terms.role_id)
-        .collect();
+    let held: HashSet<RoleId> = super::holders_on(store, org, today).await?.held_roles();
     let raci = store.raci(org).await?;
     let name_of = |id: RoleId| {
         roles

@@ -7,9 +7,8 @@ use crate::problem::ApiResult;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use mandate_core::tasks::Task;
+use mandate_app::tasks::my_tasks;
 use mandate_core::timefmt::now;
-use mandate_notify::{Scope, tasks_of};
 use serde::Serialize;
 use time::Date;
 use utoipa::ToSchema;
@@ -29,19 +28,6 @@ pub struct TaskOut {
     pub overdue: bool,
 }
 
-/// The viewer's tasks today.
-pub async fn my_tasks(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<Task>> {
-    let person = viewer.user.person_id;
-    let mut all = tasks_of(
-        &state.store,
-        viewer.user.org_id,
-        Scope::Person(person),
-        now().date(),
-    )
-    .await?;
-    Ok(all.remove(&person).unwrap_or_default())
-}
-
 #[utoipa::path(get, operation_id = "me_tasks", path = "/api/v1/me/tasks", params(Paging), tag = "tasks",
     responses((status = 200, body = Listing<TaskOut>)))]
 pub async fn mine(
@@ -51,7 +37,7 @@ pub async fn mine(
 ) -> ApiResult<Json<Listing<TaskOut>>> {
     let today = now().date();
     Ok(Json(page(
-        my_tasks(&state, &viewer)
+        my_tasks(&state.store, &viewer.caller())
             .await?
             .into_iter()
             .map(|t| TaskOut {

@@ -4,16 +4,19 @@
 
 use super::page_path::PagePath;
 use super::{Layout, PageError, render};
-use crate::api::campaigns::{
-    CampaignDetailOut, CampaignOut, OverallOut, PeopleQuery, PersonLineOut, campaign, campaigns,
-    people_of,
-};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use mandate_app::acknowledgements::{
+    CampaignDetailOut, CampaignOut, OverallOut, PeopleSelection, PersonLineOut, campaign,
+    campaigns, people_of,
+};
 use mandate_core::VersionId;
+use mandate_core::timefmt::now;
+use serde::Deserialize;
+use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "campaigns.html")]
@@ -28,8 +31,9 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         .await?
         .live();
     let campaigns = campaigns(
-        &state,
+        &state.store,
         viewer.user.org_id,
+        now().date(),
         mandate_app::people::manager_of_area(&viewer.caller()),
     )
     .await?;
@@ -53,16 +57,33 @@ struct CampaignPage {
 
 const SHOWN: u32 = 200;
 
+/// The filters of a campaign's people, as the page's links carry them.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleFilter {
+    show: Option<String>,
+    department: Option<String>,
+    manager_id: Option<Uuid>,
+    cursor: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     PagePath(version): PagePath<VersionId>,
-    Query(q): Query<PeopleQuery>,
+    Query(q): Query<PeopleFilter>,
 ) -> Result<Response, PageError> {
-    let org = viewer.user.org_id;
+    let (org, today) = (viewer.user.org_id, now().date());
     let area = mandate_app::people::manager_of_area(&viewer.caller());
-    let c = campaign(&state, org, version, area).await?;
-    let (people, next) = people_of(&state, org, version, &q, Some(SHOWN), area).await?;
+    let c = campaign(&state.store, org, today, version, area).await?;
+    let selection = PeopleSelection {
+        show: q.show.clone(),
+        department: q.department.clone(),
+        manager_id: q.manager_id,
+        cursor: q.cursor.clone(),
+    };
+    let (people, next) =
+        people_of(&state.store, org, today, version, &selection, Some(SHOWN), area).await?;
     let more = next.is_some();
     let mut filter = Vec::new();
     let mut query = Vec::new();

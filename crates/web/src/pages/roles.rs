@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
+use mandate_app::roles::holders_on;
 use mandate_core::roles::{Decision, Role, RoleFields, RoleId};
 use mandate_core::timefmt::now;
 use mandate_store::StoreError;
@@ -100,14 +101,9 @@ pub async fn list(
         .with_notice(params.notice.as_deref());
     let roles = state.store.roles(viewer.user.org_id).await?;
     let today = viewer.day();
-    let held: Vec<RoleId> = state
-        .store
-        .assignments(viewer.user.org_id, None)
+    let held = holders_on(&state.store, viewer.user.org_id, today)
         .await?
-        .into_iter()
-        .filter(|a| a.current_on(today))
-        .map(|a| a.terms.role_id)
-        .collect();
+        .held_roles();
     let nodes: Vec<mandate_report::org_chart::Node<'_>> = roles
         .iter()
         .map(|r| mandate_report::org_chart::Node {

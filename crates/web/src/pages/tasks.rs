@@ -4,7 +4,7 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::tasks::my_tasks;
+use mandate_app::tasks::my_tasks;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -44,7 +44,7 @@ pub async fn show(
         .await?
         .with_notice(params.notice.as_deref());
     let today = now().date();
-    let tasks: Vec<TaskView> = my_tasks(&state, &viewer)
+    let tasks: Vec<TaskView> = my_tasks(&state.store, &viewer.caller())
         .await?
         .into_iter()
         .map(|t| TaskView {

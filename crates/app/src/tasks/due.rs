@@ -7,7 +7,7 @@
 use mandate_core::commitment::training::CourseKind;
 use mandate_core::performance::ReviewSchedule;
 use mandate_core::policy::{ExceptionStatus, ReviewStatus};
-use mandate_core::roles::{Assignment, Role};
+use mandate_core::roles::{Holders, Role};
 use mandate_core::tasks::{Task, TaskKind, start_of};
 use mandate_core::{AccessRole, OrgId, PersonId, User};
 use mandate_store::{Store, StoreError};
@@ -38,9 +38,9 @@ fn dated(kind: TaskKind, title: String, detail: String, link: String, due: Date)
 pub async fn due_tasks(
     store: &Store,
     org: OrgId,
-    scope: crate::gather::Scope,
+    scope: super::gather::Scope,
     roles: &[Role],
-    assignments: &[Assignment],
+    holders: &Holders,
     users: &[User],
     today: Date,
     tasks: &mut Tasks,
@@ -62,11 +62,7 @@ pub async fn due_tasks(
             .filter(|r| r.fields.name.eq_ignore_ascii_case(role_name.trim()))
             .map(|r| r.id)
             .collect();
-        assignments
-            .iter()
-            .filter(|a| ids.contains(&a.terms.role_id) && a.current_on(today))
-            .map(|a| a.terms.person_id)
-            .collect()
+        holders.of_any(&ids)
     };
 
     for s in store.policy_summaries(org).await? {

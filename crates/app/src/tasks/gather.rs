@@ -7,7 +7,7 @@ use mandate_core::commitment::attestation::{last_ended_period, line_managers_on}
 use mandate_core::performance::kpi_line;
 use mandate_core::policy::authority::{self, Authority};
 use mandate_core::policy::{ExceptionStatus, PolicyKind, VersionState};
-use mandate_core::roles::Role;
+use mandate_core::roles::{Holders, Role};
 use mandate_core::tasks::{Task, TaskKind, ordered, start_of};
 use mandate_core::{OrgId, Person, PersonId, User};
 use mandate_store::{Store, StoreError};
@@ -79,15 +79,11 @@ pub async fn tasks_of(
             },
         );
     }
+    let holders = Holders::on(assignments.iter().cloned(), today);
     let held = |person: PersonId| -> Vec<Role> {
-        let ids: Vec<_> = assignments
-            .iter()
-            .filter(|a| a.terms.person_id == person && a.current_on(today))
-            .map(|a| a.terms.role_id)
-            .collect();
         roles
             .iter()
-            .filter(|r| ids.contains(&r.id))
+            .filter(|r| holders.holds(person, r.id))
             .cloned()
             .collect()
     };
@@ -101,18 +97,18 @@ pub async fn tasks_of(
         approvals(store, org, &deciders, today, &mut tasks).await?;
     }
     attestations(store, org, scope, today, &mut tasks).await?;
-    crate::gather_due::due_tasks(
+    super::due::due_tasks(
         store,
         org,
         scope,
         &roles,
-        &assignments,
+        &holders,
         &users,
         today,
         &mut tasks,
     )
     .await?;
-    measurements(store, org, &assignments, scope, today, &mut tasks).await?;
+    measurements(store, org, &holders, scope, today, &mut tasks).await?;
     for a in store
         .actions(org)
         .await?
@@ -385,7 +381,7 @@ async fn attestations(
 async fn measurements(
     store: &Store,
     org: OrgId,
-    assignments: &[mandate_core::roles::Assignment],
+    holders: &Holders,
     scope: Scope,
     today: Date,
     tasks: &mut Tasks,
@@ -404,14 +400,11 @@ async fn measurements(
         let Some(objective) = objectives.iter().find(|o| o.id == kpi.fields.objective_id) else {
             continue;
         };
-        for a in assignments
-            .iter()
-            .filter(|a| a.terms.role_id == objective.fields.owner_role_id && a.current_on(today))
-        {
-            if scope.includes(a.terms.person_id) {
+        for person in holders.of_role(objective.fields.owner_role_id) {
+            if scope.includes(person) {
                 push(
                     tasks,
-                    a.terms.person_id,
+                    person,
                     Task {
                         kind: TaskKind::Measure,
                         title: format!("Record {}", kpi.fields.name),
