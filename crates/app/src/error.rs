@@ -2,6 +2,7 @@
 //! the ones a front end must tell apart (not there, not allowed, not valid);
 //! the store's own errors pass through unchanged.
 
+use mandate_core::import::RowError;
 use mandate_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,10 @@ pub enum AppError {
     /// The request is understood but breaks a rule of the records.
     #[error("{0}")]
     Invalid(String),
+    /// An uploaded file has problems, each with its line; nothing of it
+    /// was kept.
+    #[error("the file has {} problems", .0.len())]
+    InFile(Vec<RowError>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -6,9 +6,9 @@
 //! into problem documents and pages, the CLI into one line on stderr.
 //! Nothing here knows HTTP.
 
+pub mod acknowledgements;
 #[cfg(test)]
 mod architecture;
-pub mod acknowledgements;
 pub mod caller;
 pub mod commitment;
 pub mod conformance;

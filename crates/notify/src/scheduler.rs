@@ -7,8 +7,8 @@
 //! runs it every minute; `mandate tick` runs it once, for cron.
 
 use crate::config::MailConfig;
-use mandate_app::tasks::{Scope, tasks_of};
 use crate::templates::{DEFAULT_DIGEST_BODY, DEFAULT_DIGEST_SUBJECT, DigestContext, render_digest};
+use mandate_app::tasks::{Scope, tasks_of};
 use mandate_core::audit::Actor;
 use mandate_core::notify::{digest_key, plan_digest};
 use mandate_core::outbox::NewMail;

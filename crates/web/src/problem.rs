@@ -117,6 +117,15 @@ impl From<AppError> for Problem {
             AppError::NotFound(m) => Problem::new(StatusCode::NOT_FOUND, m),
             AppError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, m),
             AppError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            AppError::InFile(errors) => Problem::in_file(
+                errors
+                    .into_iter()
+                    .map(|e| LineError {
+                        line: e.line,
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
             AppError::Store(e) => e.into(),
         }
     }

@@ -243,9 +243,7 @@ pub async fn campaign(
         .into_iter()
         .find(|c| c.version_id == version.0)
         .ok_or_else(|| AppError::NotFound("no campaign for this version".into()))?;
-    let groups = store
-        .campaign_groups(org, version, today, area_of)
-        .await?;
+    let groups = store.campaign_groups(org, version, today, area_of).await?;
     let figures = CampaignFigures::from_groups(&groups);
     let managers: Vec<PersonId> = figures.by_manager.keys().flatten().copied().collect();
     let names = store.person_names(org, managers).await?;

@@ -12,8 +12,8 @@ use mandate_core::conformance::{
     AckFigures, Approval, Evaluation, PolicyAt, Snapshot, TrainingFacts, VersionAt, evaluate,
 };
 use mandate_core::policy::PolicyKind;
-use mandate_core::roles::Holders;
 use mandate_core::policy::as_of::in_force_at;
+use mandate_core::roles::Holders;
 use mandate_report::markdown::{Element, elements_present};
 use mandate_store::{Store, StoreError, VersionApproval, VersionDates};
 use std::collections::HashMap;

@@ -98,14 +98,7 @@ pub async fn tasks_of(
     }
     attestations(store, org, scope, today, &mut tasks).await?;
     super::due::due_tasks(
-        store,
-        org,
-        scope,
-        &roles,
-        &holders,
-        &users,
-        today,
-        &mut tasks,
+        store, org, scope, &roles, &holders, &users, today, &mut tasks,
     )
     .await?;
     measurements(store, org, &holders, scope, today, &mut tasks).await?;

@@ -14,6 +14,12 @@ use mandate_store::Store;
 /// The caller's own tasks today, oldest first.
 pub async fn my_tasks(store: &Store, caller: &Caller) -> AppResult<Vec<Task>> {
     let person = caller.user.person_id;
-    let mut all = tasks_of(store, caller.org(), Scope::Person(person), caller.now.date()).await?;
+    let mut all = tasks_of(
+        store,
+        caller.org(),
+        Scope::Person(person),
+        caller.now.date(),
+    )
+    .await?;
     Ok(all.remove(&person).unwrap_or_default())
 }

@@ -123,7 +123,12 @@ mod tests {
         let (ciso, dpo) = (Uuid::now_v7(), Uuid::now_v7());
         let (ana, ben) = (PersonId::new(), PersonId::new());
         let all = vec![
-            held(ciso, ana, date!(2026 - 01 - 01), Some(date!(2026 - 06 - 30))),
+            held(
+                ciso,
+                ana,
+                date!(2026 - 01 - 01),
+                Some(date!(2026 - 06 - 30)),
+            ),
             held(ciso, ben, date!(2026 - 07 - 01), None),
             held(dpo, ana, date!(2026 - 03 - 01), None),
         ];

@@ -178,4 +178,3 @@ pub async fn people_csv_file(
     )
         .into_response())
 }
-

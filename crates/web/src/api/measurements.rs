@@ -17,10 +17,10 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use mandate_core::performance::{Kpi, MeasurementEntry};
+use mandate_app::commitment::entries_from_csv;
+use mandate_core::KpiId;
+use mandate_core::performance::MeasurementEntry;
 use mandate_core::timefmt::now;
-use mandate_core::{KpiId, OrgId};
-use mandate_report::measurements_csv;
 use mandate_store::{MeasurementSummary, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -183,85 +183,6 @@ fn refusal(e: StoreError, lines: Option<&[usize]>) -> Problem {
     problem
 }
 
-/// The values of a CSV file, each with the line it is on.
-pub struct CsvEntries {
-    pub entries: Vec<MeasurementEntry>,
-    pub lines: Vec<usize>,
-}
-
-/// Parses a CSV file and resolves its KPI names; every problem is reported
-/// with its line and nothing is recorded unless the whole file is good.
-pub async fn entries_from_csv(
-    store: &Store,
-    org: OrgId,
-    text: &str,
-) -> Result<CsvEntries, Problem> {
-    let parsed = measurements_csv::parse(text.as_bytes());
-    let kpis: Vec<Kpi> = store.kpis(org).await?;
-    let today = now().date();
-    let mut errors: Vec<LineError> = parsed
-        .errors
-        .into_iter()
-        .map(|e| LineError {
-            line: e.line,
-            message: e.message,
-        })
-        .collect();
-    let mut entries = Vec::new();
-    let mut lines = Vec::new();
-    let mut first_line = std::collections::HashMap::new();
-    for row in parsed.rows {
-        let found = kpis
-            .iter()
-            .find(|k| k.fields.name.eq_ignore_ascii_case(&row.kpi) || k.id.to_string() == row.kpi);
-        let Some(kpi) = found else {
-            errors.push(LineError {
-                line: row.line,
-                message: format!("kpi: no KPI is called {:?}", row.kpi),
-            });
-            continue;
-        };
-        let entry = MeasurementEntry {
-            kpi_id: kpi.id,
-            measured_on: row.measured_on,
-            value: row.value,
-            note: row.note,
-        };
-        if let Some(earlier) = first_line.insert((kpi.id, row.measured_on), row.line) {
-            errors.push(LineError {
-                line: row.line,
-                message: format!(
-                    "a second value for {:?} on {} (the first is on line {earlier})",
-                    kpi.fields.name, row.measured_on
-                ),
-            });
-            continue;
-        }
-        match entry.validated(today) {
-            Ok(entry) => {
-                entries.push(entry);
-                lines.push(row.line);
-            }
-            Err(message) => errors.push(LineError {
-                line: row.line,
-                message,
-            }),
-        }
-    }
-    if entries.is_empty() && errors.is_empty() {
-        errors.push(LineError {
-            line: 1,
-            message: "the file has a header but no values".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(CsvEntries { entries, lines })
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(Problem::in_file(errors))
-    }
-}
-
 #[utoipa::path(post, operation_id = "measurements_upload_csv", path = "/api/v1/measurements/csv",
     request_body(content = String, content_type = "text/csv",
         description = "A header row `kpi,measured_on,value` (optionally `note`); `kpi` is the KPI's name or id."),
@@ -275,7 +196,7 @@ pub async fn upload_csv(
     body: String,
 ) -> ApiResult<Json<MeasurementSummaryOut>> {
     let org = viewer.user.org_id;
-    let file = entries_from_csv(&state.store, org, &body).await?;
+    let file = entries_from_csv(&state.store, org, now().date(), &body).await?;
     let summary = record_batch(&state.store, &viewer, file.entries, Some(&file.lines)).await?;
     Ok(Json(summary.into()))
 }

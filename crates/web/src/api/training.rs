@@ -7,20 +7,19 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{Listing, Paging, page};
 use super::performance_dto::{choice, no_version_on_create, version_of_change};
 use crate::auth::Viewer;
-use crate::problem::{ApiResult, LineError, Problem};
+use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::commitment::{CoverageOut, completions_from_csv, coverage_on};
 use mandate_core::commitment::training::{
-    Completion, Course, CourseFields, CourseKind, RoleTrainingStatus, TrainingRecord,
-    awareness_coverage, resolve_completions, role_training_on,
+    Completion, Course, CourseFields, CourseKind, TrainingRecord,
 };
 use mandate_core::timefmt::now;
-use mandate_core::{CourseId, OrgId, PersonId};
-use mandate_report::training_csv;
-use mandate_store::{Store, TrainingSummary};
+use mandate_core::{CourseId, PersonId};
+use mandate_store::TrainingSummary;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -261,49 +260,6 @@ pub async fn record(
     Ok(Json(summary.into()))
 }
 
-/// Parses a CSV file and finds its people and courses; every problem is
-/// reported with its line and nothing is recorded unless the file is good.
-pub async fn completions_from_csv(
-    store: &Store,
-    org: OrgId,
-    text: &str,
-) -> Result<Vec<Completion>, Problem> {
-    let parsed = training_csv::parse(text.as_bytes());
-    let people = store.people_all(org).await?;
-    let courses = store.courses(org).await?;
-    let mut errors: Vec<LineError> = parsed
-        .errors
-        .into_iter()
-        .map(|e| LineError {
-            line: e.line,
-            message: e.message,
-        })
-        .collect();
-    let resolved = resolve_completions(&parsed.rows, &people, &courses, now().date());
-    let completions = match resolved {
-        Ok(c) => c,
-        Err(bad) => {
-            errors.extend(bad.into_iter().map(|e| LineError {
-                line: e.line,
-                message: e.message,
-            }));
-            Vec::new()
-        }
-    };
-    if completions.is_empty() && errors.is_empty() {
-        errors.push(LineError {
-            line: 1,
-            message: "the file has a header but no completions".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(completions)
-    } else {
-        errors.sort_by_key(|e| e.line);
-        Err(Problem::in_file(errors))
-    }
-}
-
 #[utoipa::path(post, operation_id = "training_records_upload_csv", path = "/api/v1/training-records/csv",
     request_body(content = String, content_type = "text/csv",
         description = "A header row `email,course,completed_on` (optionally `expires_on`, `note`); `course` is the course's title or id."),
@@ -316,101 +272,12 @@ pub async fn upload_csv(
     body: String,
 ) -> ApiResult<Json<TrainingSummaryOut>> {
     let org = viewer.user.org_id;
-    let completions = completions_from_csv(&state.store, org, &body).await?;
+    let completions = completions_from_csv(&state.store, org, now().date(), &body).await?;
     let summary = state
         .store
         .record_training(&viewer.actor(), org, viewer.user.id, completions)
         .await?;
     Ok(Json(summary.into()))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RoleTrainingOut {
-    pub role_id: Uuid,
-    pub role: String,
-    pub person_id: Uuid,
-    pub person: String,
-    pub training: String,
-    pub course_id: Option<Uuid>,
-    /// `current`, `expired`, `missing` or `not_in_catalogue`.
-    pub status: String,
-    #[schema(value_type = Option<String>, format = Date)]
-    pub expires_on: Option<Date>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CoverageOut {
-    #[schema(value_type = String, format = Date)]
-    pub on: Date,
-    /// Personnel counted (joiners in their grace period are not).
-    pub personnel: usize,
-    pub trained: usize,
-    pub percent: f64,
-    pub joiners_in_grace: usize,
-    /// Up to 200 of the untrained, by id.
-    pub untrained: Vec<Uuid>,
-    /// Role holders and the training their roles require.
-    pub role_training: Vec<RoleTrainingOut>,
-}
-
-/// Coverage of general awareness and role-specific training today.
-/// Today's training coverage over `area` (a line manager's, or everyone).
-pub async fn coverage_today(
-    state: &AppState,
-    org: OrgId,
-    area: &mandate_app::people::Area,
-) -> ApiResult<CoverageOut> {
-    let today = now().date();
-    let (settings, _) = state.store.org_settings(org).await?;
-    let mut people = state.store.people_all(org).await?;
-    people.retain(|p| area.contains(p.id));
-    let courses = state.store.courses(org).await?;
-    let records = state.store.training_records(org, None).await?;
-    let roles = state.store.roles(org).await?;
-    let assignments = state.store.assignments(org, None).await?;
-    let awareness = awareness_coverage(
-        &people,
-        &courses,
-        &records,
-        today,
-        i64::from(settings.joiner_grace_days),
-    );
-    let mut lines = role_training_on(&roles, &assignments, &courses, &records, today);
-    lines.retain(|l| area.contains(l.person_id));
-    let names: std::collections::HashMap<PersonId, &str> =
-        people.iter().map(|p| (p.id, p.name.as_str())).collect();
-    Ok(CoverageOut {
-        on: today,
-        personnel: awareness.personnel,
-        trained: awareness.trained,
-        percent: (awareness.percent() * 10.0).round() / 10.0,
-        joiners_in_grace: awareness.joiners_in_grace,
-        untrained: awareness.untrained.iter().take(200).map(|p| p.0).collect(),
-        role_training: lines
-            .into_iter()
-            .map(|l| {
-                let (status, expires_on) = match l.status {
-                    RoleTrainingStatus::Current { expires_on, .. } => ("current", expires_on),
-                    RoleTrainingStatus::Expired { expired_on } => ("expired", Some(expired_on)),
-                    RoleTrainingStatus::Missing => ("missing", None),
-                    RoleTrainingStatus::NotInCatalogue => ("not_in_catalogue", None),
-                };
-                RoleTrainingOut {
-                    role_id: l.role_id,
-                    role: l.role,
-                    person_id: l.person_id.0,
-                    person: names
-                        .get(&l.person_id)
-                        .map(|n| n.to_string())
-                        .unwrap_or_default(),
-                    training: l.training,
-                    course_id: l.course_id.map(|c| c.0),
-                    status: status.into(),
-                    expires_on,
-                }
-            })
-            .collect(),
-    })
 }
 
 #[utoipa::path(get, operation_id = "training_coverage_show", path = "/api/v1/training-coverage",
@@ -421,6 +288,6 @@ pub async fn coverage(
 ) -> ApiResult<Json<CoverageOut>> {
     let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
     Ok(Json(
-        coverage_today(&state, viewer.user.org_id, &area).await?,
+        coverage_on(&state.store, viewer.user.org_id, now().date(), &area).await?,
     ))
 }

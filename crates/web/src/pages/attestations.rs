@@ -4,13 +4,13 @@
 
 use super::form_input::{invalid, parse_date};
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::attestations::{PeriodStatusOut, period_settings, period_status};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::commitment::{PeriodStatusOut, period_settings, period_status};
 use mandate_core::Permission;
 use mandate_core::commitment::attestation::{AttestationFields, Period, team_on};
 use mandate_core::commitment::training::{awareness_coverage, role_training_on};
@@ -53,7 +53,7 @@ pub async fn show(
         .await?
         .with_notice(params.notice.as_deref());
     let today = viewer.day();
-    let (months, start) = period_settings(&state, org).await?;
+    let (months, start) = period_settings(&state.store, org).await?;
     let current = Period::containing(today, months, start);
     let last = current.previous(months);
     let people = state.store.people_all(org).await?;
@@ -132,8 +132,8 @@ pub async fn show(
     let overview = if viewer.may(Permission::ReadCommitment) {
         let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
         vec![
-            period_status(&state, org, last.starts_on, &area).await?,
-            period_status(&state, org, current.starts_on, &area).await?,
+            period_status(&state.store, org, last.starts_on, today, &area).await?,
+            period_status(&state.store, org, current.starts_on, today, &area).await?,
         ]
     } else {
         Vec::new()
@@ -170,7 +170,7 @@ pub async fn attest(
     Form(f): Form<AttestForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let (months, start) = period_settings(&state, org).await?;
+    let (months, start) = period_settings(&state.store, org).await?;
     let day = parse_date(&f.period_start, "period_start")?;
     let period = Period::containing(day, months, start);
     if period.starts_on != day {

@@ -82,8 +82,16 @@ pub async fn show(
         manager_id: q.manager_id,
         cursor: q.cursor.clone(),
     };
-    let (people, next) =
-        people_of(&state.store, org, today, version, &selection, Some(SHOWN), area).await?;
+    let (people, next) = people_of(
+        &state.store,
+        org,
+        today,
+        version,
+        &selection,
+        Some(SHOWN),
+        area,
+    )
+    .await?;
     let more = next.is_some();
     let mut filter = Vec::new();
     let mut query = Vec::new();

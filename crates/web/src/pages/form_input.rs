@@ -57,7 +57,8 @@ pub fn parse_date(raw: &str, field: &str) -> Result<time::Date, PageError> {
 }
 
 /// A file's problems, by line, as the message of a page.
-pub fn file_problems(p: crate::problem::Problem) -> PageError {
+pub fn file_problems(p: impl Into<crate::problem::Problem>) -> PageError {
+    let p: crate::problem::Problem = p.into();
     if p.errors.is_empty() {
         return PageError::Problem(p);
     }

@@ -461,11 +461,17 @@ pub async fn upload_csv(
     viewer: Viewer,
     Form(f): Form<CsvForm>,
 ) -> Result<Response, PageError> {
-    use crate::api::measurements::{entries_from_csv, record_batch};
+    use crate::api::measurements::record_batch;
+    use mandate_app::commitment::entries_from_csv;
     let org = viewer.user.org_id;
-    let file = entries_from_csv(&state.store, org, &f.csv)
-        .await
-        .map_err(super::form_input::file_problems)?;
+    let file = entries_from_csv(
+        &state.store,
+        org,
+        mandate_core::timefmt::now().date(),
+        &f.csv,
+    )
+    .await
+    .map_err(super::form_input::file_problems)?;
     record_batch(&state.store, &viewer, file.entries, Some(&file.lines)).await?;
     Ok(Redirect::to("/objectives?notice=measured").into_response())
 }

@@ -4,13 +4,13 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
-use mandate_app::tasks::my_tasks;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::tasks::my_tasks;
 use mandate_core::acknowledgement::{AckAnswer, AckState};
 use mandate_core::digest::sha256_hex;
 use mandate_core::timefmt::now;

@@ -4,13 +4,13 @@
 
 use super::form_input::{file_problems, invalid, parse_date, person_by_email};
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::training::{CoverageOut, completions_from_csv, coverage_today};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::commitment::{CoverageOut, completions_from_csv, coverage_on};
 use mandate_core::commitment::training::{Completion, Course, CourseFields, CourseKind};
 use mandate_core::timefmt::now;
 use mandate_core::{CourseId, Permission};
@@ -38,7 +38,7 @@ struct TrainingPage {
     layout: Layout,
     coverage: CoverageOut,
     /// Role holders whose required training is not current.
-    gaps: Vec<crate::api::training::RoleTrainingOut>,
+    gaps: Vec<mandate_app::commitment::RoleTrainingOut>,
     current_role_training: usize,
     courses: Vec<CourseView>,
     course_choices: Vec<(String, String)>,
@@ -60,7 +60,13 @@ pub async fn show(
         .live()
         .with_notice(params.notice.as_deref());
     let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
-    let mut coverage = coverage_today(&state, org, &area).await?;
+    let mut coverage = coverage_on(
+        &state.store,
+        org,
+        mandate_core::timefmt::now().date(),
+        &area,
+    )
+    .await?;
     let lines = std::mem::take(&mut coverage.role_training);
     let current_role_training = lines.iter().filter(|l| l.status == "current").count();
     let gaps = lines
@@ -214,9 +220,14 @@ pub async fn upload(
     Form(f): Form<CsvForm>,
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
-    let completions = completions_from_csv(&state.store, org, &f.csv)
-        .await
-        .map_err(file_problems)?;
+    let completions = completions_from_csv(
+        &state.store,
+        org,
+        mandate_core::timefmt::now().date(),
+        &f.csv,
+    )
+    .await
+    .map_err(file_problems)?;
     state
         .store
         .record_training(&viewer.actor(), org, viewer.user.id, completions)
