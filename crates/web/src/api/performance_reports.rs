@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use mandate_app::performance::compile_report;
+use mandate_app::performance::produce_report;
 use mandate_core::performance::PerformanceReport;
 use mandate_core::{PersonId, ReportId};
 use serde::{Deserialize, Serialize};
@@ -110,27 +110,6 @@ pub struct ReportIn {
     pub period_to: Date,
 }
 
-/// Compiles and records a report produced by the viewer.
-pub async fn produce_report(
-    state: &AppState,
-    viewer: &Viewer,
-    input: ReportIn,
-) -> ApiResult<PerformanceReport> {
-    let org = viewer.user.org_id;
-    let content = compile_report(&state.store, org, input.period_from, input.period_to).await?;
-    Ok(state
-        .store
-        .produce_report(
-            &viewer.actor(),
-            org,
-            viewer.user.person_id,
-            input.title,
-            (input.period_from, input.period_to),
-            content,
-        )
-        .await?)
-}
-
 #[utoipa::path(post, operation_id = "performance_reports_create", path = "/api/v1/performance-reports",
     request_body = ReportIn, tag = "performance",
     responses((status = 201, body = ReportOut),
@@ -141,7 +120,13 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<ReportIn>,
 ) -> ApiResult<impl IntoResponse> {
-    let report = produce_report(&state, &viewer, input).await?;
+    let report = produce_report(
+        &state.store,
+        &viewer.caller(),
+        input.title,
+        (input.period_from, input.period_to),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(ReportOut::from(report))))
 }
 

@@ -13,11 +13,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::roles::{RoleCapacityOut, role_capacity};
 use mandate_core::ResourcePlanId;
 use mandate_core::commitment::fiscal::{fiscal_year_bounds, fiscal_year_label};
 use mandate_core::commitment::money::{Currency, parse_amount};
 use mandate_core::commitment::resources::{
-    BudgetCategory, BudgetLine, ResourcePlan, ResourcePlanFields, capacity_on,
+    BudgetCategory, BudgetLine, ResourcePlan, ResourcePlanFields,
 };
 use mandate_core::timefmt::now;
 use serde::{Deserialize, Serialize};
@@ -278,26 +279,6 @@ pub async fn approve(
     Ok(Json(ResourcePlanOut::new(&saved, start)))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct HolderShare {
-    pub person_id: Uuid,
-    pub name: String,
-    /// Share of their time, in per cent; absent when none is set.
-    pub capacity_percent: Option<u8>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RoleCapacityOut {
-    pub role_id: Uuid,
-    pub role: String,
-    /// A 5.3 duty or a critical role: it needs capacity allocated.
-    pub mandatory: bool,
-    /// Held with a share of someone's time set aside.
-    pub allocated: bool,
-    pub fte: f64,
-    pub holders: Vec<HolderShare>,
-}
-
 #[utoipa::path(get, operation_id = "capacity_show", path = "/api/v1/capacity", params(Paging), tag = "commitment",
     responses((status = 200, body = Listing<RoleCapacityOut>)))]
 pub async fn capacity(
@@ -305,42 +286,8 @@ pub async fn capacity(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<RoleCapacityOut>>> {
-    Ok(Json(page(role_capacity(&state, &viewer).await?, &paging)?))
-}
-
-/// Capacity per ISMS role today, with holders' names.
-pub async fn role_capacity(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<RoleCapacityOut>> {
-    let org = viewer.user.org_id;
-    let roles = state.store.roles(org).await?;
-    let assignments = state.store.assignments(org, None).await?;
-    let lines = capacity_on(&roles, &assignments, now().date());
-    let names = state
-        .store
-        .person_names(
-            org,
-            lines
-                .iter()
-                .flat_map(|l| l.holders.iter().map(|h| h.0))
-                .collect(),
-        )
-        .await?;
-    Ok(lines
-        .into_iter()
-        .map(|l| RoleCapacityOut {
-            role_id: l.role_id,
-            allocated: l.allocated(),
-            role: l.role,
-            mandatory: l.mandatory,
-            fte: l.fte,
-            holders: l
-                .holders
-                .iter()
-                .map(|(p, share)| HolderShare {
-                    person_id: p.0,
-                    name: names.get(p).cloned().unwrap_or_default(),
-                    capacity_percent: *share,
-                })
-                .collect(),
-        })
-        .collect())
+    Ok(Json(page(
+        role_capacity(&state.store, viewer.user.org_id, now().date()).await?,
+        &paging,
+    )?))
 }

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use mandate_app::performance::{compile_review_pack, top_management_on};
+use mandate_app::performance::{prepare_review, schedule, top_management_on};
 use mandate_core::performance::{
     DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld, ReviewSchedule,
 };
@@ -45,25 +45,6 @@ pub struct ProgrammeIn {
     pub cadence_months: u8,
 }
 
-/// Where the organisation stands against its review cadence today.
-pub async fn schedule(state: &AppState, viewer: &Viewer) -> Result<ReviewSchedule, Problem> {
-    let org = viewer.user.org_id;
-    let cadence = state.store.review_cadence(org).await?;
-    let held: Vec<Date> = state
-        .store
-        .management_reviews(org)
-        .await?
-        .iter()
-        .filter_map(|r| r.held_on)
-        .collect();
-    let since = state
-        .store
-        .organisation(org)
-        .await?
-        .map_or(now().date(), |o| o.created_at.date());
-    Ok(ReviewSchedule::on(now().date(), cadence, &held, since))
-}
-
 impl From<ReviewSchedule> for ProgrammeOut {
     fn from(s: ReviewSchedule) -> Self {
         Self {
@@ -83,7 +64,11 @@ pub async fn programme(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> ApiResult<Json<ProgrammeOut>> {
-    Ok(Json(schedule(&state, &viewer).await?.into()))
+    Ok(Json(
+        schedule(&state.store, viewer.user.org_id, now().date())
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(put, operation_id = "review_programme_update", path = "/api/v1/review-programme",
@@ -98,7 +83,11 @@ pub async fn set_programme(
         .store
         .set_review_cadence(&viewer.actor(), viewer.user.org_id, input.cadence_months)
         .await?;
-    Ok(Json(schedule(&state, &viewer).await?.into()))
+    Ok(Json(
+        schedule(&state.store, viewer.user.org_id, now().date())
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -343,21 +332,6 @@ pub async fn update(
     Ok(Json(review_out(&state, &viewer, r).await?))
 }
 
-/// Compiles the review's pack from the live records of today and stores it.
-pub async fn prepare_review(
-    state: &AppState,
-    viewer: &Viewer,
-    id: ReviewId,
-) -> ApiResult<ManagementReview> {
-    let org = viewer.user.org_id;
-    let review = state.store.management_review(org, id).await?;
-    let pack = compile_review_pack(&state.store, org, &review, now().date()).await?;
-    Ok(state
-        .store
-        .prepare_review(&viewer.actor(), org, id, pack)
-        .await?)
-}
-
 #[utoipa::path(post, operation_id = "reviews_prepare", path = "/api/v1/reviews/{id}/prepare",
     params(("id" = Uuid, Path)), tag = "reviews",
     responses((status = 200, body = ReviewOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
@@ -366,7 +340,7 @@ pub async fn prepare(
     viewer: Viewer,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<ReviewOut>> {
-    let r = prepare_review(&state, &viewer, ReviewId(id)).await?;
+    let r = prepare_review(&state.store, &viewer.caller(), ReviewId(id)).await?;
     Ok(Json(review_out(&state, &viewer, r).await?))
 }
 

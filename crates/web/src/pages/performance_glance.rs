@@ -50,7 +50,12 @@ impl PerformanceGlance {
                 .iter()
                 .filter(|a| a.fields.status.is_open())
                 .count(),
-            schedule: crate::api::reviews::schedule(state, viewer).await?,
+            schedule: mandate_app::performance::schedule(
+                &state.store,
+                viewer.user.org_id,
+                mandate_core::timefmt::now().date(),
+            )
+            .await?,
             next_review,
         })
     }

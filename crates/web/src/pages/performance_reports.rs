@@ -5,13 +5,13 @@ use super::form_input::{parse_date, people_by_emails};
 use super::page_path::PagePath;
 use super::performance_view::{KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::performance_reports::{ReportIn, produce_report};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::performance::produce_report;
 use mandate_core::performance::PerformanceReport;
 use mandate_core::timefmt::now;
 use mandate_core::{Permission, ReportId};
@@ -74,12 +74,11 @@ pub async fn create(
     viewer: Viewer,
     Form(f): Form<ProduceForm>,
 ) -> Result<Response, PageError> {
-    let input = ReportIn {
-        title: f.title,
-        period_from: parse_date(&f.period_from, "period_from")?,
-        period_to: parse_date(&f.period_to, "period_to")?,
-    };
-    let report = produce_report(&state, &viewer, input).await?;
+    let period = (
+        parse_date(&f.period_from, "period_from")?,
+        parse_date(&f.period_to, "period_to")?,
+    );
+    let report = produce_report(&state.store, &viewer.caller(), f.title, period).await?;
     Ok(Redirect::to(&format!("/reports/{}?notice=created", report.id)).into_response())
 }
 

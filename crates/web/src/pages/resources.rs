@@ -4,13 +4,13 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::resources::{RoleCapacityOut, role_capacity};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::roles::{RoleCapacityOut, role_capacity};
 use mandate_core::commitment::fiscal::{fiscal_year_label, fiscal_year_of};
 use mandate_core::commitment::money::{Currency, format_amount, parse_amount};
 use mandate_core::commitment::resources::{
@@ -155,7 +155,12 @@ pub async fn list(
             .iter()
             .map(|p| plan_view(p, &names, start, &viewer))
             .collect(),
-        capacity: role_capacity(&state, &viewer).await?,
+        capacity: role_capacity(
+            &state.store,
+            viewer.user.org_id,
+            mandate_core::timefmt::now().date(),
+        )
+        .await?,
         categories: categories(),
         next_year,
         next_label: fiscal_year_label(next_year, start),

@@ -6,7 +6,6 @@ use super::form_input::{parse_date, people_by_emails, person_by_email};
 use super::page_path::PagePath;
 use super::performance_view::{ActionForm, KpiView, health_class};
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::reviews::{prepare_review, schedule};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -14,6 +13,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_app::performance::top_management_on;
+use mandate_app::performance::{prepare_review, schedule};
 use mandate_core::performance::{
     ActionSource, DecisionKind, ManagementReview, ManualInputs, ReviewDecision, ReviewHeld,
     ReviewPack, ReviewSchedule, ReviewState,
@@ -48,7 +48,12 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Management reviews", "/reviews")
         .await?
         .with_notice(params.notice.as_deref());
-    let s = schedule(&state, &viewer).await?;
+    let s = schedule(
+        &state.store,
+        viewer.user.org_id,
+        mandate_core::timefmt::now().date(),
+    )
+    .await?;
     let reviews = state
         .store
         .management_reviews(viewer.user.org_id)
@@ -363,7 +368,7 @@ pub async fn prepare(
     viewer: Viewer,
     PagePath(id): PagePath<ReviewId>,
 ) -> Result<Response, PageError> {
-    prepare_review(&state, &viewer, id).await?;
+    prepare_review(&state.store, &viewer.caller(), id).await?;
     Ok(Redirect::to(&format!("/reviews/{id}?notice=prepared")).into_response())
 }
 
