@@ -16,6 +16,10 @@ pub enum AppError {
     /// The request is understood but breaks a rule of the records.
     #[error("{0}")]
     Invalid(String),
+    /// Something the service needs is not there right now (no randomness,
+    /// a database unreachable); asking again later may succeed.
+    #[error("{0}")]
+    Unavailable(String),
     /// An uploaded file has problems, each with its line; nothing of it
     /// was kept.
     #[error("the file has {} problems", .0.len())]

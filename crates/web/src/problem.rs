@@ -117,6 +117,7 @@ impl From<AppError> for Problem {
             AppError::NotFound(m) => Problem::new(StatusCode::NOT_FOUND, m),
             AppError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, m),
             AppError::Invalid(m) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, m),
+            AppError::Unavailable(m) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, m),
             AppError::InFile(errors) => Problem::in_file(
                 errors
                     .into_iter()

@@ -4,14 +4,13 @@ use super::dto::{MeOut, OrganisationOut, PersonOut, TokenCreated, TokenIn, Token
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::listing::{Listing, Paging, page};
 use crate::auth::Viewer;
-use crate::auth::secrets::random_secret;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use mandate_core::token::{API_TOKEN_PREFIX, ApiToken, secret_hash};
+use mandate_core::token::ApiToken;
 use uuid::Uuid;
 
 #[utoipa::path(get, operation_id = "me_show", path = "/api/v1/me", tag = "me", responses((status = 200, body = MeOut)))]
@@ -75,20 +74,7 @@ pub async fn issue_token(
             "API tokens are created from a signed-in session, not with a token",
         ));
     }
-    let secret = random_secret(API_TOKEN_PREFIX)
-        .map_err(|_| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "no randomness available"))?;
-    let token = state
-        .store
-        .create_token(
-            &viewer.actor(),
-            viewer.user.org_id,
-            viewer.user.id,
-            name,
-            &secret_hash(&secret),
-        )
-        .await?;
-    tracing::info!(user = %viewer.user.email, token = %token.id, "API token created");
-    Ok((token, secret))
+    Ok(mandate_app::people::issue_token(&state.store, &viewer.caller(), name).await?)
 }
 
 #[utoipa::path(post, operation_id = "me_revoke_token", path = "/api/v1/me/tokens/{id}/revoke", params(("id" = Uuid, Path)), tag = "me",

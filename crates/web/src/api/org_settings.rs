@@ -8,6 +8,7 @@ use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use mandate_app::people::change_settings;
 use mandate_core::settings::OrgSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -115,21 +116,6 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Js
     Ok(Json(out(settings, version)))
 }
 
-/// Applies a change to the stored settings.
-pub async fn change(
-    state: &AppState,
-    viewer: &Viewer,
-    input: SettingsIn,
-) -> ApiResult<(OrgSettings, i64)> {
-    let org = viewer.user.org_id;
-    let (current, _) = state.store.org_settings(org).await?;
-    let version = input.version;
-    Ok(state
-        .store
-        .set_org_settings(&viewer.actor(), org, version, input.applied(current))
-        .await?)
-}
-
 #[utoipa::path(put, operation_id = "settings_update", path = "/api/v1/organisation/settings",
     request_body = SettingsIn, tag = "organisation",
     responses((status = 200, body = SettingsOut), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -138,6 +124,10 @@ pub async fn update(
     viewer: Viewer,
     ApiJson(input): ApiJson<SettingsIn>,
 ) -> ApiResult<Json<SettingsOut>> {
-    let (saved, version) = change(&state, &viewer, input).await?;
+    let version = input.version;
+    let (saved, version) = change_settings(&state.store, &viewer.caller(), version, |current| {
+        input.applied(current)
+    })
+    .await?;
     Ok(Json(out(saved, version)))
 }

@@ -9,10 +9,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use mandate_core::{Email, NewPerson, PersonId, PersonKind};
+use mandate_app::people::{self, PersonInput, new_person};
+use mandate_core::PersonId;
 use mandate_store::PeopleQuery;
 use serde::Deserialize;
-use time::Date;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -26,42 +26,6 @@ pub struct ListParams {
     pub cursor: Option<String>,
     /// 1 to 500; 50 by default.
     pub limit: Option<u32>,
-}
-
-/// The editable fields of a person, checked; the message names the field.
-#[allow(clippy::too_many_arguments)]
-pub fn new_person(
-    name: &str,
-    email: &str,
-    department: Option<&str>,
-    manager_id: Option<Uuid>,
-    kind: Option<&str>,
-    start_date: Option<Date>,
-    end_date: Option<Date>,
-) -> Result<NewPerson, String> {
-    let email = Email::parse(email).map_err(|e| format!("email: {e}"))?;
-    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        Some(k) => k.parse::<PersonKind>().map_err(|e| format!("kind: {e}"))?,
-        None => PersonKind::Employee,
-    };
-    let person = NewPerson {
-        name: name.trim().to_string(),
-        email,
-        department: department
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string),
-        manager_id: manager_id.map(PersonId),
-        kind,
-        start_date,
-        end_date,
-    };
-    person.validate().map_err(|e| e.to_string())?;
-    Ok(person)
-}
-
-fn invalid(message: String) -> Problem {
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, message)
 }
 
 #[utoipa::path(get, operation_id = "people_list", path = "/api/v1/people", params(ListParams), tag = "people",
@@ -104,16 +68,15 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<PersonIn>,
 ) -> ApiResult<impl IntoResponse> {
-    let new = new_person(
-        &input.name,
-        &input.email,
-        input.department.as_deref(),
-        input.manager_id,
-        input.kind.as_deref(),
-        input.start_date,
-        input.end_date,
-    )
-    .map_err(invalid)?;
+    let new = new_person(PersonInput {
+        name: &input.name,
+        email: &input.email,
+        department: input.department.as_deref(),
+        manager_id: input.manager_id,
+        kind: input.kind.as_deref(),
+        start_date: input.start_date,
+        end_date: input.end_date,
+    })?;
     let person = state
         .store
         .create_person(&viewer.actor(), viewer.user.org_id, &new)
@@ -151,16 +114,15 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<PersonUpdate>,
 ) -> ApiResult<Json<PersonOut>> {
-    let changes = new_person(
-        &input.name,
-        &input.email,
-        input.department.as_deref(),
-        input.manager_id,
-        input.kind.as_deref(),
-        input.start_date,
-        input.end_date,
-    )
-    .map_err(invalid)?;
+    let changes = new_person(PersonInput {
+        name: &input.name,
+        email: &input.email,
+        department: input.department.as_deref(),
+        manager_id: input.manager_id,
+        kind: input.kind.as_deref(),
+        start_date: input.start_date,
+        end_date: input.end_date,
+    })?;
     let person = state
         .store
         .update_person(
@@ -185,43 +147,13 @@ pub async fn end_employment(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<EndEmployment>,
 ) -> ApiResult<Json<PersonOut>> {
-    let person = end(&state, &viewer, PersonId(id), input.version, input.end_date).await?;
+    let person = people::end_employment(
+        &state.store,
+        &viewer.caller(),
+        PersonId(id),
+        input.version,
+        input.end_date,
+    )
+    .await?;
     Ok(Json(PersonOut::from(person)))
-}
-
-/// Ends a person's employment; shared by the API and the pages.
-pub async fn end(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PersonId,
-    version: i64,
-    end_date: Date,
-) -> Result<mandate_core::Person, Problem> {
-    let org = viewer.user.org_id;
-    let person = state
-        .store
-        .person(org, id)
-        .await?
-        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "no such person"))?;
-    let changes = NewPerson {
-        name: person.name.clone(),
-        email: person.email.clone(),
-        department: person.department.clone(),
-        manager_id: person.manager_id,
-        kind: person.kind,
-        start_date: person.start_date,
-        end_date: Some(end_date),
-    };
-    changes.validate().map_err(|e| invalid(e.to_string()))?;
-    Ok(state
-        .store
-        .update_person(
-            &viewer.actor(),
-            org,
-            id,
-            version,
-            &changes,
-            "end_employment",
-        )
-        .await?)
 }

@@ -11,7 +11,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mandate_core::{AccessRole, NewUser, PersonId, User, UserId};
+use mandate_app::people;
+use mandate_core::{AccessRole, PersonId, User, UserId};
 use uuid::Uuid;
 
 #[utoipa::path(get, operation_id = "users_list", path = "/api/v1/users", params(Paging), tag = "users",
@@ -54,7 +55,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(UserOut::from(user))))
 }
 
-/// Gives a person a login; shared by the API and the pages.
+/// Hashes a new login's password where password work is bounded, and
+/// gives the person the login; shared by the API and the pages.
 pub async fn add_login(
     state: &AppState,
     viewer: &Viewer,
@@ -75,17 +77,7 @@ pub async fn add_login(
             return Err(Busy::problem());
         }
     };
-    let new = NewUser {
-        person_id: person,
-        access_role,
-        password_hash: Some(hash),
-    };
-    let user = state
-        .store
-        .create_user(&viewer.actor(), viewer.user.org_id, &new)
-        .await?;
-    tracing::info!(by = %viewer.user.email, user = %user.email, role = %user.access_role, "login created");
-    Ok(user)
+    Ok(people::add_login(&state.store, &viewer.caller(), person, access_role, hash).await?)
 }
 
 #[utoipa::path(put, operation_id = "users_update", path = "/api/v1/users/{id}", params(("id" = Uuid, Path)),
@@ -97,41 +89,13 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<UserUpdate>,
 ) -> ApiResult<Json<UserOut>> {
-    let user = change_login(
-        &state,
-        &viewer,
+    let user = people::change_login(
+        &state.store,
+        &viewer.caller(),
         UserId(id),
         role(&input.access_role)?,
         input.disabled,
     )
     .await?;
     Ok(Json(UserOut::from(user)))
-}
-
-/// Changes a login's role or disables it; an admin cannot lock themselves out.
-pub async fn change_login(
-    state: &AppState,
-    viewer: &Viewer,
-    id: UserId,
-    access_role: AccessRole,
-    disabled: bool,
-) -> Result<User, Problem> {
-    if id == viewer.user.id && (disabled || access_role != AccessRole::Admin) {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "you cannot take away your own admin access; ask another admin",
-        ));
-    }
-    let user = state
-        .store
-        .update_user(
-            &viewer.actor(),
-            viewer.user.org_id,
-            id,
-            access_role,
-            disabled,
-        )
-        .await?;
-    tracing::info!(by = %viewer.user.email, user = %user.email, role = %user.access_role, disabled, "login changed");
-    Ok(user)
 }

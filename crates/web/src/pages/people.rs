@@ -377,15 +377,16 @@ async fn parse_form(
             )
         }
     };
-    crate::api::people::new_person(
-        &form.name,
-        &form.email,
-        Some(&form.department),
+    mandate_app::people::new_person(mandate_app::people::PersonInput {
+        name: &form.name,
+        email: &form.email,
+        department: Some(&form.department),
         manager_id,
-        Some(&form.kind),
-        form_date("start date", &form.start_date)?,
-        form_date("end date", &form.end_date)?,
-    )
+        kind: Some(&form.kind),
+        start_date: form_date("start date", &form.start_date)?,
+        end_date: form_date("end date", &form.end_date)?,
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// Which record a submitted person form is for.
@@ -499,6 +500,13 @@ pub async fn end_employment(
             "Give the last working day as a date.",
         ));
     };
-    crate::api::people::end(&state, &viewer, PersonId(id), form.version, date).await?;
+    mandate_app::people::end_employment(
+        &state.store,
+        &viewer.caller(),
+        PersonId(id),
+        form.version,
+        date,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/people/{id}?notice=ended")).into_response())
 }

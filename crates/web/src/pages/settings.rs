@@ -201,7 +201,11 @@ pub async fn update_rules(
                 .collect(),
         ),
     };
-    crate::api::org_settings::change(&state, &viewer, input).await?;
+    let version = input.version;
+    mandate_app::people::change_settings(&state.store, &viewer.caller(), version, |current| {
+        input.applied(current)
+    })
+    .await?;
     Ok(Redirect::to("/settings?notice=saved#rules").into_response())
 }
 

@@ -137,9 +137,9 @@ pub async fn update(
     let Ok(role) = form.access_role.parse::<AccessRole>() else {
         return page(&state, &viewer, None, Some("choose an access role".into())).await;
     };
-    match crate::api::users::change_login(
-        &state,
-        &viewer,
+    match mandate_app::people::change_login(
+        &state.store,
+        &viewer.caller(),
         UserId(id),
         role,
         form.status == "disabled",
@@ -147,7 +147,9 @@ pub async fn update(
     .await
     {
         Ok(_) => Ok(Redirect::to("/users?notice=changed").into_response()),
-        Err(problem) if problem.status == 404 => Err(PageError::NotFound("user")),
-        Err(problem) => page(&state, &viewer, None, Some(problem.detail)).await,
+        Err(mandate_app::AppError::Invalid(message)) => {
+            page(&state, &viewer, None, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,84 @@
+//! The people register: a person's fields checked as one, and the end of
+//! someone's employment (which ends their roles' holding on that day).
+
+use crate::{AppError, AppResult, Caller};
+use mandate_core::{Email, NewPerson, Person, PersonId, PersonKind};
+use mandate_store::Store;
+use time::Date;
+use uuid::Uuid;
+
+/// The editable fields of a person, as a form or a request gives them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PersonInput<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub department: Option<&'a str>,
+    pub manager_id: Option<Uuid>,
+    pub kind: Option<&'a str>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+/// `input` checked; the message names the field at fault.
+pub fn new_person(input: PersonInput<'_>) -> AppResult<NewPerson> {
+    let invalid = AppError::Invalid;
+    let email = Email::parse(input.email).map_err(|e| invalid(format!("email: {e}")))?;
+    let kind = match input.kind.map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => k
+            .parse::<PersonKind>()
+            .map_err(|e| invalid(format!("kind: {e}")))?,
+        None => PersonKind::Employee,
+    };
+    let person = NewPerson {
+        name: input.name.trim().to_string(),
+        email,
+        department: input
+            .department
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        manager_id: input.manager_id.map(PersonId),
+        kind,
+        start_date: input.start_date,
+        end_date: input.end_date,
+    };
+    person.validate().map_err(|e| invalid(e.to_string()))?;
+    Ok(person)
+}
+
+/// Ends a person's employment on `end_date`, their other fields unchanged.
+pub async fn end_employment(
+    store: &Store,
+    caller: &Caller,
+    id: PersonId,
+    version: i64,
+    end_date: Date,
+) -> AppResult<Person> {
+    let org = caller.org();
+    let person = store
+        .person(org, id)
+        .await?
+        .ok_or_else(|| AppError::no_such("person"))?;
+    let changes = NewPerson {
+        name: person.name.clone(),
+        email: person.email.clone(),
+        department: person.department.clone(),
+        manager_id: person.manager_id,
+        kind: person.kind,
+        start_date: person.start_date,
+        end_date: Some(end_date),
+    };
+    changes
+        .validate()
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    Ok(store
+        .update_person(
+            &caller.actor(),
+            org,
+            id,
+            version,
+            &changes,
+            "end_employment",
+        )
+        .await?)
+}
