@@ -4,8 +4,9 @@
 //! then replies to each request: one fsync for many clicks. A request is
 //! only answered after its commit, so a confirmation is never lost.
 
-use mandate_core::OrgId;
-use mandate_core::acknowledgement::AckRequest;
+use crate::{AppResult, Caller};
+use mandate_core::acknowledgement::{AckAnswer, AckRequest};
+use mandate_core::{OrgId, VersionId};
 use mandate_store::{AnswerIn, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -66,5 +67,29 @@ impl AckBatcher {
             .await
             .map_err(|_| gone())?;
         result.await.map_err(|_| gone())?
+    }
+
+    /// Records the caller's own answer to `version`, bound to the SHA-256
+    /// of the text they were shown; durable on return.
+    pub async fn answer_as(
+        &self,
+        caller: &Caller,
+        version: VersionId,
+        answer: AckAnswer,
+        shown_sha256: String,
+    ) -> AppResult<AckRequest> {
+        let kept = self
+            .answer(
+                caller.org(),
+                AnswerIn {
+                    actor: caller.actor(),
+                    person_id: caller.user.person_id,
+                    version_id: version,
+                    answer,
+                    shown_sha256,
+                },
+            )
+            .await?;
+        Ok(kept)
     }
 }

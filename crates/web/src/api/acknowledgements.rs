@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::State;
 use mandate_core::VersionId;
 use mandate_core::acknowledgement::{AckAnswer, AckRequest};
-use mandate_store::AnswerIn;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
@@ -75,30 +74,6 @@ pub async fn mine(
     )?))
 }
 
-/// Records the viewer's answer through the batcher: durable on return.
-pub async fn answer(
-    state: &AppState,
-    viewer: &Viewer,
-    version: VersionId,
-    answer: AckAnswer,
-    shown: String,
-) -> ApiResult<AckRequest> {
-    let kept = state
-        .acknowledgements
-        .answer(
-            viewer.user.org_id,
-            AnswerIn {
-                actor: viewer.actor(),
-                person_id: viewer.user.person_id,
-                version_id: version,
-                answer,
-                shown_sha256: shown,
-            },
-        )
-        .await?;
-    Ok(kept)
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptIn {
@@ -115,14 +90,15 @@ pub async fn accept(
     ApiPath(version): ApiPath<Uuid>,
     ApiJson(input): ApiJson<AcceptIn>,
 ) -> ApiResult<Json<AcknowledgementOut>> {
-    let kept = answer(
-        &state,
-        &viewer,
-        VersionId(version),
-        AckAnswer::Accept,
-        input.text_sha256,
-    )
-    .await?;
+    let kept = state
+        .acknowledgements
+        .answer_as(
+            &viewer.caller(),
+            VersionId(version),
+            AckAnswer::Accept,
+            input.text_sha256,
+        )
+        .await?;
     Ok(Json(AcknowledgementOut::new(
         &kept,
         mandate_core::timefmt::now().date(),
@@ -146,16 +122,17 @@ pub async fn decline(
     ApiPath(version): ApiPath<Uuid>,
     ApiJson(input): ApiJson<AcknowledgementDeclineIn>,
 ) -> ApiResult<Json<AcknowledgementOut>> {
-    let kept = answer(
-        &state,
-        &viewer,
-        VersionId(version),
-        AckAnswer::Decline {
-            reason: input.reason,
-        },
-        input.text_sha256,
-    )
-    .await?;
+    let kept = state
+        .acknowledgements
+        .answer_as(
+            &viewer.caller(),
+            VersionId(version),
+            AckAnswer::Decline {
+                reason: input.reason,
+            },
+            input.text_sha256,
+        )
+        .await?;
     Ok(Json(AcknowledgementOut::new(
         &kept,
         mandate_core::timefmt::now().date(),

@@ -14,10 +14,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::commitment::submit_feedback;
 use mandate_core::commitment::feedback::{
     Feedback, FeedbackKind, FeedbackStatus, FeedbackSubmission, Handling,
 };
-use mandate_core::timefmt::now;
 use mandate_core::{FeedbackId, ImprovementId};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -85,22 +85,6 @@ impl From<&Feedback> for FeedbackOut {
     }
 }
 
-/// Keeps a submission: named as the viewer's, or confidential with no
-/// author (into the inbox the scheduler files from, a day later).
-pub async fn submit(state: &AppState, viewer: &Viewer, input: &FeedbackIn) -> ApiResult<Feedback> {
-    let submission = input.submission()?;
-    let org = viewer.user.org_id;
-    let feedback = if input.confidential {
-        Feedback::confidential(org, submission, now().date())
-    } else {
-        Feedback::named(org, viewer.user.person_id, submission, now())
-    };
-    Ok(state
-        .store
-        .submit_feedback(&viewer.actor(), feedback)
-        .await?)
-}
-
 #[utoipa::path(post, operation_id = "feedback_submit", path = "/api/v1/feedback", request_body = FeedbackIn,
     tag = "commitment", responses((status = 201, body = FeedbackOut), (status = 422, body = Problem)))]
 pub async fn create(
@@ -108,7 +92,13 @@ pub async fn create(
     viewer: Viewer,
     ApiJson(input): ApiJson<FeedbackIn>,
 ) -> ApiResult<impl IntoResponse> {
-    let kept = submit(&state, &viewer, &input).await?;
+    let kept = submit_feedback(
+        &state.store,
+        &viewer.caller(),
+        input.submission()?,
+        input.confidential,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(FeedbackOut::from(&kept))))
 }
 

@@ -13,11 +13,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use mandate_app::policies::{load_policy, load_version, visible_policies};
+use mandate_app::policies::{load_policy, visible_policies};
 use mandate_core::PolicyId;
 use mandate_core::policy::ReviewOutcome;
 use mandate_core::timefmt::now;
-use mandate_report::diff::{LineKind, diff};
+use mandate_report::diff::LineKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -152,27 +152,6 @@ pub struct DiffParams {
     pub to: i32,
 }
 
-/// The diff between two versions of a policy; shared with the pages.
-pub async fn version_diff(
-    state: &AppState,
-    viewer: &Viewer,
-    id: PolicyId,
-    from: i32,
-    to: i32,
-) -> Result<
-    (
-        mandate_core::policy::PolicyVersion,
-        mandate_core::policy::PolicyVersion,
-        mandate_report::diff::Diff,
-    ),
-    Problem,
-> {
-    let old = load_version(&state.store, &viewer.caller(), id, from).await?;
-    let new = load_version(&state.store, &viewer.caller(), id, to).await?;
-    let d = diff(&old.body, &new.body);
-    Ok((old, new, d))
-}
-
 #[utoipa::path(get, operation_id = "policies_diff", path = "/api/v1/policies/{id}/diff", params(("id" = Uuid, Path), DiffParams),
     tag = "policies", responses((status = 200, body = DiffOut), (status = 404, body = Problem)))]
 pub async fn diff_versions(
@@ -181,7 +160,14 @@ pub async fn diff_versions(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(params): ApiQuery<DiffParams>,
 ) -> ApiResult<Json<DiffOut>> {
-    let (_, _, d) = version_diff(&state, &viewer, PolicyId(id), params.from, params.to).await?;
+    let (_, _, d) = mandate_app::policies::version_diff(
+        &state.store,
+        &viewer.caller(),
+        PolicyId(id),
+        params.from,
+        params.to,
+    )
+    .await?;
     let lines = d
         .lines
         .into_iter()

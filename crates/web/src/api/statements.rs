@@ -13,9 +13,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use mandate_app::commitment::visible_statements;
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields, StatementState};
 use mandate_core::timefmt::now;
-use mandate_core::{Permission, PersonId, StatementId};
+use mandate_core::{PersonId, StatementId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -130,21 +131,6 @@ async fn out(
         .collect())
 }
 
-/// The statements a viewer may see: all for those who read commitment
-/// records, the published ones for everyone else.
-pub async fn visible(state: &AppState, viewer: &Viewer) -> ApiResult<Vec<LeadershipStatement>> {
-    let mut all = state.store.statements(viewer.user.org_id).await?;
-    let at = viewer.instant();
-    all.retain(|s| s.created_at <= at);
-    Ok(if viewer.may(Permission::ReadCommitment) {
-        all
-    } else {
-        all.into_iter()
-            .filter(|s| s.published_at.is_some())
-            .collect()
-    })
-}
-
 #[utoipa::path(get, operation_id = "statements_list", path = "/api/v1/leadership-statements", params(Paging),
     tag = "commitment", responses((status = 200, body = Listing<StatementOut>)))]
 pub async fn list(
@@ -152,7 +138,7 @@ pub async fn list(
     viewer: Viewer,
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Json<Listing<StatementOut>>> {
-    let statements = visible(&state, &viewer).await?;
+    let statements = visible_statements(&state.store, &viewer.caller()).await?;
     Ok(Json(page(
         out(&state, &viewer, statements).await?,
         &paging,

@@ -6,7 +6,6 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, plain_page, render, render_with};
-use crate::api::feedback::{self as api, FeedbackIn};
 use crate::auth::Viewer;
 use crate::auth::client::ClientAddress;
 use crate::state::AppState;
@@ -15,6 +14,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::commitment::submit_feedback;
 use mandate_core::audit::Actor;
 use mandate_core::commitment::feedback::{
     Feedback, FeedbackKind, FeedbackStatus, FeedbackSubmission, Handling,
@@ -130,13 +130,22 @@ pub async fn submit(
     viewer: Viewer,
     Form(f): Form<GiveForm>,
 ) -> Result<Response, PageError> {
-    let input = FeedbackIn {
-        kind: f.kind,
+    let kind = FeedbackKind::parse(&f.kind).ok_or_else(|| {
+        let names: Vec<&str> = FeedbackKind::ALL.iter().map(|k| k.as_str()).collect();
+        invalid(format!(
+            "kind: {:?} is not one of {}",
+            f.kind,
+            names.join(", ")
+        ))
+    })?;
+    let submission = FeedbackSubmission {
+        kind,
         subject: f.subject,
         text: f.text,
-        confidential: false,
-    };
-    api::submit(&state, &viewer, &input).await?;
+    }
+    .validated()
+    .map_err(invalid)?;
+    submit_feedback(&state.store, &viewer.caller(), submission, false).await?;
     Ok(Redirect::to("/feedback?notice=feedback").into_response())
 }
 

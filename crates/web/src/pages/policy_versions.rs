@@ -372,7 +372,8 @@ pub async fn diff(
     let newest = versions.first().map_or(1, |v| v.number);
     let to = params.to.unwrap_or(newest);
     let from = params.from.unwrap_or(to.saturating_sub(1).max(1));
-    let (_, _, d) = crate::api::policies::version_diff(&state, &viewer, id, from, to).await?;
+    let (_, _, d) =
+        mandate_app::policies::version_diff(&state.store, &viewer.caller(), id, from, to).await?;
     let layout = Layout::new(
         &state,
         &viewer,

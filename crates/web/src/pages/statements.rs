@@ -5,13 +5,13 @@
 use super::form_input::{invalid, people_by_emails};
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render};
-use crate::api::statements::visible;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::commitment::visible_statements;
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields, StatementState};
 use mandate_core::timefmt::now;
 use mandate_core::{Permission, PersonId, StatementId};
@@ -148,7 +148,7 @@ pub async fn list(
     let layout = Layout::new(&state, &viewer, "Leadership statement", "/statements")
         .await?
         .with_notice(params.notice.as_deref());
-    let statements = visible(&state, &viewer).await?;
+    let statements = visible_statements(&state.store, &viewer.caller()).await?;
     let mut all = views(&state, &viewer, &statements).await?;
     let current = all
         .iter()
@@ -176,7 +176,7 @@ async fn find(
     viewer: &Viewer,
     id: StatementId,
 ) -> Result<LeadershipStatement, PageError> {
-    visible(state, viewer)
+    visible_statements(&state.store, &viewer.caller())
         .await?
         .into_iter()
         .find(|s| s.id == id)

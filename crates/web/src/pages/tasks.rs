@@ -166,6 +166,9 @@ pub async fn acknowledge(
         "decline" => AckAnswer::Decline { reason: f.reason },
         _ => return Err(invalid("answer: accept or decline")),
     };
-    crate::api::acknowledgements::answer(&state, &viewer, version, answer, f.text_sha256).await?;
+    state
+        .acknowledgements
+        .answer_as(&viewer.caller(), version, answer, f.text_sha256)
+        .await?;
     Ok(Redirect::to("/tasks?notice=acknowledged-policy").into_response())
 }
