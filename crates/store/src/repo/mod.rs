@@ -28,8 +28,8 @@ use mail::outbox_rows;
 use mandate_core::audit::SigningKey;
 use organisation::{org_settings, people, people_edit};
 use performance::{actions, objectives, performance_rows};
-use policy::{decision_authority, policies, policy_exceptions, policy_rows, policy_versions};
-use role::{assignments, delegations, raci, roles};
+use policy::{policies, policy_exceptions, policy_rows, policy_versions};
+use role::{assignments, decision_authority, delegations, raci, roles};
 use sqlx::{Pool, Transaction};
 use std::sync::Arc;
 

@@ -3,8 +3,8 @@
 //! its digest), then published, superseding the statement published before.
 
 use super::super::Repo;
-use super::super::assignments::holds_flagged_role;
 use super::super::decision_authority::authority_for;
+use super::super::decision_authority::holds_flagged_role;
 use super::super::kept;
 use super::super::objectives::must_exist;
 use crate::error::{Result, StoreError};

@@ -4,8 +4,8 @@
 //! audit log) and approved by the chair. A held review never changes again.
 
 use super::super::Repo;
-use super::super::assignments::holds_flagged_role;
 use super::super::batch::{save_row, save_row_keeping};
+use super::super::decision_authority::holds_flagged_role;
 use super::super::objectives::{check_version, must_exist};
 use super::super::performance_rows::{ManagementReviewRow, ReviewSettingsRow};
 use super::super::row_type::columns;
@@ -17,7 +17,7 @@ use mandate_core::performance::schedule::DEFAULT_CADENCE_MONTHS;
 use mandate_core::performance::{
     ManagementReview, ReviewHeld, ReviewPack, ReviewState, check_cadence, check_planned_date,
 };
-use mandate_core::{OrgId, ReviewId, User};
+use mandate_core::{OrgId, PersonId, ReviewId, User};
 use time::Date;
 
 /// The columns of the compiled pack, written only when a pack is compiled.
@@ -128,7 +128,7 @@ impl Repo {
         id: ReviewId,
         pack: ReviewPack,
     ) -> Result<ManagementReview> {
-        self.change_review(actor, org, id, None, "prepare", |review, _| {
+        self.change_review(actor, org, id, None, "prepare", None, |review, _| {
             if review.state() >= ReviewState::Held {
                 return Err(StoreError::Conflict(
                     "this review has been held; its pack is frozen".into(),
@@ -166,19 +166,29 @@ impl Repo {
                 .filter_map(|r| r.held_on)
                 .max()
         };
-        self.change_review(actor, org, id, expected_version, "hold", |review, today| {
-            let held = held.validated(review, today).map_err(StoreError::Invalid)?;
-            if let Some(before) = last_held.filter(|d| held.held_on < *d) {
-                return Err(StoreError::Invalid(format!(
-                    "held_on: a review was held on {before}; this one is held on or after it"
-                )));
-            }
-            review.held_on = Some(held.held_on);
-            review.attendees = held.attendees;
-            review.minutes = held.minutes;
-            review.decisions = held.decisions;
-            Ok(false)
-        })
+        self.change_review(
+            actor,
+            org,
+            id,
+            expected_version,
+            "hold",
+            None,
+            |review, at| {
+                let held = held
+                    .validated(review, at.today)
+                    .map_err(StoreError::Invalid)?;
+                if let Some(before) = last_held.filter(|d| held.held_on < *d) {
+                    return Err(StoreError::Invalid(format!(
+                        "held_on: a review was held on {before}; this one is held on or after it"
+                    )));
+                }
+                review.held_on = Some(held.held_on);
+                review.attendees = held.attendees;
+                review.minutes = held.minutes;
+                review.decisions = held.decisions;
+                Ok(false)
+            },
+        )
         .await
     }
 
@@ -192,12 +202,8 @@ impl Repo {
         id: ReviewId,
         approver: &User,
     ) -> Result<ManagementReview> {
-        let today = mandate_core::timefmt::now().date();
-        let top = {
-            let mut tx = self.begin_snapshot().await?;
-            holds_flagged_role(&mut tx, org, approver.person_id, today, "top_management").await?
-        };
-        self.change_review(actor, org, id, None, "approve", |review, _| {
+        let decider = Some(approver.person_id);
+        self.change_review(actor, org, id, None, "approve", decider, |review, at| {
             match review.state() {
                 ReviewState::Held => {}
                 ReviewState::Approved => {
@@ -214,7 +220,7 @@ impl Repo {
                     "only the chair of the review approves its minutes".into(),
                 ));
             }
-            if !top {
+            if !at.decider_holds_top_management {
                 return Err(StoreError::Refused(
                     "the chair approves the minutes while holding a top-management role; you hold none today".into(),
                 ));
@@ -226,9 +232,12 @@ impl Repo {
         .await
     }
 
-    /// Loads a review, applies `change` (given today; it answers whether it
-    /// wrote a new pack), bumps its version and records the change under
-    /// `action`. A stored pack is only ever replaced by a new one.
+    /// Loads a review, applies `change` (given the moment; it answers
+    /// whether it wrote a new pack), bumps its version and records the
+    /// change under `action`. A stored pack is only ever replaced by a new
+    /// one. For a decision, `decider` is the person deciding: whether they
+    /// hold a top-management role is read in this same transaction.
+    #[allow(clippy::too_many_arguments)]
     async fn change_review(
         &self,
         actor: &Actor,
@@ -236,16 +245,28 @@ impl Repo {
         id: ReviewId,
         expected_version: Option<i64>,
         action: &'static str,
-        change: impl FnOnce(&mut ManagementReview, Date) -> Result<bool>,
+        decider: Option<PersonId>,
+        change: impl FnOnce(&mut ManagementReview, Moment) -> Result<bool>,
     ) -> Result<ManagementReview> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let today = chain.at().date();
+        let decider_holds_top_management = match decider {
+            Some(person) => {
+                holds_flagged_role(&mut tx, org, person, today, "top_management").await?
+            }
+            None => false,
+        };
         let before = load_review(&mut tx, org, id).await?;
         check_version("review", before.version, expected_version)?;
         let mut after = before.clone();
         after.updated_at = chain.at();
         after.version += 1;
-        let new_pack = change(&mut after, chain.at().date())?;
+        let moment = Moment {
+            today,
+            decider_holds_top_management,
+        };
+        let new_pack = change(&mut after, moment)?;
         let row = ManagementReviewRow::from(&after);
         if new_pack {
             save_row(&mut tx, &row, 2).await?;
@@ -349,4 +370,12 @@ async fn load_review(
         id: id.to_string(),
     })?
     .try_into()
+}
+
+/// What a review's change is given, read in its own transaction.
+#[derive(Clone, Copy)]
+struct Moment {
+    today: Date,
+    /// Whether the person deciding (if any) holds a top-management role today.
+    decider_holds_top_management: bool,
 }

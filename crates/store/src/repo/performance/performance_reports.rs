@@ -4,8 +4,8 @@
 //! from live records and kept as it was produced.
 
 use super::super::Repo;
-use super::super::assignments::holds_flagged_role;
 use super::super::batch::save_row;
+use super::super::decision_authority::holds_flagged_role;
 use super::super::objectives::must_exist;
 use super::super::performance_rows::ReportRow;
 use super::super::row_type::columns;

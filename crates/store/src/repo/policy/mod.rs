@@ -1,6 +1,5 @@
 //! Policies: the register, versions and their approval, exceptions, reviews and distributions, history and trail, policy-as-code import, and who holds the authority to decide.
 
-pub(super) mod decision_authority;
 pub(super) mod policies;
 pub(super) mod policy_exceptions;
 pub(super) mod policy_history;

@@ -3,13 +3,14 @@
 //! holder, and ended.
 
 use super::super::batch::insert_rows;
+use super::super::decision_authority::check_assigning_authority;
 use super::super::row_type::{columns, row_type};
 use super::super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::roles::answer::{AnswerRefusal, check_answer, role_text_sha256};
 use mandate_core::roles::{
-    Assignment, AssignmentTerms, Decision, Incompatibilities, Role, RoleId, check_assignment,
+    Assignment, AssignmentTerms, Incompatibilities, Role, RoleId, check_assignment,
 };
 use mandate_core::{OrgId, PersonId, UserId};
 use sqlx::Transaction;
@@ -88,7 +89,7 @@ impl TryFrom<AssignmentRow> for Assignment {
     }
 }
 
-async fn load_assignments(
+pub(super) async fn load_assignments(
     tx: &mut Transaction<'_, Db>,
     org: OrgId,
     person: Option<PersonId>,
@@ -484,75 +485,4 @@ impl Repo {
             .map(mandate_core::Person::try_from)
             .collect()
     }
-}
-
-/// Assigning and ending assignments take the authority to approve role
-/// assignments, from an ISMS role the user holds today. Until anyone has
-/// ever held a role that grants it (a new organisation), role editors act.
-pub(in super::super) async fn check_assigning_authority(
-    tx: &mut Transaction<'_, Db>,
-    org: OrgId,
-    user: UserId,
-    roles: &[Role],
-    today: Date,
-) -> Result<()> {
-    let person: Option<(Uuid,)> =
-        sqlx::query_as("SELECT person_id FROM users WHERE org_id = $1 AND user_id = $2")
-            .bind(org.0)
-            .bind(user.0)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((person,)) = person else {
-        return Err(StoreError::Invalid(format!("no login {user} here")));
-    };
-    let granting: Vec<RoleId> = roles
-        .iter()
-        .filter(|r| {
-            r.fields
-                .authorities
-                .contains(&Decision::ApproveRoleAssignment)
-        })
-        .map(|r| r.id)
-        .collect();
-    let granted: Vec<Assignment> = load_assignments(tx, org, None)
-        .await?
-        .into_iter()
-        .filter(|a| granting.contains(&a.terms.role_id) && a.terms.starts_on <= today)
-        .collect();
-    // Ending the holders' assignments does not reopen the bootstrap.
-    if granted.is_empty() {
-        return Ok(());
-    }
-    if granted
-        .iter()
-        .any(|a| a.terms.person_id.0 == person && a.current_on(today))
-    {
-        return Ok(());
-    }
-    Err(StoreError::Refused(
-        "this needs the authority to approve role assignments, from an ISMS role you hold today"
-            .into(),
-    ))
-}
-
-/// Whether `person` held, on `day`, a role flagged with the duty or mark in
-/// `flag` (a boolean column of `roles`).
-pub(in super::super) async fn holds_flagged_role(
-    tx: &mut Transaction<'static, Db>,
-    org: OrgId,
-    person: PersonId,
-    day: Date,
-    flag: &'static str,
-) -> Result<bool> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM role_assignments a JOIN roles r ON r.org_id = a.org_id AND r.role_id = a.role_id \
-         WHERE a.org_id = $1 AND a.person_id = $2 AND a.starts_on <= $3 AND (a.ends_on IS NULL OR a.ends_on >= $3) AND r.{flag}"
-    );
-    let (count,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(org.0)
-        .bind(person.0)
-        .bind(day)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(count > 0)
 }

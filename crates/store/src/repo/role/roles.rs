@@ -177,7 +177,7 @@ impl Repo {
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let others = load_roles(&mut tx, org).await?;
         if !fields.authorities.is_empty() {
-            super::super::assignments::check_assigning_authority(
+            super::super::decision_authority::check_assigning_authority(
                 &mut tx,
                 org,
                 editor,
@@ -227,7 +227,7 @@ impl Repo {
         check_references(id, &fields, &others)?;
         // Changing what a role may decide is itself a decision about authority.
         if fields.authorities != before.fields.authorities {
-            super::super::assignments::check_assigning_authority(
+            super::super::decision_authority::check_assigning_authority(
                 &mut tx,
                 org,
                 editor,
