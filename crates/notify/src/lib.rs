@@ -10,6 +10,7 @@
 
 pub mod background;
 pub mod config;
+pub mod organisation_templates;
 pub mod scheduler;
 pub mod sender;
 pub mod template_budget;

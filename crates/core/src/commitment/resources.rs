@@ -356,25 +356,20 @@ mod tests {
             updated_at: now(),
             version: 1,
         };
-        let assignment = |share: Option<u8>, ends_on: Option<Date>| Assignment {
-            id: uuid::Uuid::now_v7(),
-            org_id: role.org_id,
-            terms: AssignmentTerms {
-                role_id: role.id,
-                person_id: PersonId::new(),
-                starts_on: date!(2026 - 01 - 01),
-                ends_on,
-                deputy_id: None,
-                capacity_percent: share,
-            },
-            assigned_by: crate::UserId::new(),
-            acknowledged_at: None,
-            acknowledged_sha256: None,
-            declined_at: None,
-            decline_reason: String::new(),
-            created_at: now(),
-            updated_at: now(),
-            version: 1,
+        let assignment = |share: Option<u8>, ends_on: Option<Date>| {
+            Assignment::new(
+                role.org_id,
+                AssignmentTerms {
+                    role_id: role.id,
+                    person_id: PersonId::new(),
+                    starts_on: date!(2026 - 01 - 01),
+                    ends_on,
+                    deputy_id: None,
+                    capacity_percent: share,
+                },
+                crate::UserId::new(),
+                now(),
+            )
         };
         let day = date!(2026 - 06 - 01);
         let none = capacity_on(std::slice::from_ref(&role), &[assignment(None, None)], day);

@@ -110,10 +110,9 @@ fn role_training_is_current_missing_expired_or_not_in_the_catalogue() {
         Some(12),
     );
     let holder = person(PersonKind::Employee, None, None);
-    let assignment = Assignment {
-        id: uuid::Uuid::now_v7(),
-        org_id: role.org_id,
-        terms: AssignmentTerms {
+    let assignment = Assignment::new(
+        role.org_id,
+        AssignmentTerms {
             role_id: role.id,
             person_id: holder.id,
             starts_on: date!(2025 - 01 - 01),
@@ -121,15 +120,9 @@ fn role_training_is_current_missing_expired_or_not_in_the_catalogue() {
             deputy_id: None,
             capacity_percent: None,
         },
-        assigned_by: UserId::new(),
-        acknowledged_at: None,
-        acknowledged_sha256: None,
-        declined_at: None,
-        decline_reason: String::new(),
-        created_at: now(),
-        updated_at: now(),
-        version: 1,
-    };
+        UserId::new(),
+        now(),
+    );
     let roles = [role];
     let assignments = [assignment];
     let courses = [briefing.clone()];

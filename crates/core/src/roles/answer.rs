@@ -115,10 +115,9 @@ mod tests {
     }
 
     fn assignment(holder: PersonId) -> Assignment {
-        Assignment {
-            id: uuid::Uuid::now_v7(),
-            org_id: OrgId::new(),
-            terms: AssignmentTerms {
+        Assignment::new(
+            OrgId::new(),
+            AssignmentTerms {
                 role_id: uuid::Uuid::now_v7(),
                 person_id: holder,
                 starts_on: date!(2026 - 01 - 01),
@@ -126,15 +125,9 @@ mod tests {
                 deputy_id: None,
                 capacity_percent: None,
             },
-            assigned_by: UserId::new(),
-            acknowledged_at: None,
-            acknowledged_sha256: None,
-            declined_at: None,
-            decline_reason: String::new(),
-            created_at: datetime!(2026-01-01 9:00 UTC),
-            updated_at: datetime!(2026-01-01 9:00 UTC),
-            version: 1,
-        }
+            UserId::new(),
+            datetime!(2026-01-01 9:00 UTC),
+        )
     }
 
     #[test]

@@ -74,6 +74,29 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// A new assignment on `terms`, made by `assigned_by` at `at`, not yet
+    /// answered by its holder.
+    pub fn new(
+        org_id: OrgId,
+        terms: AssignmentTerms,
+        assigned_by: UserId,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            org_id,
+            terms,
+            assigned_by,
+            acknowledged_at: None,
+            acknowledged_sha256: None,
+            declined_at: None,
+            decline_reason: String::new(),
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
     pub fn current_on(&self, day: Date) -> bool {
         self.terms.holding().current_on(day)
     }

@@ -96,10 +96,9 @@ mod tests {
     use uuid::Uuid;
 
     fn held(role: RoleId, person: PersonId, from: Date, until: Option<Date>) -> Assignment {
-        Assignment {
-            id: Uuid::now_v7(),
-            org_id: OrgId::new(),
-            terms: AssignmentTerms {
+        Assignment::new(
+            OrgId::new(),
+            AssignmentTerms {
                 role_id: role,
                 person_id: person,
                 starts_on: from,
@@ -107,15 +106,9 @@ mod tests {
                 deputy_id: None,
                 capacity_percent: None,
             },
-            assigned_by: UserId::new(),
-            acknowledged_at: None,
-            acknowledged_sha256: None,
-            declined_at: None,
-            decline_reason: String::new(),
-            created_at: datetime!(2026-01-01 0:00 UTC),
-            updated_at: datetime!(2026-01-01 0:00 UTC),
-            version: 1,
-        }
+            UserId::new(),
+            datetime!(2026-01-01 0:00 UTC),
+        )
     }
 
     #[test]

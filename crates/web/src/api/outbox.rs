@@ -11,9 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use mandate_core::outbox::{Mail, MailState};
-use mandate_notify::templates::{
-    DEFAULT_DIGEST_BODY, DEFAULT_DIGEST_SUBJECT, TEMPLATES, check_digest_off_thread,
-};
+use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -109,32 +107,26 @@ pub struct TemplateBody {
     pub default: bool,
 }
 
-fn known(name: &str) -> Result<(), Problem> {
-    if TEMPLATES.iter().any(|(n, _)| *n == name) {
-        Ok(())
-    } else {
-        Err(Problem::new(StatusCode::NOT_FOUND, "no such mail template"))
+impl From<MailTemplate> for TemplateBody {
+    fn from(t: MailTemplate) -> Self {
+        Self {
+            subject: t.subject,
+            body: t.body,
+            version: t.version,
+            default: t.default,
+        }
     }
 }
 
-pub async fn template_of(state: &AppState, viewer: &Viewer, name: &str) -> ApiResult<TemplateBody> {
-    known(name)?;
-    Ok(
-        match state.store.mail_template(viewer.user.org_id, name).await? {
-            Some((subject, body, version)) => TemplateBody {
-                subject,
-                body,
-                version,
-                default: false,
-            },
-            None => TemplateBody {
-                subject: DEFAULT_DIGEST_SUBJECT.into(),
-                body: DEFAULT_DIGEST_BODY.into(),
-                version: 0,
-                default: true,
-            },
-        },
-    )
+impl From<TemplateBody> for MailTemplate {
+    fn from(t: TemplateBody) -> Self {
+        Self {
+            subject: t.subject,
+            body: t.body,
+            version: t.version,
+            default: t.default,
+        }
+    }
 }
 
 #[utoipa::path(get, operation_id = "mail_templates_show", path = "/api/v1/mail-templates/{name}",
@@ -145,37 +137,11 @@ pub async fn template(
     viewer: Viewer,
     ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Json<TemplateBody>> {
-    Ok(Json(template_of(&state, &viewer, &name).await?))
-}
-
-/// Saves a template after rendering it with a sample; `default: true`
-/// goes back to the default.
-pub async fn save_template(
-    state: &AppState,
-    viewer: &Viewer,
-    name: &str,
-    input: TemplateBody,
-) -> ApiResult<TemplateBody> {
-    known(name)?;
-    let template = if input.default {
-        None
-    } else {
-        check_digest_off_thread(input.subject.clone(), input.body.clone())
-            .await
-            .map_err(|e| invalid(format!("template: {e}")))?;
-        Some((input.subject, input.body))
-    };
-    state
-        .store
-        .save_mail_template(
-            &viewer.actor(),
-            viewer.user.org_id,
-            name,
-            input.version,
-            template,
-        )
-        .await?;
-    template_of(state, viewer, name).await
+    Ok(Json(
+        template_of(&state.store, viewer.user.org_id, &name)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(put, operation_id = "mail_templates_update", path = "/api/v1/mail-templates/{name}",
@@ -188,5 +154,9 @@ pub async fn update_template(
     ApiPath(name): ApiPath<String>,
     ApiJson(input): ApiJson<TemplateBody>,
 ) -> ApiResult<Json<TemplateBody>> {
-    Ok(Json(save_template(&state, &viewer, &name, input).await?))
+    Ok(Json(
+        save_template(&state.store, &viewer.caller(), &name, input.into())
+            .await?
+            .into(),
+    ))
 }

@@ -4,7 +4,8 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render, render_with};
-use crate::api::outbox::{OutboxOut, TemplateBody, outbox_of, save_template, template_of};
+use crate::api::outbox::{OutboxOut, outbox_of};
+use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -53,7 +54,7 @@ pub async fn requeue(
 #[template(path = "mail_template.html")]
 struct TemplatePage {
     layout: Layout,
-    t: TemplateBody,
+    t: MailTemplate,
     preview_subject: String,
     preview_body: String,
     error: Option<String>,
@@ -62,7 +63,7 @@ struct TemplatePage {
 async fn page(
     state: &AppState,
     viewer: &Viewer,
-    t: TemplateBody,
+    t: MailTemplate,
     error: Option<String>,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
@@ -95,7 +96,7 @@ pub async fn template_form(
     viewer: Viewer,
     Query(params): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
-    let t = template_of(&state, &viewer, "digest").await?;
+    let t = template_of(&state.store, viewer.user.org_id, "digest").await?;
     page(&state, &viewer, t, None, params.notice.as_deref()).await
 }
 
@@ -113,7 +114,7 @@ pub async fn save(
     viewer: Viewer,
     Form(f): Form<TemplateForm>,
 ) -> Result<Response, PageError> {
-    let input = TemplateBody {
+    let input = MailTemplate {
         default: f.reset.is_some(),
         subject: f.subject,
         body: f.body,
@@ -125,14 +126,11 @@ pub async fn save(
         // The text stays in the editor, with what is wrong with it.
         return page(&state, &viewer, input, Some(e.to_string()), None).await;
     }
-    save_template(&state, &viewer, "digest", input)
+    save_template(&state.store, &viewer.caller(), "digest", input)
         .await
-        .map_err(|p| {
-            if p.status() == StatusCode::UNPROCESSABLE_ENTITY {
-                invalid(p.detail)
-            } else {
-                PageError::Problem(p)
-            }
+        .map_err(|e| match e {
+            mandate_app::AppError::Invalid(message) => invalid(message),
+            other => other.into(),
         })?;
     Ok(Redirect::to("/settings/mail?notice=saved").into_response())
 }

@@ -301,19 +301,7 @@ impl Repo {
                 role.fields.name
             )));
         }
-        let assignment = Assignment {
-            id: Uuid::now_v7(),
-            org_id: org,
-            terms,
-            assigned_by: assigner,
-            acknowledged_at: None,
-            acknowledged_sha256: None,
-            declined_at: None,
-            decline_reason: String::new(),
-            created_at: chain.at(),
-            updated_at: chain.at(),
-            version: 1,
-        };
+        let assignment = Assignment::new(org, terms, assigner, chain.at());
         insert_rows(&mut tx, &[AssignmentRow::from(&assignment)], "", |_| {}).await?;
         chain.record(Change::created(
             "role_assignment",
