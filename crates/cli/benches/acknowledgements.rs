@@ -16,12 +16,12 @@ use mandate_core::audit::Actor;
 use mandate_core::generator::{generate_people, reference_day, to_import_rows};
 use mandate_core::import::plan_import;
 use mandate_core::policy::Audience;
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_core::token::secret_hash;
 use mandate_core::{AccessRole, NewOrganisation, NewUser, Slug, User};
 use mandate_store::{DatabaseUrl, Store, keyfile};
 use mandate_testkit::TestDb;
+use mandate_testkit::fixtures;
 use mandate_web::{AppState, WebConfig, router};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -99,30 +99,9 @@ async fn run(db: &TestDb) {
         .find(|u| u.access_role == AccessRole::TopManagement)
         .expect("boss")
         .clone();
-    let top = store
-        .roles(org)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("top")
-        .id;
-    store
-        .assign_role(
-            &system,
-            org,
-            author.id,
-            AssignmentTerms {
-                role_id: top,
-                person_id: boss.person_id,
-                starts_on: today,
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
+    let top = fixtures::top_management_role(&store, org).await;
+    let held = fixtures::terms(top, boss.person_id, today);
+    fixtures::assign(&store, org, author.id, held).await;
 
     let (top_policy, version, digest, took) = publish(
         &store,

@@ -9,13 +9,12 @@ use mandate_core::audit::{Actor, PublicKey};
 use mandate_core::digest::sha256_hex;
 use mandate_core::outbox::{MailState, NewMail};
 use mandate_core::policy::{Action, ApprovalRule, Audience, PolicyFields, PolicyKind, Verdict};
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_core::{
     AccessRole, Email, NewOrganisation, NewPerson, NewUser, OrgId, Person, PersonKind, Slug, User,
 };
 use mandate_store::{AnswerIn, DatabaseUrl, Store, StoreError, keyfile};
-use mandate_testkit::TestDb;
+use mandate_testkit::{TestDb, fixtures};
 use time::Duration;
 
 async fn open(db: &TestDb) -> (Store, PublicKey) {
@@ -94,34 +93,16 @@ async fn organisation(store: &Store) -> Org {
         .create_user(&system, id, &login(&people[1], AccessRole::TopManagement))
         .await
         .expect("user");
-    store
-        .install_starter_roles(&system, id)
-        .await
-        .expect("roles");
-    let top = store
-        .roles(id)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("top")
-        .id;
-    store
-        .assign_role(
-            &system,
-            id,
-            author.id,
-            AssignmentTerms {
-                role_id: top,
-                person_id: boss.person_id,
-                starts_on: now().date() - Duration::days(10),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
+    fixtures::starter_roles(store, id).await;
+    let top = fixtures::top_management_role(store, id).await;
+    let since = now().date() - Duration::days(10);
+    fixtures::assign(
+        store,
+        id,
+        author.id,
+        fixtures::terms(top, boss.person_id, since),
+    )
+    .await;
     Org {
         id,
         author,

@@ -4,7 +4,6 @@
 use axum::http::{Method, StatusCode, header};
 use mandate_core::AccessRole;
 use mandate_core::audit::Actor;
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
 use serde_json::json;
@@ -59,22 +58,9 @@ async fn set_up(app: &App, editor: &str, admin: &str) -> (String, String) {
             })
             .expect("a role")
             .id;
-        app.store
-            .assign_role(
-                &system,
-                app.org,
-                assigner,
-                AssignmentTerms {
-                    role_id,
-                    person_id: app.user(role).person_id,
-                    starts_on: now().date() - Duration::days(30),
-                    ends_on: None,
-                    deputy_id: None,
-                    capacity_percent: None,
-                },
-            )
-            .await
-            .expect("assigned");
+        let since = now().date() - Duration::days(30);
+        let held = fixtures::terms(role_id, app.user(role).person_id, since);
+        fixtures::assign(&app.store, app.org, assigner, held).await;
     }
     let (s, policy) = call(
         app,

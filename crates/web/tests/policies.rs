@@ -69,22 +69,8 @@ async fn grant_top_management(app: &App, person: mandate_core::PersonId) {
     } else {
         boss.id
     };
-    app.store
-        .assign_role(
-            &system,
-            app.org,
-            assigner,
-            mandate_core::roles::AssignmentTerms {
-                role_id: top.id,
-                person_id: person,
-                starts_on: now().date(),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
+    let held = fixtures::terms(top.id, person, now().date());
+    fixtures::assign(&app.store, app.org, assigner, held).await;
 }
 
 #[tokio::test]

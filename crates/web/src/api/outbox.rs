@@ -3,7 +3,6 @@
 //! from. Without an SMTP server configured, mail waits here to be read.
 
 use super::extract::{ApiJson, ApiPath};
-use super::performance_dto::invalid;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;

@@ -20,22 +20,16 @@ async fn declined_assignment(app: &App) -> Value {
         .find(|r| r.fields.name == "All personnel")
         .expect("the starter roles")
         .id;
-    app.store
-        .assign_role(
-            &mandate_core::audit::Actor::system("test"),
-            app.org,
-            app.user(AccessRole::TopManagement).id,
-            mandate_core::roles::AssignmentTerms {
-                role_id: role,
-                person_id: app.user(AccessRole::Staff).person_id,
-                starts_on: mandate_core::timefmt::now().date(),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
+    let staff = app.user(AccessRole::Staff).person_id;
+    let today = mandate_core::timefmt::now().date();
+    let boss = app.user(AccessRole::TopManagement).id;
+    fixtures::assign(
+        &app.store,
+        app.org,
+        boss,
+        fixtures::terms(role, staff, today),
+    )
+    .await;
     let holder = token_for(app, AccessRole::Staff).await;
     let (_, mine) = call(app, Method::GET, "/api/v1/assignments", &holder, None).await;
     let a = mine["items"]

@@ -8,8 +8,6 @@
 use crate::support::*;
 use axum::http::{Method, StatusCode, header};
 use mandate_core::AccessRole;
-use mandate_core::audit::Actor;
-use mandate_core::roles::AssignmentTerms;
 use mandate_core::timefmt::now;
 use mandate_testkit::TestDb;
 use serde_json::{Value, json};
@@ -49,7 +47,7 @@ async fn two_kpis(app: &App, editor: &str) -> Kpis {
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     set_up(app).await;
-    let roles = app.store.roles(app.org).await.expect("roles");
+    let roles = fixtures::starter_roles(&app.store, app.org).await;
     let role = |name: &str| {
         roles
             .iter()
@@ -57,22 +55,11 @@ async fn two_kpis(app: &App, editor: &str) -> Kpis {
             .expect("a starter role")
             .id
     };
-    app.store
-        .assign_role(
-            &Actor::system("test"),
-            app.org,
-            app.user(AccessRole::TopManagement).id,
-            AssignmentTerms {
-                role_id: role("Asset owner"),
-                person_id: app.user(AccessRole::Manager).person_id,
-                starts_on: now().date() - Duration::days(30),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: None,
-            },
-        )
-        .await
-        .expect("assigned");
+    let manager = app.user(AccessRole::Manager).person_id;
+    let since = now().date() - Duration::days(30);
+    let boss = app.user(AccessRole::TopManagement).id;
+    let held = fixtures::terms(role("Asset owner"), manager, since);
+    fixtures::assign(&app.store, app.org, boss, held).await;
     let (s, policy) = call(
         app,
         Method::POST,

@@ -16,6 +16,7 @@ use mandate_core::token::secret_hash;
 use mandate_core::{AccessRole, NewOrganisation, NewUser, OrgId, Person, Slug, User};
 use mandate_store::{DatabaseUrl, Store, keyfile};
 use mandate_testkit::TestDb;
+pub use mandate_testkit::fixtures;
 use mandate_web::{AppState, WebConfig, router};
 use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
@@ -213,36 +214,15 @@ pub async fn set_up(app: &App) {
 
 /// [`set_up`], the top role held for `capacity` percent of the boss's time.
 pub async fn set_up_with_capacity(app: &App, capacity: Option<u8>) {
-    let system = Actor::system("test");
-    app.store
-        .install_starter_roles(&system, app.org)
-        .await
-        .expect("roles");
-    let top = app
-        .store
-        .roles(app.org)
-        .await
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.fields.top_management)
-        .expect("top")
-        .id;
-    app.store
-        .assign_role(
-            &system,
-            app.org,
-            app.user(AccessRole::Admin).id,
-            AssignmentTerms {
-                role_id: top,
-                person_id: app.user(AccessRole::TopManagement).person_id,
-                starts_on: now().date() - Duration::days(30),
-                ends_on: None,
-                deputy_id: None,
-                capacity_percent: capacity,
-            },
-        )
-        .await
-        .expect("assigned");
+    fixtures::starter_roles(&app.store, app.org).await;
+    let top = fixtures::top_management_role(&app.store, app.org).await;
+    let boss = app.user(AccessRole::TopManagement).person_id;
+    let since = now().date() - Duration::days(30);
+    let held = AssignmentTerms {
+        capacity_percent: capacity,
+        ..fixtures::terms(top, boss, since)
+    };
+    fixtures::assign(&app.store, app.org, app.user(AccessRole::Admin).id, held).await;
 }
 
 /// Creates and publishes a policy addressed to `audience`; its first version's path.
