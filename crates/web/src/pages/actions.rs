@@ -4,6 +4,7 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::performance_view::ActionForm;
+use super::view::{Anchor, Choice};
 use super::{Layout, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -30,7 +31,8 @@ pub struct ActionView {
     pub status: &'static str,
     pub status_key: &'static str,
     pub source: &'static str,
-    pub link: Option<(String, &'static str)>,
+    /// The objective or review the action serves.
+    pub link: Option<Anchor>,
     pub overdue_days: Option<i64>,
     pub version: i64,
 }
@@ -43,7 +45,7 @@ struct ActionsPage {
     show: String,
     overdue: usize,
     open: usize,
-    statuses: Vec<(&'static str, &'static str)>,
+    statuses: Vec<Choice>,
     sources: Vec<&'static str>,
     can_edit: bool,
 }
@@ -90,11 +92,11 @@ pub async fn list(
             link: a
                 .fields
                 .objective_id
-                .map(|o| (format!("/objectives/{o}"), "objective"))
+                .map(|o| Anchor::new(format!("/objectives/{o}"), "objective"))
                 .or(a
                     .fields
                     .review_id
-                    .map(|r| (format!("/reviews/{r}"), "review"))),
+                    .map(|r| Anchor::new(format!("/reviews/{r}"), "review"))),
             overdue_days: a.overdue_days(today),
             version: a.version,
         })
@@ -107,7 +109,7 @@ pub async fn list(
         open,
         statuses: ActionStatus::ALL
             .iter()
-            .map(|s| (s.as_str(), s.label()))
+            .map(|s| Choice::new(s.as_str(), s.label()))
             .collect(),
         sources: ActionSource::ALL
             .iter()

@@ -25,11 +25,18 @@ struct AuditorPage {
     starts_on: String,
     ends_on: String,
     as_of: String,
-    head: Option<(i64, String, String)>,
-    checkpoint: Option<(i64, String, String)>,
+    head: Option<SignedEvent>,
+    checkpoint: Option<SignedEvent>,
     public_key: String,
     slug: String,
     error: Option<String>,
+}
+
+/// A signed point of the audit log: the head, or the last checkpoint.
+struct SignedEvent {
+    seq: i64,
+    hash: String,
+    signed_at: String,
 }
 
 async fn page(
@@ -63,8 +70,16 @@ async fn page(
             .as_ref()
             .map(|h| h.public_key.clone())
             .unwrap_or_default(),
-        head: head.map(|h| (h.seq, h.head_hash, h.updated_at.to_string())),
-        checkpoint: checkpoint.map(|c| (c.seq, c.head_hash, c.created_at.to_string())),
+        head: head.map(|h| SignedEvent {
+            seq: h.seq,
+            hash: h.head_hash,
+            signed_at: h.updated_at.to_string(),
+        }),
+        checkpoint: checkpoint.map(|c| SignedEvent {
+            seq: c.seq,
+            hash: c.head_hash,
+            signed_at: c.created_at.to_string(),
+        }),
         slug,
         error,
     })

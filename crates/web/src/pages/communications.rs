@@ -3,6 +3,7 @@
 //! role that day) and the plan of what is due.
 
 use super::form_input::{invalid, parse_date, person_by_email};
+use super::view::{Choice, Link};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::api::communications::{PlanItemOut, plan_out};
 use crate::auth::Viewer;
@@ -22,7 +23,7 @@ pub struct CommunicationView {
     pub audience: String,
     pub sponsor: String,
     pub leadership: bool,
-    pub policy: Option<(String, String)>,
+    pub policy: Option<Link>,
     pub summary: String,
 }
 
@@ -32,8 +33,8 @@ struct CommunicationsPage {
     layout: Layout,
     communications: Vec<CommunicationView>,
     plan: Vec<PlanItemOut>,
-    channels: Vec<(&'static str, &'static str)>,
-    policies: Vec<(String, String)>,
+    channels: Vec<Choice>,
+    policies: Vec<Choice>,
     today: String,
     can_edit: bool,
 }
@@ -53,12 +54,12 @@ pub async fn list(
     let items = state.store.communication_plan(org).await?;
     let roles = state.store.roles(org).await?;
     let assignments = state.store.assignments(org, None).await?;
-    let policies: Vec<(String, String)> = state
+    let policies: Vec<Choice> = state
         .store
         .policy_summaries(org)
         .await?
         .into_iter()
-        .map(|p| (p.policy.id.to_string(), p.policy.fields.title))
+        .map(|p| Choice::new(p.policy.id.to_string(), p.policy.fields.title))
         .collect();
     let names = state
         .store
@@ -87,8 +88,8 @@ pub async fn list(
                 policy: f.policy_id.and_then(|p| {
                     policies
                         .iter()
-                        .find(|(id, _)| *id == p.to_string())
-                        .cloned()
+                        .find(|c| c.value == p.to_string())
+                        .map(|c| Link::new(&c.value, &c.label))
                 }),
                 summary: f.summary.clone(),
             }
@@ -100,7 +101,7 @@ pub async fn list(
         plan: plan_out(&items, &all, today),
         channels: Channel::ALL
             .iter()
-            .map(|c| (c.as_str(), c.label()))
+            .map(|c| Choice::new(c.as_str(), c.label()))
             .collect(),
         policies,
         today: today.to_string(),

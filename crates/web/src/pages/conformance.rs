@@ -2,6 +2,7 @@
 //! explanation and figures behind it, its evidence and the next step, as of
 //! today, the chosen audit period's end, or a day asked for.
 
+use super::view::Anchor;
 use super::{Layout, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -34,7 +35,7 @@ pub struct RuleView {
     pub status: &'static str,
     pub title: String,
     pub explanation: String,
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<Anchor>,
     pub next_step: String,
 }
 
@@ -52,7 +53,7 @@ pub fn rule_views(evaluation: &Evaluation) -> Vec<RuleView> {
             evidence: r
                 .evidence
                 .iter()
-                .map(|e| (e.link.clone(), e.label.clone()))
+                .map(|e| Anchor::new(e.link.clone(), e.label.clone()))
                 .collect(),
             next_step: r.next_step.clone(),
         })

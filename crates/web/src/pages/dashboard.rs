@@ -20,10 +20,10 @@ struct Dashboard {
     org_name: String,
     purpose: String,
     scope: String,
-    /// (policy id, title, due date) of reviews past due, then due within 30 days.
-    overdue: Vec<(String, String, String)>,
-    due_soon: Vec<(String, String, String)>,
-    in_review: Vec<(String, String, i32)>,
+    /// Policy reviews past due, then due within 30 days.
+    overdue: Vec<ReviewDue>,
+    due_soon: Vec<ReviewDue>,
+    in_review: Vec<VersionInReview>,
     expired_exceptions: usize,
     awaiting_exceptions: usize,
     can_see_work: bool,
@@ -34,15 +34,41 @@ struct Dashboard {
     clause5: Option<Clause5Glance>,
 }
 
+/// A policy whose review is due.
+struct ReviewDue {
+    policy_id: String,
+    title: String,
+    due_on: String,
+}
+
+/// A policy with a version waiting for approval.
+struct VersionInReview {
+    policy_id: String,
+    title: String,
+    number: i32,
+}
+
 /// Clause 5 at a glance: every rule's status, and the two coverage figures
 /// an auditor asks for first.
 struct Clause5Glance {
     rules: Vec<super::conformance::RuleView>,
     summary: mandate_core::conformance::Summary,
-    /// Acknowledged / addressed of the information security policy in force.
-    acknowledged: Option<(usize, usize, usize)>,
-    /// Personnel with current general awareness training / all personnel.
-    trained: (usize, usize),
+    /// Acknowledgements of the information security policy in force.
+    acknowledged: Option<Acknowledged>,
+    trained: Trained,
+}
+
+/// How many of those the policy in force is addressed to acknowledged it.
+struct Acknowledged {
+    done: usize,
+    addressed: usize,
+    percent: usize,
+}
+
+/// Personnel with current general awareness training, of all personnel.
+struct Trained {
+    current: usize,
+    personnel: usize,
 }
 
 async fn clause5(state: &AppState, viewer: &Viewer) -> Result<Clause5Glance, PageError> {
@@ -56,11 +82,15 @@ async fn clause5(state: &AppState, viewer: &Viewer) -> Result<Clause5Glance, Pag
     Ok(Clause5Glance {
         rules: super::conformance::rule_views(&evaluation),
         summary: evaluation.summary,
-        acknowledged: a
-            .version
-            .filter(|_| a.addressed > 0)
-            .map(|_| (a.done, a.addressed, a.done * 100 / a.addressed)),
-        trained: (awareness.trained, awareness.personnel),
+        acknowledged: a.version.filter(|_| a.addressed > 0).map(|_| Acknowledged {
+            done: a.done,
+            addressed: a.addressed,
+            percent: a.done * 100 / a.addressed,
+        }),
+        trained: Trained {
+            current: awareness.trained,
+            personnel: awareness.personnel,
+        },
     })
 }
 
@@ -91,12 +121,10 @@ pub async fn show(
     let policies = mandate_app::policies::visible_policies(&state.store, &viewer.caller()).await?;
     let (mut overdue, mut due_soon, mut in_review) = (Vec::new(), Vec::new(), Vec::new());
     for s in &policies {
-        let entry = |due: time::Date| {
-            (
-                s.policy.id.to_string(),
-                s.policy.fields.title.clone(),
-                due.to_string(),
-            )
+        let entry = |due: time::Date| ReviewDue {
+            policy_id: s.policy.id.to_string(),
+            title: s.policy.fields.title.clone(),
+            due_on: due.to_string(),
         };
         match s.review_status(today) {
             ReviewStatus::Overdue { due } => overdue.push(entry(due)),
@@ -108,15 +136,15 @@ pub async fn show(
             .as_ref()
             .filter(|v| v.state == VersionState::InReview)
         {
-            in_review.push((
-                s.policy.id.to_string(),
-                s.policy.fields.title.clone(),
-                v.number,
-            ));
+            in_review.push(VersionInReview {
+                policy_id: s.policy.id.to_string(),
+                title: s.policy.fields.title.clone(),
+                number: v.number,
+            });
         }
     }
-    overdue.sort_by(|a, b| a.2.cmp(&b.2));
-    due_soon.sort_by(|a, b| a.2.cmp(&b.2));
+    overdue.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+    due_soon.sort_by(|a, b| a.due_on.cmp(&b.due_on));
     let (mut expired_exceptions, mut awaiting_exceptions) = (0, 0);
     if can_see_work {
         for e in state.store.exceptions(org_id, None).await? {

@@ -5,6 +5,7 @@
 
 use super::form_input::invalid;
 use super::page_path::PagePath;
+use super::view::Choice;
 use super::{Layout, NoticeParams, PageError, plain_page, render, render_with};
 use crate::auth::Viewer;
 use crate::auth::client::ClientAddress;
@@ -43,17 +44,17 @@ struct FeedbackPage {
     layout: Layout,
     mine: Vec<FeedbackView>,
     inbox: Option<Vec<FeedbackView>>,
-    kinds: Vec<(&'static str, &'static str)>,
-    statuses: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
+    statuses: Vec<Choice>,
     confidential_link: String,
     can_give: bool,
     can_handle: bool,
 }
 
-fn kinds() -> Vec<(&'static str, &'static str)> {
+fn kinds() -> Vec<Choice> {
     FeedbackKind::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label()))
+        .map(|k| Choice::new(k.as_str(), k.label()))
         .collect()
 }
 
@@ -109,7 +110,7 @@ pub async fn show(
         statuses: FeedbackStatus::ALL
             .iter()
             .filter(|s| **s != FeedbackStatus::New)
-            .map(|s| (s.as_str(), s.label()))
+            .map(|s| Choice::new(s.as_str(), s.label()))
             .collect(),
         confidential_link: format!("/public/{}/feedback", organisation.slug),
         can_give: viewer.may(Permission::GiveFeedback),
@@ -195,7 +196,7 @@ pub async fn handle(
 struct ConfidentialPage {
     org_name: String,
     action: String,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
     error: Option<String>,
     received: bool,
 }

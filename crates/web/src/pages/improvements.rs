@@ -5,6 +5,7 @@
 use super::form_input::{invalid, parse_date, person_by_email};
 use super::page_path::PagePath;
 use super::performance_view::ActionForm;
+use super::view::{Choice, Link};
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -49,11 +50,11 @@ struct ImprovementsPage {
     layout: Layout,
     entries: Vec<EntryView>,
     open: usize,
-    kinds: Vec<(&'static str, &'static str)>,
-    sources: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
+    sources: Vec<Choice>,
     today: String,
     /// Prefilled from a piece of feedback (`?feedback=`).
-    from_feedback: Option<(String, String)>,
+    from_feedback: Option<Link>,
     can_edit: bool,
 }
 
@@ -63,17 +64,17 @@ pub struct ListParams {
     feedback: Option<String>,
 }
 
-fn kinds() -> Vec<(&'static str, &'static str)> {
+fn kinds() -> Vec<Choice> {
     ImprovementKind::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label()))
+        .map(|k| Choice::new(k.as_str(), k.label()))
         .collect()
 }
 
-fn sources() -> Vec<(&'static str, &'static str)> {
+fn sources() -> Vec<Choice> {
     ImprovementSource::ALL
         .iter()
-        .map(|s| (s.as_str(), s.label()))
+        .map(|s| Choice::new(s.as_str(), s.label()))
         .collect()
 }
 
@@ -125,7 +126,7 @@ pub async fn list(
             .await?
             .into_iter()
             .find(|f| f.id == id)
-            .map(|f| (f.id.to_string(), f.submission.subject)),
+            .map(|f| Link::new(f.id.to_string(), f.submission.subject)),
         _ => None,
     };
     Ok(render(&ImprovementsPage {
@@ -205,6 +206,14 @@ pub struct ActionView {
     pub overdue_days: Option<i64>,
 }
 
+/// An effectiveness check of the entry's actions.
+pub struct CheckView {
+    pub checked_on: String,
+    pub effective: bool,
+    pub note: String,
+    pub checked_by: String,
+}
+
 #[derive(Template)]
 #[template(path = "improvement.html")]
 struct EntryPage {
@@ -215,9 +224,9 @@ struct EntryPage {
     status: &'static str,
     status_class: &'static str,
     actions: Vec<ActionView>,
-    checks: Vec<(String, bool, String, String)>,
-    kinds: Vec<(&'static str, &'static str)>,
-    sources: Vec<(&'static str, &'static str)>,
+    checks: Vec<CheckView>,
+    kinds: Vec<Choice>,
+    sources: Vec<Choice>,
     today: String,
     can_edit: bool,
     may_check: bool,
@@ -290,13 +299,11 @@ pub async fn show(
         checks: e
             .checks
             .iter()
-            .map(|c| {
-                (
-                    c.checked_on.to_string(),
-                    c.effective,
-                    c.note.clone(),
-                    name(c.checked_by),
-                )
+            .map(|c| CheckView {
+                checked_on: c.checked_on.to_string(),
+                effective: c.effective,
+                note: c.note.clone(),
+                checked_by: name(c.checked_by),
             })
             .collect(),
         kinds: kinds(),

@@ -36,6 +36,7 @@ pub mod statements;
 pub mod tasks;
 pub mod training;
 pub mod users;
+pub mod view;
 
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -68,10 +69,18 @@ pub struct Layout {
     pub csrf: String,
     pub nav: Vec<NavItem>,
     pub notice: Option<String>,
-    /// The audit period chosen (from, to, the day pages answer as of).
-    pub period: Option<(String, String, String)>,
+    /// The audit period chosen, for the banner.
+    pub period: Option<PeriodView>,
     /// The page shows today's records even while a period is chosen.
     pub live: bool,
+}
+
+/// The audit period chosen, as the banner of every page states it.
+pub struct PeriodView {
+    pub starts_on: String,
+    pub ends_on: String,
+    /// The day the period's pages answer as of.
+    pub as_of: String,
 }
 
 impl Layout {
@@ -91,12 +100,10 @@ impl Layout {
             nav: nav(viewer, section),
             notice: None,
             live: false,
-            period: viewer.period.map(|p| {
-                (
-                    p.starts_on.to_string(),
-                    p.ends_on.to_string(),
-                    viewer.day().to_string(),
-                )
+            period: viewer.period.map(|p| PeriodView {
+                starts_on: p.starts_on.to_string(),
+                ends_on: p.ends_on.to_string(),
+                as_of: viewer.day().to_string(),
             }),
         })
     }

@@ -4,7 +4,8 @@
 
 use super::form_input::{invalid, parse_date};
 use super::page_path::PagePath;
-use super::performance_view::{ActionForm, KpiView, health_class};
+use super::performance_view::{ActionForm, HealthCount, KpiView, health_class};
+use super::view::Choice;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -50,7 +51,7 @@ impl From<&ObjectiveLine> for ObjectiveRow {
 struct ListPage {
     layout: Layout,
     rows: Vec<ObjectiveRow>,
-    counts: Vec<(&'static str, &'static str, usize)>,
+    counts: Vec<HealthCount>,
     can_edit: bool,
     can_measure: bool,
     can_read_reviews: bool,
@@ -72,7 +73,7 @@ pub async fn list(
     let counts = records
         .health_counts(today)
         .into_iter()
-        .map(|(h, n)| (h.label(), health_class(h), n))
+        .map(HealthCount::from)
         .collect();
     Ok(render(&ListPage {
         layout,
@@ -106,7 +107,7 @@ struct ObjectivePage {
     today: String,
     can_edit: bool,
     can_measure: bool,
-    directions: Vec<(&'static str, &'static str)>,
+    directions: Vec<Choice>,
     frequencies: Vec<&'static str>,
 }
 
@@ -182,7 +183,7 @@ pub async fn show(
         can_measure: viewer.may(Permission::RecordMeasurements),
         directions: Direction::ALL
             .iter()
-            .map(|d| (d.as_str(), d.label()))
+            .map(|d| Choice::new(d.as_str(), d.label()))
             .collect(),
         frequencies: Frequency::ALL.iter().map(|f| f.as_str()).collect(),
     }))
@@ -195,8 +196,8 @@ struct FormPage {
     action: String,
     f: ObjectiveForm,
     goals: Vec<String>,
-    policies: Vec<(String, String)>,
-    roles: Vec<(String, String)>,
+    policies: Vec<Choice>,
+    roles: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -255,14 +256,14 @@ async fn form_page(
         .policy_summaries(org)
         .await?
         .into_iter()
-        .map(|s| (s.policy.id.to_string(), s.policy.fields.title))
+        .map(|s| Choice::new(s.policy.id.to_string(), s.policy.fields.title))
         .collect();
     let roles = state
         .store
         .roles(org)
         .await?
         .into_iter()
-        .map(|r| (r.id.to_string(), r.fields.name))
+        .map(|r| Choice::new(r.id.to_string(), r.fields.name))
         .collect();
     Ok(render(&FormPage {
         layout,

@@ -5,7 +5,6 @@ use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render, render_with};
 use crate::api::outbox::{OutboxOut, outbox_of};
-use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -14,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
+use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
 use mandate_notify::templates::check_digest_off_thread;
 use serde::Deserialize;
 

@@ -1,6 +1,7 @@
 //! The people pages: list with search and paging, detail, create, edit, end employment.
 
 use super::page_path::PagePath;
+use super::view::Link;
 use super::{Layout, NoticeParams, PageError, date_text, form_date, render, url_encode};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -110,16 +111,25 @@ pub struct HeldView {
     pub authorities: Vec<&'static str>,
 }
 
+/// A task of a role delegated to or by the person shown.
+pub struct DelegationView {
+    pub task: String,
+    pub role: String,
+    /// The holder who stays accountable (delegated to the person shown), or
+    /// the person or supplier it went to (delegated by them).
+    pub other: String,
+}
+
 #[derive(Template)]
 #[template(path = "person.html")]
 struct DetailPage {
     layout: Layout,
     p: PersonView,
-    manager: Option<(String, String)>,
+    manager: Option<Link>,
     roles: Vec<HeldView>,
-    /// (task, role, the other person or supplier) handed to or by this person.
-    delegated_to: Vec<(String, String, String)>,
-    delegated_by: Vec<(String, String, String)>,
+    /// Tasks of a role handed to this person, and by them.
+    delegated_to: Vec<DelegationView>,
+    delegated_by: Vec<DelegationView>,
     can_edit: bool,
     can_audit: bool,
 }
@@ -143,7 +153,7 @@ pub async fn show(
             .store
             .person(org, m)
             .await?
-            .map(|m| (m.id.to_string(), m.name)),
+            .map(|m| Link::new(m.id.to_string(), m.name)),
         None => None,
     };
     let layout = Layout::new(&state, &viewer, &person.name, "/people")
@@ -203,7 +213,11 @@ pub async fn show(
                 .await?
                 .map(|p| p.name)
                 .unwrap_or_default();
-            delegated_to.push((d.terms.task.clone(), role.fields.name.clone(), holder));
+            delegated_to.push(DelegationView {
+                task: d.terms.task.clone(),
+                role: role.fields.name.clone(),
+                other: holder,
+            });
         }
         if assignment.terms.person_id == person.id {
             let to = match (d.terms.delegate_id, &d.terms.supplier) {
@@ -216,7 +230,11 @@ pub async fn show(
                 (None, Some(s)) => format!("{s} (supplier)"),
                 (None, None) => String::new(),
             };
-            delegated_by.push((d.terms.task.clone(), role.fields.name.clone(), to));
+            delegated_by.push(DelegationView {
+                task: d.terms.task.clone(),
+                role: role.fields.name.clone(),
+                other: to,
+            });
         }
     }
     Ok(render(&DetailPage {

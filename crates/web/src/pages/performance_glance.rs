@@ -3,7 +3,7 @@
 
 use super::PageError;
 use super::objectives::ObjectiveRow;
-use super::performance_view::health_class;
+use super::performance_view::HealthCount;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use mandate_app::performance::PerformanceRecords;
@@ -11,12 +11,19 @@ use mandate_core::performance::ReviewSchedule;
 
 pub struct PerformanceGlance {
     pub objectives: Vec<ObjectiveRow>,
-    pub counts: Vec<(&'static str, &'static str, usize)>,
+    pub counts: Vec<HealthCount>,
     pub overdue_actions: usize,
     pub open_actions: usize,
     pub schedule: ReviewSchedule,
-    /// (id, title, planned on) of the next review not yet held.
-    pub next_review: Option<(String, String, String)>,
+    /// The next review not yet held.
+    pub next_review: Option<NextReview>,
+}
+
+/// A management review planned and not yet held.
+pub struct NextReview {
+    pub id: String,
+    pub title: String,
+    pub planned_on: String,
 }
 
 impl PerformanceGlance {
@@ -32,13 +39,17 @@ impl PerformanceGlance {
             .iter()
             .filter(|r| r.held_on.is_none())
             .min_by_key(|r| r.planned_on)
-            .map(|r| (r.id.to_string(), r.title.clone(), r.planned_on.to_string()));
+            .map(|r| NextReview {
+                id: r.id.to_string(),
+                title: r.title.clone(),
+                planned_on: r.planned_on.to_string(),
+            });
         Ok(Self {
             objectives: lines.iter().map(ObjectiveRow::from).collect(),
             counts: records
                 .health_counts(today)
                 .into_iter()
-                .map(|(h, n)| (h.label(), health_class(h), n))
+                .map(HealthCount::from)
                 .collect(),
             overdue_actions: records
                 .actions

@@ -17,6 +17,23 @@ pub fn health_class(h: Health) -> &'static str {
     }
 }
 
+/// How many objectives have one status, for the row of status tags.
+pub struct HealthCount {
+    pub label: &'static str,
+    pub class: &'static str,
+    pub count: usize,
+}
+
+impl From<(Health, usize)> for HealthCount {
+    fn from((health, count): (Health, usize)) -> Self {
+        Self {
+            label: health.label(),
+            class: health_class(health),
+            count,
+        }
+    }
+}
+
 /// A KPI as the pages show it.
 pub struct KpiView {
     pub id: String,

@@ -3,6 +3,7 @@
 //! distributions), and the forms to create and edit a policy.
 
 use super::page_path::PagePath;
+use super::view::{Choice, Link};
 use super::{Layout, NoticeParams, PageError, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -276,7 +277,7 @@ struct FormPage {
     action: String,
     cancel: String,
     f: PolicyForm,
-    parents: Vec<(String, String)>,
+    parents: Vec<Choice>,
     creating: bool,
     error: Option<String>,
 }
@@ -297,7 +298,7 @@ async fn form_page(
     let parents = summaries
         .iter()
         .filter(|s| editing.is_none_or(|p| p.id != s.policy.id))
-        .map(|s| (s.policy.id.to_string(), s.policy.fields.title.clone()))
+        .map(|s| Choice::new(s.policy.id.to_string(), s.policy.fields.title.clone()))
         .collect();
     let status = if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -419,6 +420,23 @@ pub struct VersionRowView {
     pub published: String,
 }
 
+/// A review of the published version as a row.
+pub struct ReviewRowView {
+    pub reviewed_on: String,
+    pub reviewer: String,
+    pub outcome: &'static str,
+    pub note: String,
+}
+
+/// A distribution to an interested party as a row.
+pub struct DistributionRowView {
+    pub distributed_on: String,
+    pub party: String,
+    pub channel: String,
+    /// `v3`, or empty if the version is not found.
+    pub version: String,
+}
+
 /// An exception as a row.
 pub struct ExceptionRowView {
     pub id: String,
@@ -475,14 +493,14 @@ struct DetailPage {
     row: PolicyRowView,
     audience: String,
     approval: String,
-    parent: Option<(String, String)>,
+    parent: Option<Link>,
     html: String,
     published_number: Option<i32>,
     versions: Vec<VersionRowView>,
     open_version: Option<i32>,
-    reviews: Vec<(String, String, &'static str, String)>,
+    reviews: Vec<ReviewRowView>,
     exceptions: Vec<ExceptionRowView>,
-    distributions: Vec<(String, String, String, String)>,
+    distributions: Vec<DistributionRowView>,
     public_url: Option<String>,
     can_edit: bool,
     can_see_work: bool,
@@ -555,7 +573,7 @@ pub async fn show(
             summaries
                 .iter()
                 .find(|s| s.policy.id == p)
-                .map(|s| (p.to_string(), s.policy.fields.title.clone()))
+                .map(|s| Link::new(p.to_string(), s.policy.fields.title.clone()))
         }),
         html: published
             .map(|v| mandate_report::markdown::render(&v.body, &settings.image_hosts))
@@ -589,16 +607,14 @@ pub async fn show(
             .collect(),
         reviews: reviews
             .into_iter()
-            .map(|r| {
-                (
-                    r.reviewed_at.date().to_string(),
-                    email_of(&users, r.reviewed_by),
-                    match r.outcome {
-                        ReviewOutcome::NoChange => "no change needed",
-                        ReviewOutcome::NewDraft => "new draft opened",
-                    },
-                    r.note,
-                )
+            .map(|r| ReviewRowView {
+                reviewed_on: r.reviewed_at.date().to_string(),
+                reviewer: email_of(&users, r.reviewed_by),
+                outcome: match r.outcome {
+                    ReviewOutcome::NoChange => "no change needed",
+                    ReviewOutcome::NewDraft => "new draft opened",
+                },
+                note: r.note,
             })
             .collect(),
         exceptions: exceptions
@@ -614,7 +630,12 @@ pub async fn show(
                     .find(|v| v.id == d.version_id)
                     .map(|v| format!("v{}", v.number))
                     .unwrap_or_default();
-                (d.distributed_on.to_string(), d.party, d.channel, version)
+                DistributionRowView {
+                    distributed_on: d.distributed_on.to_string(),
+                    party: d.party,
+                    channel: d.channel,
+                    version,
+                }
             })
             .collect(),
         public_url: (policy.fields.public && published.is_some()).then(|| {

@@ -18,15 +18,37 @@ use mandate_report::markdown::{elements_present, render as render_markdown};
 use mandate_store::StoreError;
 use serde::Deserialize;
 
-/// The 5.2 elements of a top-level text: (description, tag, present).
-fn element_list(kind: PolicyKind, body: &str) -> Vec<(&'static str, &'static str, bool)> {
+/// A 5.2 element of a top-level text, and whether the text has it.
+pub struct ElementView {
+    pub description: &'static str,
+    /// The marker that shows it in the text: `{.tag}`.
+    pub tag: &'static str,
+    pub present: bool,
+}
+
+/// The 5.2 elements of a top-level text.
+fn element_list(kind: PolicyKind, body: &str) -> Vec<ElementView> {
     if kind != PolicyKind::TopLevel {
         return Vec::new();
     }
     elements_present(body)
         .into_iter()
-        .map(|(e, present)| (e.describe(), e.tag(), present))
+        .map(|(e, present)| ElementView {
+            description: e.describe(),
+            tag: e.tag(),
+            present,
+        })
         .collect()
+}
+
+/// An approver's decision on the version, as a row.
+pub struct DecisionRowView {
+    pub decided_on: String,
+    pub approver: String,
+    pub verdict: &'static str,
+    pub comment: String,
+    pub authority: String,
+    pub round: i32,
 }
 
 #[derive(Template)]
@@ -41,9 +63,9 @@ struct VersionPage {
     summary: String,
     author: String,
     html: String,
-    elements: Vec<(&'static str, &'static str, bool)>,
+    elements: Vec<ElementView>,
     missing: bool,
-    decisions: Vec<(String, String, &'static str, String, String, i32)>,
+    decisions: Vec<DecisionRowView>,
     round: i32,
     revision: i64,
     previous: Option<i32>,
@@ -93,22 +115,20 @@ pub async fn show(
         }),
         author: email_of(&users, version.author_id),
         html: render_markdown(&version.body, &settings.image_hosts),
-        missing: elements.iter().any(|e| !e.2),
+        missing: elements.iter().any(|e| !e.present),
         elements,
         decisions: decisions
             .into_iter()
-            .map(|d| {
-                (
-                    d.decided_at.date().to_string(),
-                    email_of(&users, d.user_id),
-                    match d.verdict {
-                        Verdict::Approve => "approved",
-                        Verdict::Reject => "rejected",
-                    },
-                    d.comment,
-                    d.authority,
-                    d.review_round,
-                )
+            .map(|d| DecisionRowView {
+                decided_on: d.decided_at.date().to_string(),
+                approver: email_of(&users, d.user_id),
+                verdict: match d.verdict {
+                    Verdict::Approve => "approved",
+                    Verdict::Reject => "rejected",
+                },
+                comment: d.comment,
+                authority: d.authority,
+                round: d.review_round,
             })
             .collect(),
         round: version.review_round,
@@ -134,7 +154,7 @@ struct EditorPage {
     body: String,
     summary: String,
     version: i64,
-    elements: Vec<(&'static str, &'static str, bool)>,
+    elements: Vec<ElementView>,
     error: Option<String>,
     /// Not for a policy's first version: there is nothing to carry over.
     ask_material: bool,
@@ -338,7 +358,14 @@ pub struct DiffRow {
     kind: &'static str,
     old: String,
     new: String,
-    segments: Vec<(bool, String)>,
+    segments: Vec<SegmentView>,
+}
+
+/// A piece of a diff line's text.
+pub struct SegmentView {
+    /// The words changed, drawn emphasised.
+    changed: bool,
+    text: String,
 }
 
 #[derive(Template)]
@@ -410,7 +437,11 @@ pub async fn diff(
                     kind,
                     old,
                     new,
-                    segments: l.segments,
+                    segments: l
+                        .segments
+                        .into_iter()
+                        .map(|(changed, text)| SegmentView { changed, text })
+                        .collect(),
                 }
             })
             .collect(),

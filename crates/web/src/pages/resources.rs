@@ -3,6 +3,7 @@
 
 use super::form_input::invalid;
 use super::page_path::PagePath;
+use super::view::Choice;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -102,7 +103,8 @@ struct ResourcesPage {
     layout: Layout,
     plans: Vec<PlanView>,
     capacity: Vec<RoleCapacityOut>,
-    categories: Vec<(&'static str, &'static str)>,
+    /// The budget categories: the key of each one's form fields, and its label.
+    categories: Vec<Choice>,
     next_year: i32,
     next_label: String,
     currency: String,
@@ -110,10 +112,10 @@ struct ResourcesPage {
     can_approve: bool,
 }
 
-fn categories() -> Vec<(&'static str, &'static str)> {
+fn categories() -> Vec<Choice> {
     BudgetCategory::ALL
         .iter()
-        .map(|c| (c.as_str(), c.label()))
+        .map(|c| Choice::new(c.as_str(), c.label()))
         .collect()
 }
 
@@ -233,9 +235,19 @@ struct EditPage {
     layout: Layout,
     plan: PlanView,
     fiscal_year: i32,
-    /// (key, label, planned, actual, note) per category, as typed.
-    rows: Vec<(&'static str, &'static str, String, String, String)>,
+    /// One row per category, as typed.
+    rows: Vec<CategoryRow>,
     approved: bool,
+}
+
+/// A budget category's line of the plan form.
+struct CategoryRow {
+    /// The category's key, naming its form fields (`planned_{key}`).
+    key: &'static str,
+    label: &'static str,
+    planned: String,
+    actual: String,
+    note: String,
 }
 
 fn plain(minor: i64) -> String {
@@ -270,13 +282,13 @@ pub async fn edit_form(
         .iter()
         .map(|c| {
             let line = plan.fields.lines.iter().find(|l| l.category == *c);
-            (
-                c.as_str(),
-                c.label(),
-                line.map(|l| plain(l.planned)).unwrap_or_default(),
-                line.map(|l| plain(l.actual)).unwrap_or_default(),
-                line.map(|l| l.note.clone()).unwrap_or_default(),
-            )
+            CategoryRow {
+                key: c.as_str(),
+                label: c.label(),
+                planned: line.map(|l| plain(l.planned)).unwrap_or_default(),
+                actual: line.map(|l| plain(l.actual)).unwrap_or_default(),
+                note: line.map(|l| l.note.clone()).unwrap_or_default(),
+            }
         })
         .collect();
     Ok(render(&EditPage {

@@ -196,13 +196,35 @@ pub struct PackView {
     pub earlier_actions: Vec<LineView>,
     pub objectives: Vec<ObjectiveView>,
     pub improvement_actions: Vec<LineView>,
-    pub policies: Vec<(String, String, bool, usize, usize)>,
+    pub policies: Vec<PolicyLineView>,
     pub role_gaps: Vec<String>,
     pub since: String,
-    pub changes: Vec<(String, i64)>,
+    pub changes: Vec<ChangeCountView>,
     pub versions_published: Vec<String>,
     pub people_joined: i64,
     pub people_left: i64,
+}
+
+/// A policy's line of the pack.
+pub struct PolicyLineView {
+    pub title: String,
+    /// "review due by …", "review overdue since …", "never approved".
+    pub review: String,
+    pub review_overdue: bool,
+    pub open_exceptions: usize,
+    pub expired_exceptions: usize,
+}
+
+/// How many audited changes a kind of record had since the last review.
+pub struct ChangeCountView {
+    pub record: String,
+    pub count: i64,
+}
+
+/// A required input of a review, and whether the review covers it.
+pub struct InputView {
+    pub label: &'static str,
+    pub covered: bool,
 }
 
 fn lines(actions: &[mandate_core::performance::ActionLine]) -> Vec<LineView> {
@@ -239,14 +261,12 @@ impl From<&ReviewPack> for PackView {
             policies: p
                 .policies
                 .iter()
-                .map(|l| {
-                    (
-                        l.title.clone(),
-                        l.review.clone(),
-                        l.review_overdue,
-                        l.open_exceptions,
-                        l.expired_exceptions,
-                    )
+                .map(|l| PolicyLineView {
+                    title: l.title.clone(),
+                    review: l.review.clone(),
+                    review_overdue: l.review_overdue,
+                    open_exceptions: l.open_exceptions,
+                    expired_exceptions: l.expired_exceptions,
                 })
                 .collect(),
             role_gaps: p.role_gaps.clone(),
@@ -254,7 +274,15 @@ impl From<&ReviewPack> for PackView {
                 .changes
                 .since
                 .map_or("the start".to_string(), |d| d.to_string()),
-            changes: p.changes.changes_by_record.clone(),
+            changes: p
+                .changes
+                .changes_by_record
+                .iter()
+                .map(|(record, count)| ChangeCountView {
+                    record: record.clone(),
+                    count: *count,
+                })
+                .collect(),
             versions_published: p.changes.versions_published.clone(),
             people_joined: p.changes.people_joined,
             people_left: p.changes.people_left,
@@ -275,7 +303,7 @@ struct ReviewPage {
     attendees: Vec<Attendee>,
     attendee_emails: String,
     top_present: usize,
-    inputs: Vec<(&'static str, bool)>,
+    inputs: Vec<InputView>,
     pack: Option<PackView>,
     actions: Vec<LineView>,
     today: String,
@@ -352,7 +380,10 @@ pub async fn show(
         inputs: r
             .coverage()
             .into_iter()
-            .map(|(i, covered)| (i.label(), covered))
+            .map(|(i, covered)| InputView {
+                label: i.label(),
+                covered,
+            })
             .collect(),
         pack: r.pack.as_ref().map(PackView::from),
         actions: action_lines,

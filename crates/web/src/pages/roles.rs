@@ -3,6 +3,7 @@
 
 use super::form_input::{invalid, person_by_email};
 use super::page_path::PagePath;
+use super::view::{Choice, Link};
 use super::{Layout, NoticeParams, PageError, date_text, form_date, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -26,29 +27,29 @@ pub struct RoleView {
     pub purpose: String,
     pub responsibilities: Vec<String>,
     pub authorities: Vec<&'static str>,
-    pub reports_to: Option<(String, String)>,
+    pub reports_to: Option<Link>,
     pub top_management: bool,
     pub conformance_owner: bool,
     pub performance_reporter: bool,
     pub required_training: Vec<String>,
-    pub incompatible_with: Vec<(String, String)>,
+    pub incompatible_with: Vec<Link>,
     pub critical: bool,
     pub version: i64,
 }
 
-fn name_of(roles: &[Role], id: RoleId) -> (String, String) {
+fn name_of(roles: &[Role], id: RoleId) -> Link {
     let name = roles
         .iter()
         .find(|r| r.id == id)
         .map_or_else(|| "a removed role".into(), |r| r.fields.name.clone());
-    (id.to_string(), name)
+    Link::new(id.to_string(), name)
 }
 
 impl RoleView {
     fn new(role: &Role, roles: &[Role]) -> Self {
         let f = &role.fields;
         // Incompatibility holds both ways, wherever it was declared.
-        let mut incompatible: Vec<(String, String)> = f
+        let mut incompatible: Vec<Link> = f
             .incompatible_with
             .iter()
             .map(|id| name_of(roles, *id))
@@ -359,11 +360,18 @@ struct FormPage {
     action: String,
     cancel: String,
     f: RoleForm,
-    /// (value, label, checked) for every authority of the vocabulary.
-    authorities: Vec<(&'static str, &'static str, bool)>,
-    /// (id, name) of the other roles.
-    others: Vec<(String, String)>,
+    /// Every authority of the vocabulary, ticked if the role has it.
+    authorities: Vec<AuthorityChoice>,
+    /// The other roles: value is the id, label the name.
+    others: Vec<Choice>,
     error: Option<String>,
+}
+
+/// An authority's checkbox on the role form.
+struct AuthorityChoice {
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
 }
 
 async fn form_page(
@@ -392,12 +400,16 @@ async fn form_page(
             heading,
             authorities: Decision::ALL
                 .iter()
-                .map(|d| (d.as_str(), d.describe(), f.authorities.contains(d)))
+                .map(|d| AuthorityChoice {
+                    value: d.as_str(),
+                    label: d.describe(),
+                    checked: f.authorities.contains(d),
+                })
                 .collect(),
             others: roles
                 .iter()
                 .filter(|r| editing.is_none_or(|e| e.id != r.id))
-                .map(|r| (r.id.to_string(), r.fields.name.clone()))
+                .map(|r| Choice::new(r.id.to_string(), r.fields.name.clone()))
                 .collect(),
             f,
             error,
@@ -676,7 +688,13 @@ pub async fn end_assignment(
 struct GapsPage {
     layout: Layout,
     gaps: Vec<mandate_app::roles::GapOut>,
-    counts: Vec<(&'static str, usize)>,
+    counts: Vec<GapCount>,
+}
+
+/// How many gaps of one kind there are, for the row of tags.
+struct GapCount {
+    label: &'static str,
+    count: usize,
 }
 
 pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Response, PageError> {
@@ -688,14 +706,17 @@ pub async fn gaps(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         mandate_app::roles::DeclineReasons::for_caller(&viewer.caller()),
     )
     .await?;
-    let count = |kind: &str| gaps.iter().filter(|g| g.kind == kind).count();
+    let count = |label, kind: &str| GapCount {
+        label,
+        count: gaps.iter().filter(|g| g.kind == kind).count(),
+    };
     let counts = vec![
-        ("conflicts", count("conflict")),
-        ("roles with no holder", count("no_holder")),
-        ("critical roles without a deputy", count("no_deputy")),
-        ("holders who have left", count("holder_left")),
-        ("holders leaving", count("holder_leaving")),
-        ("assignments not acknowledged", count("unacknowledged")),
+        count("conflicts", "conflict"),
+        count("roles with no holder", "no_holder"),
+        count("critical roles without a deputy", "no_deputy"),
+        count("holders who have left", "holder_left"),
+        count("holders leaving", "holder_leaving"),
+        count("assignments not acknowledged", "unacknowledged"),
     ];
     Ok(render(&GapsPage {
         layout,

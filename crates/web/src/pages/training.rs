@@ -3,6 +3,7 @@
 //! hand or from a CSV file.
 
 use super::form_input::{file_problems, invalid, parse_date, person_by_email};
+use super::view::Choice;
 use super::{Layout, NoticeParams, PageError, render};
 use crate::auth::Viewer;
 use crate::state::AppState;
@@ -41,10 +42,10 @@ struct TrainingPage {
     gaps: Vec<mandate_app::commitment::RoleTrainingOut>,
     current_role_training: usize,
     courses: Vec<CourseView>,
-    course_choices: Vec<(String, String)>,
+    course_choices: Vec<Choice>,
     recent: Vec<RecordView>,
     total_records: usize,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<Choice>,
     today: String,
     can_edit: bool,
 }
@@ -117,7 +118,7 @@ pub async fn show(
             .collect(),
         course_choices: courses
             .iter()
-            .map(|c| (c.id.to_string(), c.fields.title.clone()))
+            .map(|c| Choice::new(c.id.to_string(), c.fields.title.clone()))
             .collect(),
         recent: records
             .iter()
@@ -135,7 +136,7 @@ pub async fn show(
         total_records: records.len(),
         kinds: CourseKind::ALL
             .iter()
-            .map(|k| (k.as_str(), k.label()))
+            .map(|k| Choice::new(k.as_str(), k.label()))
             .collect(),
         today: now().date().to_string(),
         can_edit: viewer.may(Permission::EditCommitment),
