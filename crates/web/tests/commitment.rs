@@ -642,6 +642,35 @@ async fn line_managers_attest_once_per_period_and_the_rest_are_outstanding() {
                 .any(|o| o["person_id"] == manager_id.as_str()),
             "{b}"
         );
+        // An auditor reading a period that ended yesterday sees the same
+        // count as the API: who has attested is counted as of now, and the
+        // table under it lists every attestation of the period.
+        let yesterday = day(-1);
+        let (_, status) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/attestations?on={yesterday}"),
+            &editor,
+            None,
+        )
+        .await;
+        let (session, _) = app.session(AccessRole::Auditor).await;
+        let period = format!("{session}; mandate_period={}..{yesterday}", day(-40));
+        let r = app
+            .send(
+                request(Method::GET, "/attestations")
+                    .header(header::COOKIE, &period)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{b}");
+        let text = body_text(r).await;
+        let counted = format!(
+            "{} of {} line managers attested",
+            status["attested"], status["managers"]
+        );
+        assert!(text.contains(&counted), "{b}: {counted:?} in {text}");
     }
 }
 

@@ -393,7 +393,7 @@ async fn measurements(
         let Some(objective) = objectives.iter().find(|o| o.id == kpi.fields.objective_id) else {
             continue;
         };
-        for person in holders.of_role(objective.fields.owner_role_id) {
+        for person in holders.of_any(&[objective.fields.owner_role_id]) {
             if scope.includes(person) {
                 push(
                     tasks,

@@ -141,7 +141,9 @@ pub async fn people(
 #[utoipa::path(get, operation_id = "campaigns_people_csv", path = "/api/v1/campaigns/{version_id}/people.csv",
     params(("version_id" = Uuid, Path), PeopleFilterQuery), tag = "acknowledgements",
     description = "Everyone matching the filters, as one file (no paging).",
-    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+    responses((status = 200, content_type = "text/csv", body = String),
+        (status = 400, body = Problem, description = "A parameter this file does not take (`limit`, `cursor`)"),
+        (status = 404, body = Problem), (status = 422, body = Problem, description = "A `show` that is not one of the choices")))]
 pub async fn people_csv_file(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -130,10 +130,13 @@ pub async fn show(
         }
     }
     let overview = if viewer.may(Permission::ReadCommitment) {
+        let now = mandate_core::timefmt::now().date();
         let area = mandate_app::people::Area::of(&state.store, &viewer.caller()).await?;
         vec![
-            period_status(&state.store, org, last.starts_on, today, &area).await?,
-            period_status(&state.store, org, current.starts_on, today, &area).await?,
+            // Who has attested is counted as of now, as the API counts it:
+            // the table below lists every attestation of the period.
+            period_status(&state.store, org, last.starts_on, now, &area).await?,
+            period_status(&state.store, org, current.starts_on, now, &area).await?,
         ]
     } else {
         Vec::new()

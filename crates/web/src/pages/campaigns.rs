@@ -65,6 +65,10 @@ pub struct PeopleFilter {
     department: Option<String>,
     manager_id: Option<Uuid>,
     cursor: Option<String>,
+    /// Accepted from links written for the API and ignored: the page shows
+    /// its own number of people.
+    #[serde(rename = "limit")]
+    _limit: Option<u32>,
 }
 
 pub async fn show(
