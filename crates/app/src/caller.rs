@@ -31,22 +31,33 @@ impl Caller {
 
     /// The day reads answer as of: today, or the chosen period's last day.
     pub fn day(&self) -> Date {
-        let today = self.now.date();
-        self.period.map_or(today, |p| p.as_of(today))
+        day_of(self.period, self.now)
     }
 
     /// The instant reads answer as of: now, or the last instant of the
     /// chosen period's last day (never later than now).
     pub fn instant(&self) -> OffsetDateTime {
-        match self.period {
-            Some(_) => (self.day().midnight().assume_utc() + time::Duration::days(1)
-                - time::Duration::nanoseconds(1))
-            .min(self.now),
-            None => self.now,
-        }
+        instant_of(self.period, self.now)
     }
 
     pub fn actor(&self) -> mandate_core::audit::Actor {
         mandate_core::audit::Actor::user(self.user.id)
+    }
+}
+
+/// The day a reader with `period` chosen reads as of, at `now`; for front
+/// ends that have not built a [`Caller`] (the page layout, for one).
+pub fn day_of(period: Option<AuditPeriod>, now: OffsetDateTime) -> Date {
+    let today = now.date();
+    period.map_or(today, |p| p.as_of(today))
+}
+
+/// The instant a reader with `period` chosen reads as of, at `now`.
+pub fn instant_of(period: Option<AuditPeriod>, now: OffsetDateTime) -> OffsetDateTime {
+    match period {
+        Some(_) => (day_of(period, now).midnight().assume_utc() + time::Duration::days(1)
+            - time::Duration::nanoseconds(1))
+        .min(now),
+        None => now,
     }
 }

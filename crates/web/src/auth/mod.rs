@@ -54,20 +54,13 @@ impl Viewer {
     /// The day pages answer as of: the end of the chosen audit period, or
     /// today.
     pub fn day(&self) -> time::Date {
-        let today = mandate_core::timefmt::now().date();
-        self.period.map_or(today, |p| p.as_of(today))
+        mandate_app::caller::day_of(self.period, mandate_core::timefmt::now())
     }
 
     /// The instant pages answer as of: now, or the last instant of the
     /// chosen audit period's end.
     pub fn instant(&self) -> time::OffsetDateTime {
-        let now = mandate_core::timefmt::now();
-        match self.period {
-            Some(_) => (self.day().midnight().assume_utc() + time::Duration::days(1)
-                - time::Duration::nanoseconds(1))
-            .min(now),
-            None => now,
-        }
+        mandate_app::caller::instant_of(self.period, mandate_core::timefmt::now())
     }
 
     pub fn csrf_token(&self) -> &str {
