@@ -3,9 +3,9 @@
 
 use crate::backend::{
     AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary,
-    OrganisationChanges, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
-    RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary,
-    VersionApproval, VersionDates, postgres, sqlite,
+    OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage, PeopleQuery, PolicyImport,
+    PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan,
+    SessionRecord, TrainingSummary, VersionApproval, VersionDates, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -526,7 +526,8 @@ impl Store {
         pub async fn expire_all_claims(&self) -> Result<u64>;
         pub async fn expire_claim(&self, mail: &Mail, reason: &str) -> Result<()>;
         pub async fn requeue_mail(&self, org: OrgId, id: Uuid) -> Result<()>;
-        pub async fn outbox(&self, org: OrgId, limit: i64) -> Result<(Vec<Mail>, std::collections::HashMap<MailState, i64>)>;
+        pub async fn outbox_page(&self, org: OrgId, query: &OutboxQuery) -> Result<OutboxPage>;
+        pub async fn outbox_counts(&self, org: OrgId) -> Result<std::collections::HashMap<MailState, i64>>;
         pub async fn last_mail_to(&self, org: OrgId, kind: &str) -> Result<std::collections::HashMap<PersonId, OffsetDateTime>>;
         pub async fn mail_template(&self, org: OrgId, name: &str) -> Result<Option<(String, String, i64)>>;
         pub async fn save_mail_template(&self, actor: &Actor, org: OrgId, name: &str, expected_version: i64, template: Option<(String, String)>) -> Result<i64>;

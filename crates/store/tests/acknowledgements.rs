@@ -13,7 +13,7 @@ use mandate_core::timefmt::now;
 use mandate_core::{
     AccessRole, Email, NewOrganisation, NewPerson, NewUser, OrgId, Person, PersonKind, Slug, User,
 };
-use mandate_store::{AnswerIn, DatabaseUrl, Store, StoreError, keyfile};
+use mandate_store::{AnswerIn, DatabaseUrl, OutboxQuery, Store, StoreError, keyfile};
 use mandate_testkit::{TestDb, fixtures};
 use time::Duration;
 
@@ -456,7 +456,18 @@ async fn mail_is_queued_once_claimed_and_sent_or_put_in_doubt() {
         );
         // The sender stops while the second is with the server.
         assert_eq!(store.expire_all_claims().await.expect("expired"), 1, "{b}");
-        let (mails, counts) = store.outbox(o.id, 10).await.expect("outbox");
+        let counts = store.outbox_counts(o.id).await.expect("counts");
+        let mails = store
+            .outbox_page(
+                o.id,
+                &OutboxQuery {
+                    limit: 10,
+                    ..OutboxQuery::default()
+                },
+            )
+            .await
+            .expect("outbox")
+            .items;
         assert_eq!(
             (
                 counts.get(&MailState::Sent),
@@ -491,6 +502,90 @@ async fn mail_is_queued_once_claimed_and_sent_or_put_in_doubt() {
         assert!(
             store.requeue_mail(o.id, first.id).await.is_err(),
             "{b}: a sent message is not sent again"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_is_read_a_page_at_a_time_newest_first() {
+    for db in TestDb::all().await {
+        let b = db.backend;
+        let (store, _) = open(&db).await;
+        let o = organisation(&store).await;
+        let mail = |key: String| NewMail {
+            dedupe_key: key.clone(),
+            kind: "digest".into(),
+            person_id: Some(o.people[2].id),
+            to: "ada@acme.example".into(),
+            subject: key,
+            body: "Body".into(),
+        };
+        // Two batches: the messages of one batch share their created_at.
+        for batch in 0..2 {
+            let mails = (0..4).map(|i| mail(format!("{batch}-{i}"))).collect();
+            store.queue_mail(o.id, mails, now()).await.expect("queued");
+        }
+        let sent = store.claim_mail().await.expect("claim").expect("one");
+        store.mark_sent(&sent).await.expect("sent");
+
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let query = OutboxQuery {
+                limit: 3,
+                after,
+                ..OutboxQuery::default()
+            };
+            let page = store.outbox_page(o.id, &query).await.expect("page");
+            assert!(page.items.len() <= 3, "{b}");
+            seen.extend(page.items);
+            match page.next_after {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let subjects: Vec<&str> = seen.iter().map(|m| m.mail.subject.as_str()).collect();
+        assert_eq!(subjects.len(), 8, "{b}: every message once: {subjects:?}");
+        assert!(
+            subjects[..4].iter().all(|s| s.starts_with("1-")),
+            "{b}: the later batch first: {subjects:?}"
+        );
+        let order: Vec<_> = seen.iter().map(|m| (m.created_at, m.id)).collect();
+        assert!(order.windows(2).all(|w| w[0] > w[1]), "{b}: newest first");
+
+        let only_sent = store
+            .outbox_page(
+                o.id,
+                &OutboxQuery {
+                    state: Some(MailState::Sent),
+                    limit: 50,
+                    after: None,
+                },
+            )
+            .await
+            .expect("sent");
+        assert_eq!(
+            (only_sent.items.len(), only_sent.items[0].id),
+            (1, sent.id),
+            "{b}"
+        );
+        let stranger = OutboxQuery {
+            after: Some(uuid::Uuid::now_v7()),
+            limit: 50,
+            state: None,
+        };
+        assert!(
+            matches!(
+                store.outbox_page(o.id, &stranger).await,
+                Err(StoreError::Invalid(_))
+            ),
+            "{b}: a cursor naming no message is refused"
+        );
+        let counts = store.outbox_counts(o.id).await.expect("counts");
+        assert_eq!(
+            (counts.get(&MailState::Queued), counts.get(&MailState::Sent)),
+            (Some(&7), Some(&1)),
+            "{b}"
         );
     }
 }

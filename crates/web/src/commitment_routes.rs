@@ -277,6 +277,7 @@ pub fn campaign_table() -> Vec<RouteSpec> {
             routes!(api::campaigns::people_csv_file),
         ),
         api(Needs(ReadOutbox), routes!(api::outbox::list)),
+        api(Needs(ReadOutbox), routes!(api::outbox::summary)),
         api(Needs(ManageMail), routes!(api::outbox::requeue)),
         api(Needs(ManageMail), routes!(api::outbox::template)),
         api(Needs(ManageMail), routes!(api::outbox::update_template)),

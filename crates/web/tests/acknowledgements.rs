@@ -421,7 +421,59 @@ async fn the_scheduler_queues_one_digest_a_day_and_templates_are_checked() {
         assert_eq!(second.queued, 0, "{b}: one a day");
         let (s, outbox) = call(&app, Method::GET, "/api/v1/outbox", &editor, None).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(outbox["smtp_configured"], false);
+        assert!(outbox["next_cursor"].is_null(), "{b}: {outbox}");
+        let (s, summary) = call(&app, Method::GET, "/api/v1/outbox/summary", &editor, None).await;
+        let queued = summary["counts"]["queued"].as_i64().unwrap_or_default();
+        assert_eq!(
+            (s, &summary["smtp_configured"], queued),
+            (StatusCode::OK, &json!(false), first.queued as i64),
+            "{b}: {summary}"
+        );
+        // A page at a time: the cursor of the first page leads to the rest.
+        let (_, one) = call(&app, Method::GET, "/api/v1/outbox?limit=1", &editor, None).await;
+        let cursor = one["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_string();
+        let (s, rest) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/outbox?limit=500&cursor={cursor}"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (s, rest["items"].as_array().map(Vec::len)),
+            (StatusCode::OK, Some(first.queued as usize - 1)),
+            "{b}"
+        );
+        assert_ne!(one["items"][0]["id"], rest["items"][0]["id"], "{b}");
+        for bad in [
+            "cursor=nonsense",
+            "state=lost",
+            "limit=0",
+            "cursor=0190c0de0000700080000000000000aa",
+        ] {
+            let (s, problem) = call(
+                &app,
+                Method::GET,
+                &format!("/api/v1/outbox?{bad}"),
+                &editor,
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{b}: {bad}: {problem}");
+        }
+        let (_, sent) = call(
+            &app,
+            Method::GET,
+            "/api/v1/outbox?state=sent",
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(sent["items"], json!([]), "{b}: nothing was sent");
         let staff_email = app.user(AccessRole::Staff).email.to_string();
         let mine = outbox["items"]
             .as_array()

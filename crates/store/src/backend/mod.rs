@@ -19,8 +19,8 @@ pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
 pub use summaries::{
-    AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, PeoplePage,
-    PeopleQuery, RestoreSummary, SessionRecord,
+    AuditPage, AuditQuery, BackupSummary, ImportSummary, OrganisationChanges, OutboxPage,
+    OutboxQuery, PeoplePage, PeopleQuery, RestoreSummary, SessionRecord,
 };
 
 /// Tables in the order a restore fills them (parents first). A test checks

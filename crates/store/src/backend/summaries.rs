@@ -70,6 +70,23 @@ pub struct AuditPage {
     pub next_cursor: Option<i64>,
 }
 
+/// Which outbox messages to list, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxQuery {
+    /// Only messages in this state.
+    pub state: Option<mandate_core::outbox::MailState>,
+    /// Messages after this one (the cursor of the previous page).
+    pub after: Option<uuid::Uuid>,
+    pub limit: u32,
+}
+
+/// One page of the outbox, with the message the next page starts after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxPage {
+    pub items: Vec<mandate_core::outbox::Mail>,
+    pub next_after: Option<uuid::Uuid>,
+}
+
 /// The editable fields of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationChanges {

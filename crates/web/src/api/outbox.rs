@@ -2,19 +2,22 @@
 //! waits to send or may not have sent, and the templates it is written
 //! from. Without an SMTP server configured, mail waits here to be read.
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::Listing;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use mandate_core::OrgId;
 use mandate_core::outbox::{Mail, MailState};
 use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
+use mandate_store::{OutboxQuery, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Serialize, ToSchema)]
@@ -54,31 +57,109 @@ impl From<&Mail> for MailOut {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct OutboxOut {
-    /// Whether an SMTP server is configured; without one, mail waits here.
+pub struct OutboxSummary {
+    /// Whether an SMTP server is configured; without one, mail waits in the outbox.
     pub smtp_configured: bool,
-    /// How many messages are in each state.
+    /// How many messages are in each state (every state, zeros included).
     pub counts: BTreeMap<String, i64>,
-    /// The latest 200 messages, newest first.
-    pub items: Vec<MailOut>,
 }
 
-pub async fn outbox_of(state: &AppState, viewer: &Viewer) -> ApiResult<OutboxOut> {
-    let (mails, counts) = state.store.outbox(viewer.user.org_id, 200).await?;
-    Ok(OutboxOut {
+/// What the outbox holds, by state, and whether it is sent anywhere.
+pub async fn summary_of(state: &AppState, org: OrgId) -> ApiResult<OutboxSummary> {
+    let counts = state.store.outbox_counts(org).await?;
+    Ok(OutboxSummary {
         smtp_configured: state.config.mail.smtp_url.is_some(),
         counts: MailState::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), counts.get(s).copied().unwrap_or(0)))
             .collect(),
-        items: mails.iter().map(MailOut::from).collect(),
+    })
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxParams {
+    /// Only messages in this state: `queued`, `sending`, `sent`, `uncertain` or `failed`.
+    pub state: Option<String>,
+    /// 1 to 500; 50 by default.
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl OutboxParams {
+    /// The store's query, or what is wrong with a parameter (400).
+    pub fn to_query(&self) -> Result<OutboxQuery, Problem> {
+        let bad = |message: &str| Problem::new(StatusCode::BAD_REQUEST, message);
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=500).contains(&limit) {
+            return Err(bad("limit must be 1 to 500"));
+        }
+        let state =
+            match self.state.as_deref().filter(|s| !s.is_empty()) {
+                None => None,
+                Some(s) => Some(MailState::parse(s).ok_or_else(|| {
+                    bad("state must be queued, sending, sent, uncertain or failed")
+                })?),
+            };
+        let after = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(Uuid::try_parse(c).map_err(|_| {
+                bad("cursor: not one this list gave; start again without a cursor")
+            })?),
+        };
+        Ok(OutboxQuery {
+            state,
+            after,
+            limit,
+        })
+    }
+}
+
+/// One page of the outbox, newest first.
+pub async fn page_of(
+    state: &AppState,
+    org: OrgId,
+    query: &OutboxQuery,
+) -> ApiResult<Listing<MailOut>> {
+    let page = state
+        .store
+        .outbox_page(org, query)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid(_) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "cursor: not one this list gave; start again without a cursor",
+            ),
+            other => other.into(),
+        })?;
+    Ok(Listing {
+        items: page.items.iter().map(MailOut::from).collect(),
+        next_cursor: page.next_after.map(|id| id.simple().to_string()),
     })
 }
 
 #[utoipa::path(get, operation_id = "outbox_list", path = "/api/v1/outbox", tag = "mail",
-    responses((status = 200, body = OutboxOut)))]
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<OutboxOut>> {
-    Ok(Json(outbox_of(&state, &viewer).await?))
+    params(OutboxParams),
+    responses((status = 200, body = Listing<MailOut>), (status = 400, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(params): ApiQuery<OutboxParams>,
+) -> ApiResult<Json<Listing<MailOut>>> {
+    let query = params.to_query()?;
+    Ok(Json(page_of(&state, viewer.user.org_id, &query).await?))
+}
+
+#[utoipa::path(get, operation_id = "outbox_summary", path = "/api/v1/outbox/summary", tag = "mail",
+    responses((status = 200, body = OutboxSummary)))]
+pub async fn summary(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> ApiResult<Json<OutboxSummary>> {
+    Ok(Json(summary_of(&state, viewer.user.org_id).await?))
 }
 
 #[utoipa::path(post, operation_id = "outbox_requeue", path = "/api/v1/outbox/{id}/requeue",

@@ -4,7 +4,7 @@
 use super::form_input::invalid;
 use super::page_path::PagePath;
 use super::{Layout, NoticeParams, PageError, render, render_with};
-use crate::api::outbox::{OutboxOut, outbox_of};
+use crate::api::outbox::{MailOut, OutboxParams, OutboxSummary, page_of, summary_of};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -21,22 +21,53 @@ use serde::Deserialize;
 #[template(path = "outbox.html")]
 struct OutboxPage {
     layout: Layout,
-    o: OutboxOut,
+    summary: OutboxSummary,
+    /// The state the list is narrowed to; empty for every message.
+    state: String,
+    items: Vec<MailOut>,
+    /// The link to the next, older page.
+    next: Option<String>,
     can_manage: bool,
+}
+
+#[derive(Deserialize)]
+pub struct OutboxPageParams {
+    notice: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<NoticeParams>,
+    Query(params): Query<OutboxPageParams>,
 ) -> Result<Response, PageError> {
     let layout = Layout::new(&state, &viewer, "Outbox", "/outbox")
         .await?
         .live()
         .with_notice(params.notice.as_deref());
+    let listing = OutboxParams {
+        state: params.state.clone(),
+        limit: None,
+        cursor: params.cursor,
+    };
+    let query = listing.to_query()?;
+    let page = page_of(&state, viewer.user.org_id, &query).await?;
+    let chosen = query
+        .state
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default();
+    let next = page
+        .next_cursor
+        .map(|cursor| format!("/outbox?state={chosen}&cursor={cursor}"));
     Ok(render(&OutboxPage {
         layout,
-        o: outbox_of(&state, &viewer).await?,
+        summary: summary_of(&state, viewer.user.org_id).await?,
+        state: chosen,
+        items: page.items,
+        next,
         can_manage: viewer.may(Permission::ManageMail),
     }))
 }

@@ -9,6 +9,7 @@ use super::super::Repo;
 use super::super::batch::{Insertable, insert_rows};
 use super::super::dialect;
 use super::super::outbox_rows::{MailRow, MailTemplateRow};
+use crate::backend::{OutboxPage, OutboxQuery};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::outbox::{CLAIM_LEASE, MAX_ATTEMPTS, Mail, MailState, NewMail, retry_delay};
@@ -198,38 +199,78 @@ impl Repo {
         Ok(())
     }
 
-    /// The latest messages, newest first, and the count in each state.
-    pub async fn outbox(
-        &self,
-        org: OrgId,
-        limit: i64,
-    ) -> Result<(Vec<Mail>, HashMap<MailState, i64>)> {
-        let sql = format!(
-            "SELECT {} FROM outbox WHERE org_id = $1 ORDER BY created_at DESC, message_id DESC LIMIT $2",
-            columns()
-        );
-        let rows: Vec<MailRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    /// One page of the outbox, newest first: `limit` messages (in `state`
+    /// if given) after the message `query.after` names, and whether more
+    /// follow. The cursor is a message, not a time: messages queued in one
+    /// batch share their `created_at`, and the id orders them within it.
+    pub async fn outbox_page(&self, org: OrgId, query: &OutboxQuery) -> Result<OutboxPage> {
+        if let Some(after) = query.after {
+            let known: Option<(Uuid,)> = sqlx::query_as(
+                "SELECT message_id FROM outbox WHERE org_id = $1 AND message_id = $2",
+            )
             .bind(org.0)
-            .bind(limit)
+            .bind(after)
+            .fetch_optional(&self.pool)
+            .await?;
+            if known.is_none() {
+                return Err(StoreError::Invalid(
+                    "the cursor is not one this server gave out".into(),
+                ));
+            }
+        }
+        let mut sql = format!("SELECT {} FROM outbox WHERE org_id = $1", columns());
+        let mut next = 2;
+        if query.state.is_some() {
+            sql.push_str(&format!(" AND state = ${next}"));
+            next += 1;
+        }
+        if query.after.is_some() {
+            // The cursor's own row gives the position, compared column to
+            // column: a bound time would compare as text on SQLite.
+            sql.push_str(&format!(
+                " AND (created_at, message_id) < \
+                 (SELECT created_at, message_id FROM outbox WHERE org_id = $1 AND message_id = ${next})"
+            ));
+            next += 1;
+        }
+        sql.push_str(&format!(
+            " ORDER BY created_at DESC, message_id DESC LIMIT ${next}"
+        ));
+        let mut rows = sqlx::query_as::<_, MailRow>(sqlx::AssertSqlSafe(sql)).bind(org.0);
+        if let Some(state) = query.state {
+            rows = rows.bind(state.as_str());
+        }
+        if let Some(after) = query.after {
+            rows = rows.bind(after);
+        }
+        let rows = rows
+            .bind(i64::from(query.limit) + 1)
             .fetch_all(&self.pool)
             .await?;
+        let mut items = rows
+            .into_iter()
+            .map(Mail::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        let next_after = if items.len() > query.limit as usize {
+            items.truncate(query.limit as usize);
+            items.last().map(|m| m.id)
+        } else {
+            None
+        };
+        Ok(OutboxPage { items, next_after })
+    }
+
+    /// How many messages of the organisation are in each state.
+    pub async fn outbox_counts(&self, org: OrgId) -> Result<HashMap<MailState, i64>> {
         let counts: Vec<(String, i64)> =
             sqlx::query_as("SELECT state, COUNT(*) FROM outbox WHERE org_id = $1 GROUP BY state")
                 .bind(org.0)
                 .fetch_all(&self.pool)
                 .await?;
-        let mut by_state = HashMap::new();
-        for (state, n) in counts {
-            if let Some(s) = MailState::parse(&state) {
-                by_state.insert(s, n);
-            }
-        }
-        Ok((
-            rows.into_iter()
-                .map(Mail::try_from)
-                .collect::<Result<_>>()?,
-            by_state,
-        ))
+        Ok(counts
+            .into_iter()
+            .filter_map(|(state, n)| MailState::parse(&state).map(|s| (s, n)))
+            .collect())
     }
 
     /// Every message of `kind` queued for each person, latest: when each
