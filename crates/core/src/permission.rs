@@ -151,8 +151,8 @@ impl AccessRole {
             ReadFeedback => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
             GiveFeedback | Attest | Acknowledge => !matches!(self, Auditor),
             ReadCampaigns => !matches!(self, Staff),
-            ReadOutbox => matches!(self, Admin | IsmsManager | Auditor),
-            ManageMail => matches!(self, Admin | IsmsManager),
+            ReadOutbox => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
+            ManageMail => matches!(self, Admin | IsmsManager | TopManagement),
             // The organisation's standing as a whole: those who lead the ISMS
             // and the auditor, not a line manager's view of their area.
             ReadConformance => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
@@ -201,6 +201,17 @@ mod tests {
         }
         assert!(!AccessRole::Staff.may(Permission::ReadPeople));
         assert!(!AccessRole::Admin.is_read_only());
+    }
+
+    #[test]
+    fn top_management_may_everything_an_isms_manager_may() {
+        // CLAUSE5.md's access roles: top management leads the ISMS, so no
+        // door the ISMS manager has is closed to it.
+        for p in Permission::ALL {
+            if AccessRole::IsmsManager.may(p) {
+                assert!(AccessRole::TopManagement.may(p), "{p:?}");
+            }
+        }
     }
 
     #[test]

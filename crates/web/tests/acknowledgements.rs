@@ -530,17 +530,53 @@ async fn the_scheduler_queues_one_digest_a_day_and_templates_are_checked() {
         let staff = token_for(&app, AccessRole::Staff).await;
         let (s, _) = call(&app, Method::GET, "/api/v1/outbox", &staff, None).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (s, _) = call(&app, Method::GET, "/api/v1/outbox/summary", &boss, None).await;
+        assert_eq!(s, StatusCode::OK, "{b}: top management reads the outbox");
         let (cookie, _) = app.session(AccessRole::IsmsManager).await;
-        for page in ["/outbox", "/settings/mail"] {
-            let r = app
-                .send(
-                    request(Method::GET, page)
-                        .header(header::COOKIE, &cookie)
-                        .body(Body::empty())
-                        .expect("req"),
-                )
-                .await;
-            assert_eq!(r.status(), StatusCode::OK, "{b}: {page}");
+        let page = |path: &'static str| {
+            let cookie = cookie.clone();
+            let app = &app;
+            async move {
+                let r = app
+                    .send(
+                        request(Method::GET, path)
+                            .header(header::COOKIE, &cookie)
+                            .body(Body::empty())
+                            .expect("req"),
+                    )
+                    .await;
+                (r.status(), body_text(r).await)
+            }
+        };
+        for path in ["/outbox", "/settings/mail"] {
+            assert_eq!(page(path).await.0, StatusCode::OK, "{b}: {path}");
+        }
+        let (s, html) = page("/outbox?state=queued").await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let chosen = html
+            .split("<a ")
+            .filter(|link| link.contains(r#"aria-current="page""#))
+            .map(|link| link.split('"').nth(1).unwrap_or_default())
+            .collect::<Vec<_>>();
+        assert_eq!(
+            chosen,
+            vec!["/outbox?state=queued"],
+            "{b}: the filter shown as chosen"
+        );
+        // A page holds 50; the way to older queued mail is there when there is more.
+        assert_eq!(
+            html.contains("/outbox?state=queued&amp;cursor="),
+            first.queued > 50,
+            "{b}: {} queued",
+            first.queued
+        );
+        assert_eq!(page("/outbox?state=sent").await.0, StatusCode::OK, "{b}");
+        assert!(
+            page("/outbox?state=sent").await.1.contains("No sent mail."),
+            "{b}"
+        );
+        for bad in ["/outbox?cursor=zz", "/outbox?state=lost"] {
+            assert_eq!(page(bad).await.0, StatusCode::BAD_REQUEST, "{b}: {bad}");
         }
     }
 }

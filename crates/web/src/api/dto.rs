@@ -100,7 +100,7 @@ pub struct EndEmployment {
 #[derive(Serialize, ToSchema)]
 pub struct PeoplePage {
     pub items: Vec<PersonOut>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 

@@ -29,7 +29,7 @@ pub struct Paging {
 #[derive(Serialize, ToSchema)]
 pub struct Listing<T: ToSchema> {
     pub items: Vec<T>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 

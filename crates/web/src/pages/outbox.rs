@@ -13,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mandate_core::Permission;
+use mandate_core::outbox::MailState;
 use mandate_notify::organisation_templates::{MailTemplate, save_template, template_of};
 use mandate_notify::templates::check_digest_off_thread;
 use serde::Deserialize;
@@ -22,6 +23,7 @@ use serde::Deserialize;
 struct OutboxPage {
     layout: Layout,
     summary: OutboxSummary,
+    any_mail: bool,
     /// The state the list is narrowed to; empty for every message.
     state: String,
     items: Vec<MailOut>,
@@ -59,12 +61,15 @@ pub async fn show(
         .state
         .map(|s| s.as_str().to_string())
         .unwrap_or_default();
-    let next = page
-        .next_cursor
-        .map(|cursor| format!("/outbox?state={chosen}&cursor={cursor}"));
+    let next = page.next_cursor.map(|cursor| match query.state {
+        Some(s) => format!("/outbox?state={}&cursor={cursor}", s.as_str()),
+        None => format!("/outbox?cursor={cursor}"),
+    });
+    let summary = summary_of(&state, viewer.user.org_id).await?;
     Ok(render(&OutboxPage {
         layout,
-        summary: summary_of(&state, viewer.user.org_id).await?,
+        any_mail: summary.counts.values().any(|n| *n > 0),
+        summary,
         state: chosen,
         items: page.items,
         next,
@@ -72,13 +77,27 @@ pub async fn show(
     }))
 }
 
+#[derive(Deserialize)]
+pub struct RequeueParams {
+    /// The state the list was narrowed to, kept for the way back.
+    #[serde(default)]
+    state: Option<String>,
+}
+
 pub async fn requeue(
     State(state): State<AppState>,
     viewer: Viewer,
     PagePath(id): PagePath<uuid::Uuid>,
+    Query(params): Query<RequeueParams>,
 ) -> Result<Response, PageError> {
     state.store.requeue_mail(viewer.user.org_id, id).await?;
-    Ok(Redirect::to("/outbox?notice=requeued").into_response())
+    // Back to the list the person was working through: only a state this
+    // server knows goes into the redirect.
+    let back = match params.state.as_deref().and_then(MailState::parse) {
+        Some(s) => format!("/outbox?state={}&notice=requeued", s.as_str()),
+        None => "/outbox?notice=requeued".to_string(),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Template)]
