@@ -276,6 +276,19 @@ async fn staff_acknowledge_what_is_addressed_to_them_and_the_campaign_follows() 
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let (s, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/campaigns/{version_id}/people?limit=501"),
+            &editor,
+            None,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::BAD_REQUEST,
+            "{b}: a bad limit, as every list answers it"
+        );
         let (s, _) = call(&app, Method::GET, "/api/v1/campaigns", &staff, None).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
         for page in [

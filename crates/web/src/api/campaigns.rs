@@ -3,8 +3,7 @@
 //! figure (also as CSV). The figures come from `mandate_app::acknowledgements`.
 
 use super::extract::{ApiPath, ApiQuery};
-use super::listing::{Listing, Paging, page};
-use super::performance_dto::invalid;
+use super::listing::{Listing, Paging, page, page_size};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -114,17 +113,14 @@ impl PeopleQuery {
 
 #[utoipa::path(get, operation_id = "campaigns_people", path = "/api/v1/campaigns/{version_id}/people",
     params(("version_id" = Uuid, Path), PeopleQuery), tag = "acknowledgements",
-    responses((status = 200, body = Listing<PersonLineOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Listing<PersonLineOut>), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn people(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(version): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<PeopleQuery>,
 ) -> ApiResult<Json<Listing<PersonLineOut>>> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(invalid("limit: 1 to 500"));
-    }
+    let limit = page_size(q.limit)?;
     let (items, next_cursor) = people_of(
         &state.store,
         viewer.user.org_id,

@@ -38,12 +38,19 @@ fn bad_parameter(message: &str) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, message)
 }
 
-/// One page of `items` (in their order), from the position the cursor names.
-pub fn page<T: ToSchema>(items: Vec<T>, paging: &Paging) -> Result<Listing<T>, Problem> {
-    let limit = paging.limit.unwrap_or(50);
+/// The page size a list was asked for: 50 when not given, 400 outside 1 to
+/// 500. Every list reads its `limit` through this, so all refuse alike.
+pub fn page_size(limit: Option<u32>) -> Result<u32, Problem> {
+    let limit = limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(bad_parameter("limit must be 1 to 500"));
     }
+    Ok(limit)
+}
+
+/// One page of `items` (in their order), from the position the cursor names.
+pub fn page<T: ToSchema>(items: Vec<T>, paging: &Paging) -> Result<Listing<T>, Problem> {
+    let limit = page_size(paging.limit)?;
     let start = match &paging.cursor {
         None => 0,
         Some(cursor) => hex::decode(cursor)

@@ -3,7 +3,7 @@
 //! from. Without an SMTP server configured, mail waits here to be read.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::listing::Listing;
+use super::listing::{Listing, page_size};
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -93,10 +93,7 @@ impl OutboxParams {
     /// The store's query, or what is wrong with a parameter (400).
     pub fn to_query(&self) -> Result<OutboxQuery, Problem> {
         let bad = |message: &str| Problem::new(StatusCode::BAD_REQUEST, message);
-        let limit = self.limit.unwrap_or(50);
-        if !(1..=500).contains(&limit) {
-            return Err(bad("limit must be 1 to 500"));
-        }
+        let limit = page_size(self.limit)?;
         let state =
             match self.state.as_deref().filter(|s| !s.is_empty()) {
                 None => None,

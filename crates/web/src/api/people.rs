@@ -2,6 +2,7 @@
 
 use super::dto::{EndEmployment, PeoplePage, PersonIn, PersonOut, PersonUpdate};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::listing::page_size;
 use crate::auth::Viewer;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -38,15 +39,9 @@ pub async fn list(
     let query = PeopleQuery {
         search: params.search,
         cursor: params.cursor,
-        limit: params.limit.unwrap_or(50),
+        limit: page_size(params.limit)?,
         area_of: mandate_app::people::manager_of_area(&viewer.caller()),
     };
-    if !(1..=500).contains(&query.limit) {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "limit must be 1 to 500",
-        ));
-    }
     let page = state
         .store
         .people_page(viewer.user.org_id, &query)
