@@ -14,6 +14,7 @@ pub mod email;
 pub mod generator;
 pub mod ids;
 pub mod import;
+pub mod login_link;
 mod named;
 pub mod notify;
 pub mod organisation;

@@ -14,6 +14,8 @@ pub enum Permission {
     /// Login accounts and their access roles.
     ReadUsers,
     ManageUsers,
+    /// Mail people from the register a link to choose a password with.
+    InvitePeople,
     /// The audit log and its checkpoints.
     ReadAuditLog,
     /// Policies and their published versions.
@@ -76,13 +78,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 32] = [
         Permission::ReadOrganisation,
         Permission::EditOrganisation,
         Permission::ReadPeople,
         Permission::EditPeople,
         Permission::ReadUsers,
         Permission::ManageUsers,
+        Permission::InvitePeople,
         Permission::ReadAuditLog,
         Permission::ReadPolicies,
         Permission::ReadPolicyWork,
@@ -124,6 +127,9 @@ impl AccessRole {
             ReadPeople => !matches!(self, Staff),
             ReadUsers => matches!(self, Admin | IsmsManager | TopManagement | Auditor),
             ManageUsers => matches!(self, Admin),
+            // Those who keep the register may ask the people in it to sign
+            // in; the login an invitation makes is staff, whatever they are.
+            InvitePeople => matches!(self, Admin | IsmsManager | TopManagement),
             ReadAuditLog => matches!(self, Admin | Auditor),
             ReadPolicies => true,
             // Staff and line managers read what is published for them, not
@@ -165,6 +171,7 @@ impl AccessRole {
             Permission::EditOrganisation,
             Permission::EditPeople,
             Permission::ManageUsers,
+            Permission::InvitePeople,
             Permission::EditPolicies,
             Permission::Approve,
             Permission::RequestExceptions,

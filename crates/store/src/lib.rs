@@ -19,11 +19,11 @@ mod store;
 
 pub use backend::{
     AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, CampaignPeopleQuery, CampaignPerson,
-    EPHEMERAL_TABLES, ImportSummary, MeasurementSummary, OrganisationChanges, OutboxPage,
-    OutboxQuery, PeopleFilter, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary,
-    PolicySummary, PublishedVersion, RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan,
-    SessionRecord, TABLES as BACKUP_TABLES, TrainingSummary, VersionApproval, VersionDates,
-    VersionMeta,
+    EPHEMERAL_TABLES, ImportSummary, LinkHolder, LinkMail, LoginOf, MeasurementSummary,
+    OrganisationChanges, OutboxPage, OutboxQuery, PeopleFilter, PeoplePage, PeopleQuery,
+    PolicyImport, PolicyImportSummary, PolicySummary, PublishedVersion, RaciMatrix,
+    ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord, TABLES as BACKUP_TABLES,
+    TrainingSummary, VersionApproval, VersionDates, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

@@ -2,10 +2,11 @@
 //! either backend and forwards each call to it.
 
 use crate::backend::{
-    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, MeasurementSummary,
-    OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage, PeopleQuery, PolicyImport,
-    PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan,
-    SessionRecord, TrainingSummary, VersionApproval, VersionDates, postgres, sqlite,
+    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, LinkHolder, LinkMail,
+    LoginOf, MeasurementSummary, OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage,
+    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary,
+    RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary, VersionApproval, VersionDates,
+    postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -24,6 +25,7 @@ use mandate_core::commitment::resources::{ResourcePlan, ResourcePlanFields};
 use mandate_core::commitment::statement::{LeadershipStatement, StatementFields};
 use mandate_core::commitment::training::{Completion, Course, CourseFields, TrainingRecord};
 use mandate_core::import::ImportPlan;
+use mandate_core::login_link::{LinkPurpose, LoginLink};
 use mandate_core::outbox::{Mail, MailState, NewMail};
 use mandate_core::performance::{
     Action as ActionRecord, ActionFields, ChangeSummary, Kpi, KpiFields, ManagementReview,
@@ -156,6 +158,24 @@ impl Store {
 
         pub async fn create_user(&self, actor: &Actor, org: OrgId, new: &NewUser) -> Result<User>;
         pub async fn user_by_email(&self, org: OrgId, email: &Email) -> Result<Option<(User, Option<String>)>>;
+        /// Makes links of `purpose` with their mail, in one transaction; an older link of the purpose for the same person dies.
+        /// A message that must not go: failed at once, with why.
+        pub async fn mark_failed(&self, mail: &Mail, reason: &str) -> Result<()>;
+        pub async fn create_login_links(&self, actor: Option<&Actor>, org: OrgId, purpose: LinkPurpose, mails: Vec<LinkMail>, at: OffsetDateTime) -> Result<Vec<LoginLink>>;
+        /// The link's mail goes now: it takes this secret's hash; `None` when the link is dead.
+        pub async fn mark_link_sent(&self, org: OrgId, link: Uuid, token_hash: &str, at: OffsetDateTime) -> Result<Option<LinkPurpose>>;
+        /// The link with this secret's hash if it opens at `at`, or the words to say.
+        pub async fn live_login_link(&self, token_hash: &str, at: OffsetDateTime) -> Result<std::result::Result<LinkHolder, &'static str>>;
+        /// Sets a password through a link, spending it (and making a staff login for an invitation).
+        pub async fn use_login_link(&self, token_hash: &str, password_hash: &str, at: OffsetDateTime) -> Result<User>;
+        /// Every person of the organisation with their login, if any.
+        pub async fn logins_by_person(&self, org: OrgId) -> Result<Vec<(PersonId, Option<LoginOf>)>>;
+        /// One person's login, if any.
+        pub async fn login_of(&self, org: OrgId, person: PersonId) -> Result<Option<LoginOf>>;
+        /// The people with an invitation that may still be used.
+        pub async fn open_invitations(&self, org: OrgId, at: OffsetDateTime) -> Result<std::collections::HashSet<PersonId>>;
+        /// The last twenty links made for a person, newest first.
+        pub async fn login_links_of(&self, org: OrgId, person: PersonId) -> Result<Vec<LoginLink>>;
         pub async fn users(&self, org: OrgId) -> Result<Vec<User>>;
         /// Changes a login's access role and whether it is disabled.
         pub async fn update_user(

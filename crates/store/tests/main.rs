@@ -4,6 +4,7 @@
 
 mod acknowledgements;
 mod commitment;
+mod login_links;
 mod performance;
 mod policies;
 mod records;

@@ -4,6 +4,7 @@
 mod acknowledgement_types;
 mod commitment_types;
 mod conformance_types;
+mod identity_types;
 mod performance_types;
 mod policy_types;
 pub mod postgres;
@@ -15,6 +16,7 @@ pub use acknowledgement_types::{
 };
 pub use commitment_types::TrainingSummary;
 pub use conformance_types::{AckCounts, VersionApproval, VersionDates};
+pub use identity_types::{LinkHolder, LinkMail, LoginOf};
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
@@ -30,6 +32,7 @@ pub const TABLES: &[&str] = &[
     "people",
     "users",
     "api_tokens",
+    "login_links",
     "roles",
     "role_assignments",
     "raci_activities",

@@ -10,6 +10,7 @@ use super::commitment_rows::{
     PlanItemRow, ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
 };
 use super::delegations::DelegationRow;
+use super::organisation::login_links::LoginLinkRow;
 use super::outbox_rows::{MailRow, MailTemplateRow};
 use super::performance_rows::{
     ActionRow, KpiRow, ManagementReviewRow, MeasurementRow, ObjectiveRow, ReportRow,
@@ -92,6 +93,7 @@ backed_up! {
     Person(PersonRow) = "people", people;
     User(UserRow) = "users", users;
     Token(TokenRow) = "api_tokens", tokens;
+    LoginLink(LoginLinkRow) = "login_links", login_links;
     Role(RoleRow) = "roles", roles;
     Assignment(AssignmentRow) = "role_assignments", assignments;
     Activity(ActivityRow) = "raci_activities", activities;

@@ -116,6 +116,21 @@ impl Repo {
         Ok(())
     }
 
+    /// A message that must not go (the link it carries died before it was
+    /// sent): failed at once, with why.
+    pub async fn mark_failed(&self, mail: &Mail, reason: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET state = 'failed', last_error = $3, claimed_at = NULL \
+             WHERE org_id = $1 AND message_id = $2 AND state = 'sending'",
+        )
+        .bind(mail.org_id.0)
+        .bind(mail.id)
+        .bind(reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The SMTP server refused the message, or could not be reached (the
     /// server did not take it, so sending again is safe): queued again
     /// after a back-off, or failed after the last attempt.

@@ -9,7 +9,7 @@ use mandate_core::audit::{Actor, Change};
 use mandate_core::{Email, NewUser, OrgId, User, UserId};
 use sqlx::Transaction;
 
-const USER_COLUMNS: &str =
+pub(super) const USER_COLUMNS: &str =
     "org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at";
 
 impl Repo {
@@ -31,6 +31,20 @@ impl Repo {
         org: OrgId,
         new: &NewUser,
     ) -> Result<User> {
+        self.insert_user_as(tx, chain, org, UserId::new(), new)
+            .await
+    }
+
+    /// [`Self::insert_user`] with the login's id chosen by the caller (who
+    /// may need it before: as the actor of the event).
+    pub(in super::super) async fn insert_user_as(
+        &self,
+        tx: &mut Transaction<'_, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        id: UserId,
+        new: &NewUser,
+    ) -> Result<User> {
         let email: Option<(String,)> =
             sqlx::query_as("SELECT email FROM people WHERE org_id = $1 AND person_id = $2")
                 .bind(org.0)
@@ -44,7 +58,7 @@ impl Repo {
             });
         };
         let user = User {
-            id: UserId::new(),
+            id,
             org_id: org,
             person_id: new.person_id,
             email: Email::parse(&email).map_err(StoreError::corrupt)?,
