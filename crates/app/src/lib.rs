@@ -14,6 +14,7 @@ pub mod commitment;
 pub mod conformance;
 pub mod error;
 pub mod evidence;
+pub mod identity;
 pub mod people;
 pub mod performance;
 pub mod policies;

@@ -75,6 +75,8 @@ pub enum Command {
     /// Manage API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Mail people from the register a link with which they choose a password and sign in
+    Invite(InviteArgs),
     /// Judge every Clause 5 requirement from the records; exit 1 when any is not met
     Check(CheckArgs),
     /// Run the background work once (reconcile acknowledgements, queue digests, send mail), for cron
@@ -305,6 +307,23 @@ pub struct RestoreArgs {
 pub enum TokenCommand {
     /// Create an API token for a user; it is printed once and acts with the user's access role
     Create(TokenCreateArgs),
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("whom").required(true).args(["everyone", "department", "email"]))]
+pub struct InviteArgs {
+    /// Everyone in the register with no login (or one without a password) and no open invitation
+    #[arg(long)]
+    pub everyone: bool,
+    /// The people of this department who cannot sign in yet and have no open invitation
+    #[arg(long)]
+    pub department: Option<String>,
+    /// This person (by their email in the register), even if an invitation is still open
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }
 
 #[derive(Args)]

@@ -28,7 +28,7 @@ impl Context {
         };
         if let Some(url) = &mail.smtp_url {
             // A bad address is found now, not when the first mail is due.
-            mandate_notify::Sender::new(url, &mail.from).map_err(|e| anyhow!("--smtp-url: {e}"))?;
+            mandate_notify::Sender::new(url, &mail).map_err(|e| anyhow!("--smtp-url: {e}"))?;
         }
         Ok(Self {
             url,

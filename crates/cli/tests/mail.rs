@@ -211,3 +211,205 @@ async fn while_the_mail_server_is_down_nothing_is_claimed_and_nothing_is_in_doub
         "no attempt was spent on a server that cannot be reached"
     );
 }
+
+/// A request to the real router, in process, on the database `db`.
+async fn page(
+    state: &mandate_web::AppState,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<String>,
+) -> (u16, String, Option<String>, String) {
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "mandate.example");
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let body = match form {
+        Some(f) => {
+            request = request.header("content-type", "application/x-www-form-urlencoded");
+            axum::body::Body::from(f)
+        }
+        None => axum::body::Body::empty(),
+    };
+    let response = mandate_web::router(state.clone())
+        .oneshot(request.body(body).expect("request"))
+        .await
+        .expect("infallible");
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let cookie = header("set-cookie").map(|c| c.split(';').next().unwrap_or("").to_string());
+    let location = header("location").unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        location,
+        cookie,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+fn captured<'a>(pattern: &str, text: &'a str) -> &'a str {
+    regex_lite::Regex::new(pattern)
+        .expect("pattern")
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .unwrap_or_else(|| panic!("{pattern} not in {text}"))
+        .as_str()
+}
+
+#[tokio::test]
+async fn an_invitation_mail_lets_a_person_in_once_to_acknowledge_a_policy() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    for db in TestDb::all().await {
+        let b = db.backend;
+        run_ok(mandate(&db, &["demo", "--people", "40"], None));
+        let out = run_ok(mandate(&db, &["invite", "--everyone"], None));
+        let invited: usize = captured(r"(\d+) invitation\(s\) queued", &out)
+            .parse()
+            .expect("a count");
+        assert!(invited > 20, "{b}: {out}");
+        let again = run_ok(mandate(&db, &["invite", "--everyone"], None));
+        assert!(again.starts_with("0 invitation(s) queued"), "{b}: {again}");
+
+        // Invited again before the first mail went: the first is never sent.
+        let store = mandate_store::Store::open(
+            &mandate_store::DatabaseUrl::parse(&db.url).expect("url"),
+            false,
+            None,
+        )
+        .await
+        .expect("store");
+        let org = store.organisations().await.expect("orgs")[0].id;
+        let (someone, _) = store
+            .logins_by_person(org)
+            .await
+            .expect("logins")
+            .into_iter()
+            .find(|(_, login)| login.is_none())
+            .expect("someone without a login");
+        let email = store
+            .person(org, someone)
+            .await
+            .expect("read")
+            .expect("person")
+            .email;
+        store.close().await;
+        let out = run_ok(mandate(&db, &["invite", "--email", email.as_str()], None));
+        assert!(out.starts_with("1 invitation(s) queued"), "{b}: {out}");
+
+        let file = db.path("delivered.jsonl");
+        let (_sink, port) = sink(&file, 0.0);
+        run_ok(mandate(&db, &["tick"], Some(port)));
+        assert_eq!(
+            db.count("outbox WHERE kind = 'invitation' AND state = 'failed' AND last_error LIKE '%newer one%'")
+                .await,
+            1,
+            "{b}: the replaced invitation was not sent"
+        );
+        let mail = delivered(&file);
+        assert_eq!(
+            mail.iter()
+                .filter(|m| m["to"][0] == email.as_str())
+                .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains("invited")))
+                .count(),
+            1,
+            "{b}: {email} got one invitation"
+        );
+        let invitations: Vec<&serde_json::Value> = mail
+            .iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.ends_with("you are invited to Mandate"))
+            })
+            .collect();
+        assert_eq!(invitations.len(), invited, "{b}: every invitation went");
+        let first = invitations[0];
+        let body = first["body"].as_str().expect("body");
+        let token = captured(
+            r"https://mandate\.example/password/link/(mll_[0-9a-f]{64})",
+            body,
+        )
+        .to_string();
+        // The outbox keeps the placeholder, never the link.
+        let links_in_outbox = db
+            .count(&format!(
+                "outbox WHERE body LIKE '%{token}%' OR body LIKE '%/password/link/mll_%'"
+            ))
+            .await;
+        assert_eq!(links_in_outbox, 0, "{b}");
+
+        let key = mandate_store::keyfile::load(&db.key_path()).expect("key");
+        let store = std::sync::Arc::new(
+            mandate_store::Store::open(
+                &mandate_store::DatabaseUrl::parse(&db.url).expect("url"),
+                false,
+                Some(key),
+            )
+            .await
+            .expect("store"),
+        );
+        let state = mandate_web::AppState::new(store, mandate_web::WebConfig::default());
+        let link = format!("/password/link/{token}");
+        let (status, _, _, html) = page(&state, "GET", &link, None, None).await;
+        assert_eq!(status, 200, "{b}: {html}");
+        let password = "chosen%20by%20the%20invited%20person";
+        let form = format!("token={token}&password={password}&password_again={password}");
+        let (status, location, cookie, _) =
+            page(&state, "POST", "/password/link", None, Some(form.clone())).await;
+        assert_eq!((status, location.as_str()), (303, "/tasks"), "{b}");
+        let cookie = cookie.expect("signed in");
+
+        // Straight to My tasks, and a policy acknowledged.
+        let (status, _, _, tasks) = page(&state, "GET", "/tasks", Some(&cookie), None).await;
+        assert_eq!(status, 200, "{b}");
+        let version = captured(r#"href="/acknowledge/([0-9a-f-]{36})""#, &tasks).to_string();
+        let (_, _, _, reading) = page(
+            &state,
+            "GET",
+            &format!("/acknowledge/{version}"),
+            Some(&cookie),
+            None,
+        )
+        .await;
+        let csrf = captured(r#"name="csrf_token" value="([^"]+)""#, &reading).to_string();
+        let digest = captured(r#"name="text_sha256" value="([0-9a-f]{64})""#, &reading).to_string();
+        let answer = format!("csrf_token={csrf}&text_sha256={digest}&answer=accept");
+        let (status, _, _, _) = page(
+            &state,
+            "POST",
+            &format!("/acknowledge/{version}"),
+            Some(&cookie),
+            Some(answer),
+        )
+        .await;
+        assert_eq!(status, 303, "{b}: acknowledged");
+        let (_, _, _, after) = page(
+            &state,
+            "GET",
+            &format!("/acknowledge/{version}"),
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert!(after.contains("You accepted it"), "{b}: {after}");
+
+        // The link worked once.
+        let (status, _, cookie, _) = page(&state, "POST", "/password/link", None, Some(form)).await;
+        assert_eq!((status, cookie), (410, None), "{b}");
+    }
+}

@@ -24,7 +24,8 @@ class Sink:
             "message_id": message.get("Message-ID", ""),
             "to": envelope.rcpt_tos,
             "subject": message.get("Subject", ""),
-            "body": message.get_payload(),
+            # Decoded (quoted-printable breaks long lines such as links).
+            "body": message.get_payload(decode=True).decode("utf-8", "replace"),
         }
         with open(self.path, "a", encoding="utf-8") as out:
             out.write(json.dumps(line) + "\n")

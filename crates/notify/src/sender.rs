@@ -6,10 +6,19 @@
 //! connection lost, a timeout, a reply that cannot be read) marks it
 //! uncertain, as a crash between the two steps does, and it is never sent
 //! again on its own: no message goes twice.
+//!
+//! A message carrying a sign-in link (an invitation, a password reset)
+//! gets its link here, in the copy handed to the server only: the link's
+//! secret is made now and its hash stored, so the outbox never holds a
+//! working link, and a link that died while its mail waited is not sent.
 
+use crate::config::MailConfig;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use mandate_core::login_link::{LINK_TOKEN_PREFIX, LinkPurpose, link_of_dedupe_key, with_link};
 use mandate_core::outbox::Mail;
+use mandate_core::timefmt::now;
+use mandate_core::token::{secret_from_bytes, secret_hash};
 use mandate_store::{Store, StoreError};
 use std::time::Duration;
 
@@ -26,6 +35,8 @@ pub struct Sender {
     from: Mailbox,
     /// For Message-ID headers.
     domain: String,
+    /// Where the links in messages point.
+    public_url: String,
 }
 
 /// What became of one attempt.
@@ -38,7 +49,8 @@ enum Outcome {
 }
 
 impl Sender {
-    pub fn new(url: &str, from: &str) -> Result<Self, SendError> {
+    pub fn new(url: &str, config: &MailConfig) -> Result<Self, SendError> {
+        let from = config.from.as_str();
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| SendError::Config(e.to_string()))?
             .timeout(Some(Duration::from_secs(60)))
@@ -51,10 +63,11 @@ impl Sender {
             transport,
             from,
             domain,
+            public_url: config.public_url.clone(),
         })
     }
 
-    async fn attempt(&self, mail: &Mail) -> Outcome {
+    async fn attempt(&self, mail: &Mail, body: String) -> Outcome {
         let to: Mailbox = match mail.mail.to.parse() {
             Ok(to) => to,
             Err(e) => return Outcome::Refused(format!("the address {:?}: {e}", mail.mail.to)),
@@ -65,7 +78,7 @@ impl Sender {
             .subject(mail.mail.subject.clone())
             .message_id(Some(mail.message_id(&self.domain)))
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.mail.body.clone());
+            .body(body);
         let message = match message {
             Ok(m) => m,
             Err(e) => return Outcome::Refused(e.to_string()),
@@ -82,9 +95,44 @@ impl Sender {
         }
     }
 
+    /// The body to send: as queued, or with the sign-in link it carries
+    /// made now. `Err` says why the message must not go at all.
+    async fn body_of(
+        &self,
+        store: &Store,
+        mail: &Mail,
+    ) -> Result<Result<String, &'static str>, StoreError> {
+        if LinkPurpose::of_mail_kind(&mail.mail.kind).is_none() {
+            return Ok(Ok(mail.mail.body.clone()));
+        }
+        let Some(link) = link_of_dedupe_key(&mail.mail.dedupe_key) else {
+            return Ok(Err("the message names no sign-in link"));
+        };
+        let mut bytes = [0u8; 32];
+        if getrandom::fill(&mut bytes).is_err() {
+            return Ok(Err("no randomness to make its link with"));
+        }
+        let token = secret_from_bytes(LINK_TOKEN_PREFIX, bytes);
+        let live = store
+            .mark_link_sent(mail.org_id, link, &secret_hash(&token), now())
+            .await?;
+        Ok(match live {
+            Some(_) => Ok(with_link(&mail.mail.body, &self.public_url, &token)),
+            None => Err("its link was used, or a newer one was sent, before it went: not sent"),
+        })
+    }
+
     /// Sends one claimed message and records what became of it.
     async fn deliver(&self, store: &Store, mail: &Mail) -> Result<Outcome, StoreError> {
-        let outcome = self.attempt(mail).await;
+        let body = match self.body_of(store, mail).await? {
+            Ok(body) => body,
+            Err(why) => {
+                tracing::info!(to = %mail.mail.to, why, "a message with a dead link is not sent");
+                store.mark_failed(mail, why).await?;
+                return Ok(Outcome::Refused(why.to_string()));
+            }
+        };
+        let outcome = self.attempt(mail, body).await;
         match &outcome {
             Outcome::Sent => store.mark_sent(mail).await?,
             Outcome::Refused(e) => {

@@ -10,6 +10,7 @@ pub mod api;
 mod assurance_routes;
 pub mod auth;
 mod commitment_routes;
+mod identity_routes;
 mod metrics;
 mod ops;
 pub mod pages;
@@ -92,9 +93,9 @@ pub async fn serve(
     let state = AppState::new(Arc::clone(&store), config.clone());
     let sender =
         match &config.mail.smtp_url {
-            Some(url) => Some(mandate_notify::Sender::new(url, &config.mail.from).map_err(
-                |e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()),
-            )?),
+            Some(url) => Some(mandate_notify::Sender::new(url, &config.mail).map_err(|e| {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string())
+            })?),
             None => None,
         };
     mandate_notify::background::spawn(Arc::clone(&store), config.mail.clone(), sender);

@@ -107,6 +107,7 @@ pub fn table() -> Vec<RouteSpec> {
     all.extend(crate::commitment_routes::table());
     all.extend(crate::commitment_routes::campaign_table());
     all.extend(crate::assurance_routes::table());
+    all.extend(crate::identity_routes::table());
     all
 }
 

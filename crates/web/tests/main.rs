@@ -6,6 +6,7 @@ mod acknowledgements;
 mod commitment;
 mod conformance;
 mod hardening;
+mod identity;
 mod performance;
 mod policies;
 mod roles;

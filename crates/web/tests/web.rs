@@ -916,6 +916,9 @@ async fn a_page_address_whose_id_does_not_parse_is_not_found() {
             if spec.openapi.is_some()
                 || !spec.path.contains('{')
                 || spec.path.starts_with("/public/")
+                // A link's secret is no id: any text is looked up, and one
+                // that opens nothing is a link that does not work (410).
+                || spec.path.starts_with("/password/")
             {
                 continue;
             }

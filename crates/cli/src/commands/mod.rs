@@ -13,6 +13,7 @@ mod demo_policies;
 mod evidence;
 mod import;
 mod init;
+mod invite;
 mod policy_files;
 mod serve;
 mod tick;
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(command) => policy_files::export(&ctx, command).await,
         Command::Audit(command) => audit::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
+        Command::Invite(args) => invite::run(&ctx, args).await,
         Command::Check(args) => check::run(&ctx, args).await,
         Command::Tick => tick::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,

@@ -27,7 +27,7 @@ pub async fn run(ctx: &Context) -> Result<ExitCode> {
     }
     match &ctx.mail.smtp_url {
         Some(url) => {
-            let sender = mandate_notify::Sender::new(url, &ctx.mail.from)?;
+            let sender = mandate_notify::Sender::new(url, &ctx.mail)?;
             let sent = sender.drain(&store).await?;
             println!("{sent} message(s) sent");
         }

@@ -19,6 +19,7 @@ pub mod exceptions;
 pub mod extract;
 pub mod feedback;
 pub mod improvements;
+pub mod invitations;
 pub mod listing;
 pub mod me;
 pub mod measurements;

@@ -30,9 +30,13 @@ pub async fn protect(request: Request, next: Next) -> Response {
         tracing::warn!(path = %request.uri().path(), "refused a cross-origin request");
         return refuse(api);
     }
-    // Signing in (again) needs no session token: the form is served to
-    // anyone, and the Origin check above already guards it.
-    if request.uri().path() == "/sign-in" {
+    // Signing in (again), asking for a password link and using one need no
+    // session token: the forms are served to anyone, the Origin check above
+    // already guards them, and a link's secret is its own proof.
+    if matches!(
+        request.uri().path(),
+        "/sign-in" | "/password/forgot" | "/password/link"
+    ) {
         return next.run(request).await;
     }
     let expected = match request.extensions().get::<Viewer>().map(|v| &v.via) {

@@ -42,6 +42,11 @@ const ACCOUNT_STEP: Duration = Duration::from_millis(500);
 const ACCOUNT_MAX_DELAY: Duration = Duration::from_secs(10);
 const CURRENT_PASSWORD_PER_USER: usize = 5;
 const FEEDBACK_PER_ADDRESS: usize = 10;
+/// "Forgot your password?" asked from one address, and links mailed to one
+/// email, in the window: enough for a person who mistypes, too few to flood
+/// a mailbox or the outbox.
+const RESET_PER_ADDRESS: usize = 5;
+const RESET_PER_EMAIL: usize = 3;
 
 /// Recent attempts by key, for one purpose.
 struct Bucket {
@@ -130,6 +135,8 @@ struct Buckets {
     sign_in_account: Bucket,
     current_password: Bucket,
     feedback: Bucket,
+    reset_address: Bucket,
+    reset_email: Bucket,
 }
 
 pub struct Throttle {
@@ -145,6 +152,8 @@ impl Default for Throttle {
                 sign_in_account: Bucket::new(SIGN_IN_PER_ACCOUNT_KEPT),
                 current_password: Bucket::new(CURRENT_PASSWORD_PER_USER),
                 feedback: Bucket::new(FEEDBACK_PER_ADDRESS),
+                reset_address: Bucket::new(RESET_PER_ADDRESS),
+                reset_email: Bucket::new(RESET_PER_EMAIL),
             }),
         }
     }
@@ -231,6 +240,25 @@ impl Throttle {
     /// The current password was right: the user starts afresh.
     pub fn current_password_right(&self, user: &str) {
         self.lock().current_password.forget(&hashed(&[user]));
+    }
+
+    /// Counts a request for a password link for `email` from `address`.
+    /// `Err` says how long this address must wait; `Ok(false)` that enough
+    /// links went to this email lately and no mail should go (the person
+    /// asking is told the same as ever: nothing says whether it exists).
+    pub fn password_reset(&self, email: &str, address: &str) -> Result<bool, Duration> {
+        let now = Instant::now();
+        let (by_address, by_email) = (hashed(&[&address_key(address)]), hashed(&[email]));
+        let mut b = self.lock();
+        if let Some(wait) = b.reset_address.wait(&by_address, now) {
+            return Err(wait);
+        }
+        b.reset_address.push(&by_address, now);
+        if b.reset_email.wait(&by_email, now).is_some() {
+            return Ok(false);
+        }
+        b.reset_email.push(&by_email, now);
+        Ok(true)
     }
 
     /// Counts a submission of the public feedback form from `address`, or

@@ -15,10 +15,12 @@ pub mod exceptions;
 pub mod feedback;
 pub mod form_input;
 pub mod improvements;
+pub mod invitations;
 pub mod me;
 pub mod objectives;
 pub mod outbox;
 pub mod page_path;
+pub mod password_links;
 pub mod people;
 pub mod performance_glance;
 pub mod performance_reports;
@@ -136,6 +138,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "The login was created. Give its first password to its owner by a separate channel."
         }
         "changed" => "The login was changed.",
+        "invited" => "The invitation is queued; it goes with the next round of mail.",
         "submitted" => "Submitted for approval.",
         "decided" => "Your decision was recorded.",
         "withdrawn" => "The version was withdrawn to draft.",

@@ -132,6 +132,8 @@ struct DetailPage {
     delegated_by: Vec<DelegationView>,
     can_edit: bool,
     can_audit: bool,
+    /// Shown to those who may invite people.
+    sign_in: Option<super::invitations::SignInView>,
 }
 
 pub async fn show(
@@ -237,6 +239,11 @@ pub async fn show(
             });
         }
     }
+    let sign_in = if viewer.may(Permission::InvitePeople) {
+        Some(super::invitations::SignInView::of(&state, &person).await?)
+    } else {
+        None
+    };
     Ok(render(&DetailPage {
         layout,
         p: PersonView::from(&person),
@@ -246,6 +253,7 @@ pub async fn show(
         delegated_by,
         can_edit: viewer.may(Permission::EditPeople),
         can_audit: viewer.may(Permission::ReadAuditLog),
+        sign_in,
     }))
 }
 

@@ -227,24 +227,39 @@ pub async fn submit(
         );
     };
     state.throttle.signed_in(&email_text, &address);
-    let (Ok(secret), Ok(csrf)) = (random_secret(""), random_secret("")) else {
+    let Some(response) = start_session(&state, &user, &headers, &next).await else {
         return went_wrong();
     };
+    tracing::info!(user = %user.email, role = %user.access_role, %address, "signed in");
+    response
+}
+
+/// Signs `user` in with a new session and sends them on to `next` (a path
+/// of this site). `None` when the session could not be kept.
+pub(super) async fn start_session(
+    state: &AppState,
+    user: &User,
+    headers: &HeaderMap,
+    next: &str,
+) -> Option<Response> {
+    let (Ok(secret), Ok(csrf)) = (random_secret(""), random_secret("")) else {
+        return None;
+    };
+    let now = mandate_core::timefmt::now();
     if let Err(e) = state
         .store
         .create_session(user.org_id, user.id, &secret_hash(&secret), &csrf, now)
         .await
     {
         tracing::error!(error = %e, "creating a session");
-        return went_wrong();
+        return None;
     }
-    tracing::info!(user = %user.email, role = %user.access_role, %address, "signed in");
-    let secure = state.config.secure_cookies || session::is_https(&headers);
-    let mut response = Redirect::to(&next).into_response();
+    let secure = state.config.secure_cookies || session::is_https(headers);
+    let mut response = Redirect::to(next).into_response();
     response
         .headers_mut()
         .insert(header::SET_COOKIE, session::set_cookie(&secret, secure));
-    response
+    Some(response)
 }
 
 /// Which of `hashes` the password opens. Every login of the email is

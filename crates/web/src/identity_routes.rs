@@ -1,0 +1,56 @@
+//! The routes that let people in (issue 16): invitations, "forgot your
+//! password?" and the pages mailed links open, with their access rules;
+//! [`crate::routes::table`] adds them to the one route table.
+
+use crate::routes::{Access, RouteSpec, api, page};
+use crate::{api, pages};
+use axum::http::Method;
+use mandate_core::Permission;
+use utoipa_axum::routes;
+
+pub fn table() -> Vec<RouteSpec> {
+    use Access::*;
+    use Permission::*;
+    vec![
+        api(Needs(InvitePeople), routes!(api::invitations::summary)),
+        api(Needs(InvitePeople), routes!(api::invitations::create)),
+        page(
+            Method::GET,
+            "/people/invitations",
+            Needs(InvitePeople),
+            pages::invitations::show,
+        ),
+        page(
+            Method::POST,
+            "/people/invitations",
+            Needs(InvitePeople),
+            pages::invitations::submit,
+        ),
+        // Reached without a session: the email, or the link's secret, is
+        // all there is.
+        page(
+            Method::GET,
+            "/password/forgot",
+            Public,
+            pages::password_links::forgot_form,
+        ),
+        page(
+            Method::POST,
+            "/password/forgot",
+            Public,
+            pages::password_links::forgot_submit,
+        ),
+        page(
+            Method::GET,
+            "/password/link/{token}",
+            Public,
+            pages::password_links::link_form,
+        ),
+        page(
+            Method::POST,
+            "/password/link",
+            Public,
+            pages::password_links::link_submit,
+        ),
+    ]
+}
