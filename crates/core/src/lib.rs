@@ -25,6 +25,7 @@ pub mod permission;
 pub mod person;
 pub mod policy;
 pub mod roles;
+pub mod scim;
 pub mod settings;
 pub mod tasks;
 pub mod timefmt;
