@@ -130,7 +130,7 @@ impl LoginLink {
 pub fn refusal(state: Option<LinkState>) -> &'static str {
     match state {
         Some(LinkState::Expired) => {
-            "This link has expired. Ask for a new one: an invitation from your ISMS manager, a password reset from the sign-in page."
+            "This link has expired. If you have not chosen a password yet, ask your ISMS manager to invite you again; if you have, ask for a new link with \"Forgot your password?\"."
         }
         _ => {
             "This link does not work: it was used already, a newer one was sent, or it was mistyped. Ask for a new one."

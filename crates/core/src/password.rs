@@ -3,19 +3,27 @@
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Far beyond any passphrase, short of a body that only costs hashing time.
+pub const MAX_PASSWORD_CHARS: usize = 1_024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PasswordError {
     #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
     TooShort,
+    #[error("the password must have at most {MAX_PASSWORD_CHARS} characters")]
+    TooLong,
     #[error("the password could not be hashed: {0}")]
     Hashing(String),
 }
 
 /// Hashes a new password into a PHC string, after checking its length.
 pub fn hash_password(password: &str) -> Result<String, PasswordError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(PasswordError::TooLong);
     }
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -37,6 +45,10 @@ mod tests {
     #[test]
     fn short_passwords_are_refused() {
         assert_eq!(hash_password("elevenchars"), Err(PasswordError::TooShort));
+        assert_eq!(
+            hash_password(&"x".repeat(MAX_PASSWORD_CHARS + 1)),
+            Err(PasswordError::TooLong)
+        );
     }
 
     #[test]

@@ -114,11 +114,19 @@ impl Sender {
         }
         let token = secret_from_bytes(LINK_TOKEN_PREFIX, bytes);
         let live = store
-            .mark_link_sent(mail.org_id, link, &secret_hash(&token), now())
+            .mark_link_sent(
+                mail.org_id,
+                link,
+                &mail.mail.to,
+                &secret_hash(&token),
+                now(),
+            )
             .await?;
         Ok(match live {
             Some(_) => Ok(with_link(&mail.mail.body, &self.public_url, &token)),
-            None => Err("its link was used, or a newer one was sent, before it went: not sent"),
+            None => Err(
+                "its link was used, a newer one was sent, or the person's email changed, before it went: not sent",
+            ),
         })
     }
 

@@ -161,15 +161,17 @@ impl Store {
         /// Makes links of `purpose` with their mail, in one transaction; an older link of the purpose for the same person dies.
         /// A message that must not go: failed at once, with why.
         pub async fn mark_failed(&self, mail: &Mail, reason: &str) -> Result<()>;
-        pub async fn create_login_links(&self, actor: Option<&Actor>, org: OrgId, purpose: LinkPurpose, mails: Vec<LinkMail>, at: OffsetDateTime) -> Result<Vec<LoginLink>>;
-        /// The link's mail goes now: it takes this secret's hash; `None` when the link is dead.
-        pub async fn mark_link_sent(&self, org: OrgId, link: Uuid, token_hash: &str, at: OffsetDateTime) -> Result<Option<LinkPurpose>>;
+        pub async fn create_login_links(&self, actor: &Actor, org: OrgId, purpose: LinkPurpose, mails: Vec<LinkMail>) -> Result<Vec<LoginLink>>;
+        /// The link's mail goes now, to `to`: it takes this secret's hash; `None` when the link is dead or `to` is not its person's email.
+        pub async fn mark_link_sent(&self, org: OrgId, link: Uuid, to: &str, token_hash: &str, at: OffsetDateTime) -> Result<Option<LinkPurpose>>;
         /// The link with this secret's hash if it opens at `at`, or the words to say.
         pub async fn live_login_link(&self, token_hash: &str, at: OffsetDateTime) -> Result<std::result::Result<LinkHolder, &'static str>>;
         /// Sets a password through a link, spending it (and making a staff login for an invitation).
         pub async fn use_login_link(&self, token_hash: &str, password_hash: &str, at: OffsetDateTime) -> Result<User>;
         /// Every person of the organisation with their login, if any.
         pub async fn logins_by_person(&self, org: OrgId) -> Result<Vec<(PersonId, Option<LoginOf>)>>;
+        /// Whether a person has a link of this purpose whose mail has not gone.
+        pub async fn has_unsent_link(&self, org: OrgId, person: PersonId, purpose: LinkPurpose) -> Result<bool>;
         /// One person's login, if any.
         pub async fn login_of(&self, org: OrgId, person: PersonId) -> Result<Option<LoginOf>>;
         /// The people with an invitation that may still be used.

@@ -61,13 +61,7 @@ async fn an_invitation_is_sent_used_once_and_makes_a_staff_login() {
         let actor = Actor::system("test");
         let at = now();
         let links = store
-            .create_login_links(
-                Some(&actor),
-                org,
-                LinkPurpose::Invitation,
-                vec![mail(ana)],
-                at,
-            )
+            .create_login_links(&actor, org, LinkPurpose::Invitation, vec![mail(ana)])
             .await
             .expect("invited");
         let link = links[0].clone();
@@ -103,13 +97,13 @@ async fn an_invitation_is_sent_used_once_and_makes_a_staff_login() {
                 .is_err()
         );
         let purpose = store
-            .mark_link_sent(org, link.id, &secret_hash("mll_a"), at)
+            .mark_link_sent(org, link.id, ana.email.as_str(), &secret_hash("mll_a"), at)
             .await
             .expect("sent");
         assert_eq!(purpose, Some(LinkPurpose::Invitation));
         // Sent again (the operator requeued it): the first secret dies.
         store
-            .mark_link_sent(org, link.id, &secret_hash("mll_b"), at)
+            .mark_link_sent(org, link.id, ana.email.as_str(), &secret_hash("mll_b"), at)
             .await
             .expect("sent again");
         assert!(
@@ -170,7 +164,13 @@ async fn an_invitation_is_sent_used_once_and_makes_a_staff_login() {
         );
         // A spent link takes no new secret: its mail would not go.
         let resent = store
-            .mark_link_sent(org, link.id, &secret_hash("mll_c"), now())
+            .mark_link_sent(
+                org,
+                link.id,
+                ana.email.as_str(),
+                &secret_hash("mll_c"),
+                now(),
+            )
             .await
             .expect("marked");
         assert_eq!(resent, None);
@@ -185,16 +185,32 @@ async fn a_newer_link_replaces_the_older_and_a_reset_keeps_the_role() {
         let admin = &people[0];
         let at = now();
         let first = store
-            .create_login_links(None, org, LinkPurpose::Reset, vec![mail(admin)], at)
+            .create_login_links(
+                &Actor::system("test"),
+                org,
+                LinkPurpose::Reset,
+                vec![mail(admin)],
+            )
             .await
             .expect("first")[0]
             .clone();
         store
-            .mark_link_sent(org, first.id, &secret_hash("mll_first"), at)
+            .mark_link_sent(
+                org,
+                first.id,
+                admin.email.as_str(),
+                &secret_hash("mll_first"),
+                at,
+            )
             .await
             .expect("sent");
         let second = store
-            .create_login_links(None, org, LinkPurpose::Reset, vec![mail(admin)], at)
+            .create_login_links(
+                &Actor::system("test"),
+                org,
+                LinkPurpose::Reset,
+                vec![mail(admin)],
+            )
             .await
             .expect("second")[0]
             .clone();
@@ -210,13 +226,25 @@ async fn a_newer_link_replaces_the_older_and_a_reset_keeps_the_role() {
         // The older mail, if it had not gone, would not go now.
         assert_eq!(
             store
-                .mark_link_sent(org, first.id, &secret_hash("mll_x"), at)
+                .mark_link_sent(
+                    org,
+                    first.id,
+                    admin.email.as_str(),
+                    &secret_hash("mll_x"),
+                    at
+                )
                 .await
                 .expect("marked"),
             None
         );
         store
-            .mark_link_sent(org, second.id, &secret_hash("mll_second"), at)
+            .mark_link_sent(
+                org,
+                second.id,
+                admin.email.as_str(),
+                &secret_hash("mll_second"),
+                at,
+            )
             .await
             .expect("sent");
         // A reset holds for an hour.
@@ -253,12 +281,23 @@ async fn a_reset_for_someone_without_a_login_opens_nothing() {
         let (store, org, people) = org(&db).await;
         let ben = &people[2];
         let link = store
-            .create_login_links(None, org, LinkPurpose::Reset, vec![mail(ben)], now())
+            .create_login_links(
+                &Actor::system("test"),
+                org,
+                LinkPurpose::Reset,
+                vec![mail(ben)],
+            )
             .await
             .expect("made")[0]
             .clone();
         store
-            .mark_link_sent(org, link.id, &secret_hash("mll_ben"), now())
+            .mark_link_sent(
+                org,
+                link.id,
+                ben.email.as_str(),
+                &secret_hash("mll_ben"),
+                now(),
+            )
             .await
             .expect("sent");
         let used = store
@@ -277,4 +316,217 @@ async fn a_reset_for_someone_without_a_login_opens_nothing() {
                 .is_none()
         );
     }
+}
+
+#[tokio::test]
+async fn a_link_opens_only_for_the_address_it_was_mailed_to() {
+    for db in TestDb::all().await {
+        let (store, org, people) = org(&db).await;
+        let ana = &people[1];
+        let link = store
+            .create_login_links(
+                &Actor::system("test"),
+                org,
+                LinkPurpose::Invitation,
+                vec![mail(ana)],
+            )
+            .await
+            .expect("made")[0]
+            .clone();
+        // Queued to an old address: the sender does not send it.
+        let stale = store
+            .mark_link_sent(
+                org,
+                link.id,
+                "someone.else@example.com",
+                &secret_hash("mll_s"),
+                now(),
+            )
+            .await
+            .expect("marked");
+        assert_eq!(stale, None, "{}", db.backend);
+        // Mailed, then the register's address corrected: the link dies.
+        store
+            .mark_link_sent(
+                org,
+                link.id,
+                ana.email.as_str(),
+                &secret_hash("mll_t"),
+                now(),
+            )
+            .await
+            .expect("marked")
+            .expect("live");
+        assert!(
+            store
+                .live_login_link(&secret_hash("mll_t"), now())
+                .await
+                .expect("read")
+                .is_ok()
+        );
+        let corrected = mandate_core::NewPerson {
+            name: ana.name.clone(),
+            email: mandate_core::Email::parse("ana.corrected@acme.example").expect("email"),
+            department: ana.department.clone(),
+            manager_id: ana.manager_id,
+            kind: ana.kind,
+            start_date: ana.start_date,
+            end_date: ana.end_date,
+        };
+        store
+            .update_person(
+                &Actor::system("test"),
+                org,
+                ana.id,
+                ana.version,
+                &corrected,
+                "update",
+            )
+            .await
+            .expect("corrected");
+        assert!(
+            store
+                .live_login_link(&secret_hash("mll_t"), now())
+                .await
+                .expect("read")
+                .is_err(),
+            "{}: the link died with the old address",
+            db.backend
+        );
+        let used = store
+            .use_login_link(&secret_hash("mll_t"), "$argon2id$x", now())
+            .await;
+        assert!(matches!(used, Err(StoreError::Invalid(_))), "{used:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_other_way_in_kills_open_links_and_a_reset_takes_tokens_back() {
+    for db in TestDb::all().await {
+        let (store, org, people) = org(&db).await;
+        let b = db.backend;
+        let admin = &people[0];
+        let actor = Actor::system("test");
+        let (user, _) = store
+            .user_by_email(org, &admin.email)
+            .await
+            .expect("read")
+            .expect("login");
+        let sent = |secret: &'static str| {
+            let store = &store;
+            async move {
+                let link = store
+                    .create_login_links(&actor_of(), org, LinkPurpose::Reset, vec![mail(admin)])
+                    .await
+                    .expect("made")[0]
+                    .clone();
+                store
+                    .mark_link_sent(
+                        org,
+                        link.id,
+                        admin.email.as_str(),
+                        &secret_hash(secret),
+                        now(),
+                    )
+                    .await
+                    .expect("marked")
+                    .expect("live");
+            }
+        };
+        // The password changed another way.
+        sent("mll_1").await;
+        store
+            .set_password(&actor, org, user.id, "$argon2id$changed", false, None)
+            .await
+            .expect("changed");
+        assert!(
+            store
+                .live_login_link(&secret_hash("mll_1"), now())
+                .await
+                .expect("read")
+                .is_err(),
+            "{b}"
+        );
+        // The login disabled, then enabled again.
+        sent("mll_2").await;
+        store
+            .update_user(&actor, org, user.id, AccessRole::Admin, true)
+            .await
+            .expect("disabled");
+        store
+            .update_user(&actor, org, user.id, AccessRole::Admin, false)
+            .await
+            .expect("enabled");
+        assert!(
+            store
+                .live_login_link(&secret_hash("mll_2"), now())
+                .await
+                .expect("read")
+                .is_err(),
+            "{b}"
+        );
+        // A reset takes back the login's API tokens.
+        store
+            .create_token(&actor, org, user.id, "laptop", &secret_hash("mdt_x"))
+            .await
+            .expect("token");
+        sent("mll_3").await;
+        store
+            .use_login_link(&secret_hash("mll_3"), "$argon2id$reset", now())
+            .await
+            .expect("used");
+        assert!(
+            store
+                .token_by_hash(&secret_hash("mdt_x"))
+                .await
+                .expect("read")
+                .is_none(),
+            "{b}"
+        );
+        // A disabled login's link does not open, not even to show its form.
+        sent("mll_4").await;
+        store
+            .update_user(&actor, org, user.id, AccessRole::Admin, true)
+            .await
+            .expect("disabled");
+        assert!(
+            store
+                .live_login_link(&secret_hash("mll_4"), now())
+                .await
+                .expect("read")
+                .is_err(),
+            "{b}"
+        );
+        // An unsent link killed takes its mail out of the outbox.
+        store
+            .update_user(&actor, org, user.id, AccessRole::Admin, false)
+            .await
+            .expect("enabled");
+        let queued = "outbox WHERE kind = 'password_reset' AND state = 'queued'";
+        let before = db.count(queued).await;
+        store
+            .create_login_links(&actor, org, LinkPurpose::Reset, vec![mail(admin)])
+            .await
+            .expect("made");
+        assert!(
+            store
+                .has_unsent_link(org, admin.id, LinkPurpose::Reset)
+                .await
+                .expect("read"),
+            "{b}"
+        );
+        store
+            .create_login_links(&actor, org, LinkPurpose::Reset, vec![mail(admin)])
+            .await
+            .expect("made again");
+        assert_eq!(
+            db.count(queued).await,
+            before + 1,
+            "{b}: the replaced mail is gone"
+        );
+    }
+}
+
+fn actor_of() -> Actor {
+    Actor::system("test")
 }

@@ -96,11 +96,12 @@ pub async fn invite(
                     })
                 })
                 .collect();
-            if let Some(d) = &wanted
+            if let InviteScope::Department(d) = scope
                 && in_scope.is_empty()
             {
+                let shown: String = d.trim().chars().take(80).collect();
                 return Err(AppError::Invalid(format!(
-                    "nobody in the register is in the department {d:?}"
+                    "nobody in the register is in the department {shown:?}"
                 )));
             }
             in_scope
@@ -130,7 +131,7 @@ pub async fn invite(
         })
         .collect();
     let links = store
-        .create_login_links(Some(actor), org, LinkPurpose::Invitation, mails, now)
+        .create_login_links(actor, org, LinkPurpose::Invitation, mails)
         .await?;
     tracing::info!(by = %actor, invited = links.len(), already_invited = waiting.len(), "invitations queued");
     Ok(Invited {

@@ -5,6 +5,7 @@
 use crate::{AppError, AppResult};
 use mandate_core::Email;
 use mandate_core::User;
+use mandate_core::audit::Actor;
 use mandate_core::login_link::{LinkPurpose, mail_text};
 use mandate_core::token::secret_hash;
 use mandate_store::{LinkHolder, LinkMail, Store, StoreError};
@@ -29,6 +30,13 @@ pub async fn request_reset(store: &Store, email: &str, now: OffsetDateTime) -> A
         if person.end_date.is_some_and(|last| last < now.date()) {
             continue;
         }
+        // A link on its way already: the mail in the outbox will do.
+        if store
+            .has_unsent_link(user.org_id, person.id, LinkPurpose::Reset)
+            .await?
+        {
+            continue;
+        }
         let Some(organisation) = store.organisation(user.org_id).await? else {
             continue;
         };
@@ -40,7 +48,12 @@ pub async fn request_reset(store: &Store, email: &str, now: OffsetDateTime) -> A
             body,
         };
         sent += store
-            .create_login_links(None, user.org_id, LinkPurpose::Reset, vec![mail], now)
+            .create_login_links(
+                &Actor::system("password-reset"),
+                user.org_id,
+                LinkPurpose::Reset,
+                vec![mail],
+            )
             .await?
             .len();
     }

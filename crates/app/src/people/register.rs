@@ -2,7 +2,7 @@
 //! someone's employment (which ends their roles' holding on that day).
 
 use crate::{AppError, AppResult, Caller};
-use mandate_core::{Email, NewPerson, Person, PersonId, PersonKind};
+use mandate_core::{Email, NewPerson, Permission, Person, PersonId, PersonKind};
 use mandate_store::Store;
 use time::Date;
 use uuid::Uuid;
@@ -44,6 +44,36 @@ pub fn new_person(input: PersonInput<'_>) -> AppResult<NewPerson> {
     };
     person.validate().map_err(|e| invalid(e.to_string()))?;
     Ok(person)
+}
+
+/// Changes a person's fields. Whoever may edit people may not move the
+/// email of someone who can sign in: a password reset goes to the email,
+/// so moving it would hand over their login (an admin's, say). Only those
+/// who manage logins may.
+pub async fn update_person(
+    store: &Store,
+    caller: &Caller,
+    id: PersonId,
+    version: i64,
+    changes: &NewPerson,
+) -> AppResult<Person> {
+    let org = caller.org();
+    let before = store
+        .person(org, id)
+        .await?
+        .ok_or_else(|| AppError::no_such("person"))?;
+    if before.email != changes.email
+        && !caller.may(Permission::ManageUsers)
+        && store.login_of(org, id).await?.is_some()
+    {
+        return Err(AppError::Forbidden(format!(
+            "{} has a login, so only an admin may change their email: a password reset goes to it",
+            before.name
+        )));
+    }
+    Ok(store
+        .update_person(&caller.actor(), org, id, version, changes, "update")
+        .await?)
 }
 
 /// Ends a person's employment on `end_date`, their other fields unchanged.

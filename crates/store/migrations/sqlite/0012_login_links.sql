@@ -5,7 +5,9 @@
 -- administrators and auditors read, never holds a working link. A link is
 -- single-use (`used_at`) and dies when a newer one of the same purpose is
 -- made for the same person, or when the person's password is set
--- (`superseded_at`).
+-- (`superseded_at`). It opens only while the person's email is still the
+-- address it was mailed to (`sent_to`): a link mailed to an address since
+-- corrected in the register lets nobody in.
 CREATE TABLE login_links (
     org_id BLOB NOT NULL REFERENCES organisations (org_id),
     link_id BLOB NOT NULL,
@@ -14,6 +16,7 @@ CREATE TABLE login_links (
     token_hash TEXT,
     created_at TEXT NOT NULL,
     sent_at TEXT,
+    sent_to TEXT,
     used_at TEXT,
     superseded_at TEXT,
     PRIMARY KEY (org_id, link_id),

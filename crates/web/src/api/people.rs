@@ -118,17 +118,14 @@ pub async fn update(
         start_date: input.start_date,
         end_date: input.end_date,
     })?;
-    let person = state
-        .store
-        .update_person(
-            &viewer.actor(),
-            viewer.user.org_id,
-            PersonId(id),
-            input.version,
-            &changes,
-            "update",
-        )
-        .await?;
+    let person = mandate_app::people::update_person(
+        &state.store,
+        &viewer.caller(),
+        PersonId(id),
+        input.version,
+        &changes,
+    )
+    .await?;
     Ok(Json(PersonOut::from(person)))
 }
 

@@ -39,6 +39,9 @@ impl SignInView {
             .into_iter()
             .find(|l| l.purpose == LinkPurpose::Invitation)
             .map(|l| match l.state(at) {
+                LinkState::Unsent | LinkState::Live if left => {
+                    "no longer usable: they have left".to_string()
+                }
                 LinkState::Unsent => "waiting in the outbox to be sent".to_string(),
                 LinkState::Live => format!(
                     "sent {}, open until {}",

@@ -18,6 +18,7 @@ use mandate_core::password::MIN_PASSWORD_CHARS;
 use mandate_core::timefmt::now;
 use mandate_store::LinkHolder;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "password_forgot.html")]
@@ -76,17 +77,18 @@ pub async fn forgot_submit(
             tracing::warn!(%address, "password reset not sent: too many for this email");
             answer(StatusCode::OK, true, None)
         }
-        Ok(true) => match request_reset(&state.store, &email, now()).await {
-            Ok(_) => answer(StatusCode::OK, true, None),
-            Err(e) => {
-                tracing::error!(error = %e, "asking for a password reset");
-                answer(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    false,
-                    Some("Something went wrong; try again.".into()),
-                )
-            }
-        },
+        // The link is made after the answer has gone: an email with a login
+        // (written to) and one without (read only) answer equally fast.
+        Ok(true) => {
+            let store = Arc::clone(&state.store);
+            let asked = email.clone();
+            tokio::spawn(async move {
+                if let Err(e) = request_reset(&store, &asked, now()).await {
+                    tracing::error!(error = %e, "asking for a password reset");
+                }
+            });
+            answer(StatusCode::OK, true, None)
+        }
     }
 }
 
@@ -112,10 +114,15 @@ fn link_page(
         min_chars: MIN_PASSWORD_CHARS,
     };
     let mut response = render_with(status, &page);
-    // The address holds the link's secret: never sent on to another site.
+    // The address and the form hold the link's secret: never sent on to
+    // another site, never kept in a cache.
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
     );
     response
 }

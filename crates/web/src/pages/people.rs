@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use mandate_app::AppError;
 use mandate_core::{Email, NewPerson, Permission, Person, PersonId, PersonKind};
 use mandate_store::{PeopleQuery, StoreError};
 use serde::Deserialize;
@@ -439,27 +440,23 @@ async fn save(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let saved = match parse_form(state, viewer, &form).await {
-        Err(message) => Err(StoreError::Invalid(message)),
+        Err(message) => Err(AppError::Invalid(message)),
         Ok(person) => match &target {
-            Target::New => {
-                state
-                    .store
-                    .create_person(&viewer.actor(), org, &person)
-                    .await
-            }
+            Target::New => state
+                .store
+                .create_person(&viewer.actor(), org, &person)
+                .await
+                .map_err(AppError::from),
             Target::Existing(id) => {
                 let version = form.version.trim().parse::<i64>().unwrap_or(0);
-                state
-                    .store
-                    .update_person(
-                        &viewer.actor(),
-                        org,
-                        PersonId(*id),
-                        version,
-                        &person,
-                        "update",
-                    )
-                    .await
+                mandate_app::people::update_person(
+                    &state.store,
+                    &viewer.caller(),
+                    PersonId(*id),
+                    version,
+                    &person,
+                )
+                .await
             }
         },
     };
@@ -473,7 +470,11 @@ async fn save(
             Ok(Redirect::to(&format!("/people/{}?notice={notice}", person.id)).into_response())
         }
         // What the user can fix goes back to them on the form; anything else is ours.
-        Err(StoreError::Invalid(message) | StoreError::Conflict(message)) => {
+        Err(
+            AppError::Store(StoreError::Invalid(message) | StoreError::Conflict(message))
+            | AppError::Invalid(message)
+            | AppError::Forbidden(message),
+        ) => {
             let heading = match target {
                 Target::New => "Add a person".to_string(),
                 Target::Existing(_) => format!("Edit {}", form.name),

@@ -3,8 +3,8 @@
 //! when the mail goes, used once to set a password. See
 //! `mandate_core::login_link` for why the secret is made so late.
 
+use super::super::Db;
 use super::super::Repo;
-use super::super::audit::Appender;
 use super::super::batch::insert_rows;
 use super::super::outbox_rows::MailRow;
 use super::super::row_type::{columns, row_type};
@@ -15,7 +15,7 @@ use mandate_core::audit::{Actor, Change};
 use mandate_core::login_link::{LinkPurpose, LinkState, LoginLink, dedupe_key, refusal};
 use mandate_core::outbox::{Mail, MailState, NewMail};
 use mandate_core::{AccessRole, NewUser, OrgId, PersonId, User, UserId};
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -27,6 +27,7 @@ row_type!(LoginLinkRow in "login_links" {
     token_hash: Option<String>,
     created_at: OffsetDateTime,
     sent_at: Option<OffsetDateTime>,
+    sent_to: Option<String>,
     used_at: Option<OffsetDateTime>,
     superseded_at: Option<OffsetDateTime>,
 });
@@ -56,6 +57,8 @@ struct HolderRow {
     email: String,
     organisation: String,
     end_date: Option<time::Date>,
+    login_id: Option<Uuid>,
+    login_disabled_at: Option<OffsetDateTime>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -70,44 +73,107 @@ struct PersonLoginRow {
 const PEOPLE_PER_STATEMENT: usize = 500;
 
 impl Repo {
+    /// Kills the live links of `people` (of `purpose`, or of any), inside a
+    /// caller's transaction: a newer link, a password set another way, a
+    /// login disabled or an email changed. The mail of a link not yet sent
+    /// is taken out of the outbox, so it neither goes nor shows as failed.
+    pub(in super::super) async fn kill_links(
+        &self,
+        tx: &mut Transaction<'_, Db>,
+        org: OrgId,
+        people: &[PersonId],
+        purpose: Option<LinkPurpose>,
+        at: OffsetDateTime,
+    ) -> Result<()> {
+        for chunk in people.chunks(PEOPLE_PER_STATEMENT) {
+            let live = |select: &'static str| {
+                let mut q = QueryBuilder::new(select);
+                q.push_bind(org.0);
+                if let Some(p) = purpose {
+                    q.push(" AND purpose = ").push_bind(p.as_str());
+                }
+                q.push(" AND used_at IS NULL AND superseded_at IS NULL AND person_id IN (");
+                let mut list = q.separated(", ");
+                for person in chunk {
+                    list.push_bind(person.0);
+                }
+                q.push(")");
+                q
+            };
+            let unsent: Vec<(Uuid,)> =
+                live("SELECT link_id FROM login_links WHERE sent_at IS NULL AND org_id = ")
+                    .build_query_as()
+                    .fetch_all(&mut **tx)
+                    .await?;
+            for keys in unsent.chunks(PEOPLE_PER_STATEMENT) {
+                let mut delete =
+                    QueryBuilder::new("DELETE FROM outbox WHERE state = 'queued' AND org_id = ");
+                delete.push_bind(org.0).push(" AND dedupe_key IN (");
+                let mut list = delete.separated(", ");
+                for (link,) in keys {
+                    list.push_bind(dedupe_key(*link));
+                }
+                delete.push(")");
+                delete.build().execute(&mut **tx).await?;
+            }
+            let mut update = QueryBuilder::new("UPDATE login_links SET superseded_at = ");
+            update
+                .push_bind(at)
+                .push(" WHERE org_id = ")
+                .push_bind(org.0);
+            if let Some(p) = purpose {
+                update.push(" AND purpose = ").push_bind(p.as_str());
+            }
+            update.push(" AND used_at IS NULL AND superseded_at IS NULL AND person_id IN (");
+            let mut list = update.separated(", ");
+            for person in chunk {
+                list.push_bind(person.0);
+            }
+            update.push(")");
+            update.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether `person` has a link of `purpose` whose mail has not gone yet.
+    pub async fn has_unsent_link(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        purpose: LinkPurpose,
+    ) -> Result<bool> {
+        let found: Option<(Uuid,)> = sqlx::query_as(
+            "SELECT link_id FROM login_links WHERE org_id = $1 AND person_id = $2 AND purpose = $3 \
+             AND sent_at IS NULL AND used_at IS NULL AND superseded_at IS NULL LIMIT 1",
+        )
+        .bind(org.0)
+        .bind(person.0)
+        .bind(purpose.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Makes one link of `purpose` for each of `mails`' people, and queues
     /// its mail, in one transaction: every link with its mail or none. An
-    /// older link of the same purpose for the same person dies. Audited
-    /// when `actor` is given (an invitation someone sent); a reset asked
-    /// for from the sign-in page is not a change to the records.
+    /// older link of the same purpose for the same person dies. Audited as
+    /// `actor`'s (a reset asked for from the sign-in page as the system's).
     pub async fn create_login_links(
         &self,
-        actor: Option<&Actor>,
+        actor: &Actor,
         org: OrgId,
         purpose: LinkPurpose,
         mails: Vec<LinkMail>,
-        at: OffsetDateTime,
     ) -> Result<Vec<LoginLink>> {
         if mails.is_empty() {
             return Ok(Vec::new());
         }
         let mut tx = self.begin_write().await?;
-        let mut chain = match actor {
-            Some(actor) => Some(self.lock_chain(&mut tx, org, actor).await?),
-            None => None,
-        };
-        let at = chain.as_ref().map_or(at, Appender::at);
-        for people in mails.chunks(PEOPLE_PER_STATEMENT) {
-            let mut update = QueryBuilder::new("UPDATE login_links SET superseded_at = ");
-            update
-                .push_bind(at)
-                .push(" WHERE org_id = ")
-                .push_bind(org.0)
-                .push(" AND purpose = ")
-                .push_bind(purpose.as_str())
-                .push(" AND used_at IS NULL AND superseded_at IS NULL AND person_id IN (");
-            let mut list = update.separated(", ");
-            for m in people {
-                list.push_bind(m.person_id.0);
-            }
-            update.push(")");
-            update.build().execute(&mut *tx).await?;
-        }
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let at = chain.at();
+        let people: Vec<PersonId> = mails.iter().map(|m| m.person_id).collect();
+        self.kill_links(&mut tx, org, &people, Some(purpose), at)
+            .await?;
         let mut links = Vec::with_capacity(mails.len());
         let mut link_rows = Vec::with_capacity(mails.len());
         let mut mail_rows = Vec::with_capacity(mails.len());
@@ -130,6 +196,7 @@ impl Repo {
                 token_hash: None,
                 created_at: at,
                 sent_at: None,
+                sent_to: None,
                 used_at: None,
                 superseded_at: None,
             });
@@ -152,40 +219,41 @@ impl Repo {
                 sent_at: None,
                 last_error: String::new(),
             }));
-            if let Some(chain) = chain.as_mut() {
-                chain.record(Change::created("login_link", link.id, link.audit_json()));
-            }
+            chain.record(Change::created("login_link", link.id, link.audit_json()));
             links.push(link);
         }
         insert_rows(&mut tx, &link_rows, "", |_| {}).await?;
         insert_rows(&mut tx, &mail_rows, "", |_| {}).await?;
-        if let Some(chain) = chain {
-            chain.seal(&mut tx).await?;
-        }
+        chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(links)
     }
 
-    /// The link's mail is going now: the link takes the secret whose hash is
-    /// `token_hash` (any earlier secret stops working) and holds from `at`.
-    /// `None` when the link is dead (used, or another made since), and its
-    /// mail should not go.
+    /// The link's mail is going now, to `to`: the link takes the secret
+    /// whose hash is `token_hash` (any earlier secret stops working) and
+    /// holds from `at`, for that address only. `None` when the link is dead
+    /// (used, or another made since) or `to` is no longer its person's
+    /// email, and the mail should not go.
     pub async fn mark_link_sent(
         &self,
         org: OrgId,
         link: Uuid,
+        to: &str,
         token_hash: &str,
         at: OffsetDateTime,
     ) -> Result<Option<LinkPurpose>> {
         let purpose: Option<(String,)> = sqlx::query_as(
-            "UPDATE login_links SET token_hash = $3, sent_at = $4 \
+            "UPDATE login_links SET token_hash = $3, sent_at = $4, sent_to = $5 \
              WHERE org_id = $1 AND link_id = $2 AND used_at IS NULL AND superseded_at IS NULL \
+             AND EXISTS (SELECT 1 FROM people p WHERE p.org_id = login_links.org_id \
+             AND p.person_id = login_links.person_id AND p.email = $5) \
              RETURNING purpose",
         )
         .bind(org.0)
         .bind(link)
         .bind(token_hash)
         .bind(at)
+        .bind(to.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
         Ok(purpose.and_then(|(p,)| LinkPurpose::parse(&p)))
@@ -199,9 +267,12 @@ impl Repo {
         at: OffsetDateTime,
     ) -> Result<std::result::Result<LinkHolder, &'static str>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, p.name AS person_name, p.email, o.name AS organisation, p.end_date \
+            "SELECT {}, p.name AS person_name, p.email, o.name AS organisation, p.end_date, \
+             u.user_id AS login_id, u.disabled_at AS login_disabled_at \
              FROM login_links l JOIN people p ON p.org_id = l.org_id AND p.person_id = l.person_id \
-             JOIN organisations o ON o.org_id = l.org_id WHERE l.token_hash = $1",
+             JOIN organisations o ON o.org_id = l.org_id \
+             LEFT JOIN users u ON u.org_id = l.org_id AND u.person_id = l.person_id \
+             WHERE l.token_hash = $1",
             prefixed("l.", columns(LoginLinkRow::SELECT))
         ));
         let row: Option<HolderRow> = sqlx::query_as(sql)
@@ -211,6 +282,7 @@ impl Repo {
         let Some(row) = row else {
             return Ok(Err(refusal(None)));
         };
+        let sent_to = row.link.sent_to.clone();
         let link = LoginLink::try_from(row.link)?;
         let state = link.state(at);
         if state != LinkState::Live {
@@ -218,6 +290,15 @@ impl Repo {
         }
         if row.end_date.is_some_and(|last| last < at.date()) {
             return Ok(Err(LEFT));
+        }
+        if sent_to.as_deref() != Some(row.email.as_str()) {
+            return Ok(Err(READDRESSED));
+        }
+        if row.login_disabled_at.is_some() {
+            return Ok(Err(DISABLED));
+        }
+        if row.login_id.is_none() && link.purpose == LinkPurpose::Reset {
+            return Ok(Err(refusal(None)));
         }
         Ok(Ok(LinkHolder {
             link,
@@ -278,15 +359,8 @@ impl Repo {
         if spent.rows_affected() != 1 {
             return Err(StoreError::Invalid(refusal(None).into()));
         }
-        sqlx::query(
-            "UPDATE login_links SET superseded_at = $3 \
-             WHERE org_id = $1 AND person_id = $2 AND used_at IS NULL AND superseded_at IS NULL",
-        )
-        .bind(org.0)
-        .bind(link.person_id.0)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        self.kill_links(&mut tx, org, &[link.person_id], None, at)
+            .await?;
         chain.record(Change {
             entity_type: "login_link",
             entity_id: link.id.to_string(),
@@ -320,6 +394,10 @@ impl Repo {
                     before: None,
                     after: None,
                 });
+                // Whoever held the login's tokens held them with the old
+                // password: a reset is the moment to take them back.
+                self.revoke_all_tokens(&mut tx, &mut chain, org, user.id)
+                    .await?;
                 user
             }
             None if link.purpose == LinkPurpose::Invitation => {
@@ -415,6 +493,7 @@ impl Repo {
     }
 }
 
+const READDRESSED: &str = "This link was mailed to an address that is no longer the one in the register. Ask for a new one.";
 const LEFT: &str = "This link belongs to someone who no longer works here.";
 const DISABLED: &str = "Your login is disabled. Ask your administrator.";
 

@@ -184,6 +184,9 @@ impl Repo {
             after: Some(after.audit_json()),
         });
         if after.email != before.email {
+            // Links mailed to the old address die with it.
+            self.kill_links(&mut tx, org, &[id], None, after.updated_at)
+                .await?;
             // A login signs in with its person's email: it follows the person.
             let logins: Vec<super::super::rows::UserRow> = sqlx::query_as(
                 "SELECT org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at \

@@ -6,7 +6,7 @@ use super::super::rows::UserRow;
 use super::super::{Db, Repo};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
-use mandate_core::{Email, NewUser, OrgId, User, UserId};
+use mandate_core::{Email, NewUser, OrgId, PersonId, User, UserId};
 use sqlx::Transaction;
 
 pub(super) const USER_COLUMNS: &str =
@@ -83,6 +83,11 @@ impl Repo {
                 user.email
             )))?;
         chain.record(Change::created("user", user.id, user.audit_json()));
+        if new.password_hash.is_some() {
+            // Given a password another way: an open invitation is moot.
+            self.kill_links(tx, org, &[new.person_id], None, user.created_at)
+                .await?;
+        }
         Ok(user)
     }
 
@@ -163,19 +168,23 @@ impl Repo {
     ) -> Result<u64> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        let done =
-            sqlx::query("UPDATE users SET password_hash = $3 WHERE org_id = $1 AND user_id = $2")
-                .bind(org.0)
-                .bind(user.0)
-                .bind(password_hash)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() == 0 {
+        let person: Option<(uuid::Uuid,)> = sqlx::query_as(
+            "UPDATE users SET password_hash = $3 WHERE org_id = $1 AND user_id = $2 RETURNING person_id",
+        )
+        .bind(org.0)
+        .bind(user.0)
+        .bind(password_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((person,)) = person else {
             return Err(StoreError::NotFound {
                 entity: "user",
                 id: user.to_string(),
             });
-        }
+        };
+        // A link mailed before the password was set lets nobody in after.
+        self.kill_links(&mut tx, org, &[PersonId(person)], None, chain.at())
+            .await?;
         chain.record(Change {
             entity_type: "user",
             entity_id: user.to_string(),
@@ -258,7 +267,10 @@ impl Repo {
         ));
         if disabled {
             // A disabled login keeps no way in, nor gets one back when it is
-            // enabled again: its sessions end and its tokens are revoked.
+            // enabled again: its sessions end, its tokens are revoked and
+            // its links die.
+            self.kill_links(&mut tx, org, &[after.person_id], None, chain.at())
+                .await?;
             sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
                 .bind(org.0)
                 .bind(id.0)
