@@ -4,7 +4,7 @@
 use mandate_core::audit::Actor;
 use mandate_core::generator::{generate_people, reference_day, to_import_rows};
 use mandate_core::import::plan_import;
-use mandate_core::login_link::{LINK_PLACEHOLDER, LinkPurpose, link_of_dedupe_key};
+use mandate_core::login_link::{LINK_PLACEHOLDER, LinkPurpose, LoginLink, link_of_dedupe_key};
 use mandate_core::outbox::MailState;
 use mandate_core::timefmt::now;
 use mandate_core::token::secret_hash;
@@ -42,6 +42,39 @@ async fn verify(db: &TestDb, store: &Store, org: OrgId) {
         .await
         .expect("read")
         .expect("untampered");
+}
+
+/// A link of `purpose` made for `person`.
+async fn made(store: &Store, org: OrgId, purpose: LinkPurpose, person: &Person) -> LoginLink {
+    store
+        .create_login_links(&Actor::system("test"), org, purpose, vec![mail(person)])
+        .await
+        .expect("made")
+        .remove(0)
+}
+
+/// `link`'s mail sent to `person`, its secret `secret`.
+async fn sent(store: &Store, org: OrgId, link: &LoginLink, person: &Person, secret: &str) {
+    store
+        .mark_link_sent(
+            org,
+            link.id,
+            person.email.as_str(),
+            &secret_hash(secret),
+            now(),
+        )
+        .await
+        .expect("marked")
+        .expect("a live link");
+}
+
+/// Whether the link with this secret lets its person in now.
+async fn opens(store: &Store, secret: &str) -> bool {
+    store
+        .live_login_link(&secret_hash(secret), now())
+        .await
+        .expect("read")
+        .is_ok()
 }
 
 fn mail(p: &Person) -> LinkMail {
@@ -96,16 +129,9 @@ async fn an_invitation_is_sent_used_once_and_makes_a_staff_login() {
                 .expect("read")
                 .is_err()
         );
-        let purpose = store
-            .mark_link_sent(org, link.id, ana.email.as_str(), &secret_hash("mll_a"), at)
-            .await
-            .expect("sent");
-        assert_eq!(purpose, Some(LinkPurpose::Invitation));
+        sent(&store, org, &link, ana, "mll_a").await;
         // Sent again (the operator requeued it): the first secret dies.
-        store
-            .mark_link_sent(org, link.id, ana.email.as_str(), &secret_hash("mll_b"), at)
-            .await
-            .expect("sent again");
+        sent(&store, org, &link, ana, "mll_b").await;
         assert!(
             store
                 .live_login_link(&secret_hash("mll_a"), at)
@@ -184,36 +210,9 @@ async fn a_newer_link_replaces_the_older_and_a_reset_keeps_the_role() {
         let (store, org, people) = org(&db).await;
         let admin = &people[0];
         let at = now();
-        let first = store
-            .create_login_links(
-                &Actor::system("test"),
-                org,
-                LinkPurpose::Reset,
-                vec![mail(admin)],
-            )
-            .await
-            .expect("first")[0]
-            .clone();
-        store
-            .mark_link_sent(
-                org,
-                first.id,
-                admin.email.as_str(),
-                &secret_hash("mll_first"),
-                at,
-            )
-            .await
-            .expect("sent");
-        let second = store
-            .create_login_links(
-                &Actor::system("test"),
-                org,
-                LinkPurpose::Reset,
-                vec![mail(admin)],
-            )
-            .await
-            .expect("second")[0]
-            .clone();
+        let first = made(&store, org, LinkPurpose::Reset, admin).await;
+        sent(&store, org, &first, admin, "mll_first").await;
+        let second = made(&store, org, LinkPurpose::Reset, admin).await;
         assert!(
             store
                 .live_login_link(&secret_hash("mll_first"), at)
@@ -237,18 +236,9 @@ async fn a_newer_link_replaces_the_older_and_a_reset_keeps_the_role() {
                 .expect("marked"),
             None
         );
-        store
-            .mark_link_sent(
-                org,
-                second.id,
-                admin.email.as_str(),
-                &secret_hash("mll_second"),
-                at,
-            )
-            .await
-            .expect("sent");
+        sent(&store, org, &second, admin, "mll_second").await;
         // A reset holds for an hour.
-        let late = at + Duration::hours(1);
+        let late = now() + Duration::hours(1);
         assert!(
             store
                 .live_login_link(&secret_hash("mll_second"), late)
@@ -280,26 +270,8 @@ async fn a_reset_for_someone_without_a_login_opens_nothing() {
     for db in TestDb::all().await {
         let (store, org, people) = org(&db).await;
         let ben = &people[2];
-        let link = store
-            .create_login_links(
-                &Actor::system("test"),
-                org,
-                LinkPurpose::Reset,
-                vec![mail(ben)],
-            )
-            .await
-            .expect("made")[0]
-            .clone();
-        store
-            .mark_link_sent(
-                org,
-                link.id,
-                ben.email.as_str(),
-                &secret_hash("mll_ben"),
-                now(),
-            )
-            .await
-            .expect("sent");
+        let link = made(&store, org, LinkPurpose::Reset, ben).await;
+        sent(&store, org, &link, ben, "mll_ben").await;
         let used = store
             .use_login_link(&secret_hash("mll_ben"), "$argon2id$x", now())
             .await;
@@ -323,16 +295,7 @@ async fn a_link_opens_only_for_the_address_it_was_mailed_to() {
     for db in TestDb::all().await {
         let (store, org, people) = org(&db).await;
         let ana = &people[1];
-        let link = store
-            .create_login_links(
-                &Actor::system("test"),
-                org,
-                LinkPurpose::Invitation,
-                vec![mail(ana)],
-            )
-            .await
-            .expect("made")[0]
-            .clone();
+        let link = made(&store, org, LinkPurpose::Invitation, ana).await;
         // Queued to an old address: the sender does not send it.
         let stale = store
             .mark_link_sent(
@@ -346,24 +309,8 @@ async fn a_link_opens_only_for_the_address_it_was_mailed_to() {
             .expect("marked");
         assert_eq!(stale, None, "{}", db.backend);
         // Mailed, then the register's address corrected: the link dies.
-        store
-            .mark_link_sent(
-                org,
-                link.id,
-                ana.email.as_str(),
-                &secret_hash("mll_t"),
-                now(),
-            )
-            .await
-            .expect("marked")
-            .expect("live");
-        assert!(
-            store
-                .live_login_link(&secret_hash("mll_t"), now())
-                .await
-                .expect("read")
-                .is_ok()
-        );
+        sent(&store, org, &link, ana, "mll_t").await;
+        assert!(opens(&store, "mll_t").await);
         let corrected = mandate_core::NewPerson {
             name: ana.name.clone(),
             email: mandate_core::Email::parse("ana.corrected@acme.example").expect("email"),
@@ -385,11 +332,7 @@ async fn a_link_opens_only_for_the_address_it_was_mailed_to() {
             .await
             .expect("corrected");
         assert!(
-            store
-                .live_login_link(&secret_hash("mll_t"), now())
-                .await
-                .expect("read")
-                .is_err(),
+            !opens(&store, "mll_t").await,
             "{}: the link died with the old address",
             db.backend
         );
@@ -439,14 +382,7 @@ async fn every_other_way_in_kills_open_links_and_a_reset_takes_tokens_back() {
             .set_password(&actor, org, user.id, "$argon2id$changed", false, None)
             .await
             .expect("changed");
-        assert!(
-            store
-                .live_login_link(&secret_hash("mll_1"), now())
-                .await
-                .expect("read")
-                .is_err(),
-            "{b}"
-        );
+        assert!(!opens(&store, "mll_1").await, "{b}");
         // The login disabled, then enabled again.
         sent("mll_2").await;
         store
@@ -457,14 +393,7 @@ async fn every_other_way_in_kills_open_links_and_a_reset_takes_tokens_back() {
             .update_user(&actor, org, user.id, AccessRole::Admin, false)
             .await
             .expect("enabled");
-        assert!(
-            store
-                .live_login_link(&secret_hash("mll_2"), now())
-                .await
-                .expect("read")
-                .is_err(),
-            "{b}"
-        );
+        assert!(!opens(&store, "mll_2").await, "{b}");
         // A reset takes back the login's API tokens.
         store
             .create_token(&actor, org, user.id, "laptop", &secret_hash("mdt_x"))
@@ -489,14 +418,7 @@ async fn every_other_way_in_kills_open_links_and_a_reset_takes_tokens_back() {
             .update_user(&actor, org, user.id, AccessRole::Admin, true)
             .await
             .expect("disabled");
-        assert!(
-            store
-                .live_login_link(&secret_hash("mll_4"), now())
-                .await
-                .expect("read")
-                .is_err(),
-            "{b}"
-        );
+        assert!(!opens(&store, "mll_4").await, "{b}");
         // An unsent link killed takes its mail out of the outbox.
         store
             .update_user(&actor, org, user.id, AccessRole::Admin, false)

@@ -67,6 +67,28 @@ fn without_login(app: &App) -> &Person {
         .expect("someone without a login")
 }
 
+/// Chooses a password on the page a link opens.
+async fn choose(app: &App, token: &str, password: &str, again: &str) -> axum::response::Response {
+    app.send(form_request(
+        "/password/link",
+        None,
+        &[
+            ("token", token),
+            ("password", password),
+            ("password_again", again),
+        ],
+    ))
+    .await
+}
+
+async fn get(app: &App, uri: &str, cookie: Option<&str>) -> axum::response::Response {
+    let mut r = request(Method::GET, uri);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    app.send(r.body(Body::empty()).expect("req")).await
+}
+
 fn cookie_of(r: &axum::response::Response) -> String {
     let set = r
         .headers()
@@ -115,13 +137,7 @@ async fn an_invited_person_sets_a_password_once_and_lands_on_their_tasks() {
         assert!(!queued[0].mail.body.contains("mll_"));
         let token = send(&app, &queued[0]).await;
 
-        let page = app
-            .send(
-                request(Method::GET, &format!("/password/link/{token}"))
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let page = get(&app, &format!("/password/link/{token}"), None).await;
         assert_eq!(page.status(), StatusCode::OK, "{b}");
         assert_eq!(page.headers()[header::REFERRER_POLICY], "no-referrer");
         let html = body_text(page).await;
@@ -131,55 +147,24 @@ async fn an_invited_person_sets_a_password_once_and_lands_on_their_tasks() {
         );
 
         // Two different passwords, or a short one: the form again, nothing spent.
-        let differ = app
-            .send(form_request(
-                "/password/link",
-                None,
-                &[
-                    ("token", &token),
-                    ("password", "a long enough password"),
-                    ("password_again", "another long password"),
-                ],
-            ))
-            .await;
+        let differ = choose(
+            &app,
+            &token,
+            "a long enough password",
+            "another long password",
+        )
+        .await;
         assert_eq!(differ.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-        let short = app
-            .send(form_request(
-                "/password/link",
-                None,
-                &[
-                    ("token", &token),
-                    ("password", "short"),
-                    ("password_again", "short"),
-                ],
-            ))
-            .await;
+        let short = choose(&app, &token, "short", "short").await;
         assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(body_text(short).await.contains("at least 12 characters"));
 
         let password = "a long enough password";
-        let set = app
-            .send(form_request(
-                "/password/link",
-                None,
-                &[
-                    ("token", &token),
-                    ("password", password),
-                    ("password_again", password),
-                ],
-            ))
-            .await;
+        let set = choose(&app, &token, password, password).await;
         assert_eq!(set.status(), StatusCode::SEE_OTHER, "{b}: {}", set.status());
         assert_eq!(set.headers()[header::LOCATION], "/tasks");
         let cookie = cookie_of(&set);
-        let tasks = app
-            .send(
-                request(Method::GET, "/tasks")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let tasks = get(&app, "/tasks", Some(&cookie)).await;
         assert_eq!(tasks.status(), StatusCode::OK, "{b}: signed in");
 
         // The login is staff, and its password signs in.
@@ -204,25 +189,9 @@ async fn an_invited_person_sets_a_password_once_and_lands_on_their_tasks() {
         assert_eq!(signed_in.status(), StatusCode::SEE_OTHER, "{b}");
 
         // The link works once.
-        let again = app
-            .send(form_request(
-                "/password/link",
-                None,
-                &[
-                    ("token", &token),
-                    ("password", "yet another password"),
-                    ("password_again", "yet another password"),
-                ],
-            ))
-            .await;
+        let again = choose(&app, &token, "yet another password", "yet another password").await;
         assert_eq!(again.status(), StatusCode::GONE, "{b}");
-        let page = app
-            .send(
-                request(Method::GET, &format!("/password/link/{token}"))
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let page = get(&app, &format!("/password/link/{token}"), None).await;
         assert_eq!(page.status(), StatusCode::GONE, "{b}");
 
         // Now that Ana can sign in, she is not invited again.
@@ -310,14 +279,7 @@ async fn everyone_who_cannot_sign_in_is_invited_once_in_one_action() {
 
         // The page shows the same counts, and only to those who may invite.
         let (cookie, _) = app.session(AccessRole::IsmsManager).await;
-        let page = app
-            .send(
-                request(Method::GET, "/people/invitations")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let page = get(&app, "/people/invitations", Some(&cookie)).await;
         assert_eq!(page.status(), StatusCode::OK, "{b}");
         assert!(
             body_text(page)
@@ -325,14 +287,7 @@ async fn everyone_who_cannot_sign_in_is_invited_once_in_one_action() {
                 .contains(&format!("{without} more have an open invitation"))
         );
         let (cookie, _) = app.session(AccessRole::Staff).await;
-        let page = app
-            .send(
-                request(Method::GET, "/people/invitations")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let page = get(&app, "/people/invitations", Some(&cookie)).await;
         assert_eq!(page.status(), StatusCode::FORBIDDEN, "{b}");
     }
 }
@@ -365,17 +320,7 @@ async fn forgot_password_answers_alike_for_every_email_and_is_throttled() {
         assert_eq!(resets[0].mail.to, "admin@acme.example");
         let token = send(&app, &resets[0]).await;
         let password = "a brand new password";
-        let set = app
-            .send(form_request(
-                "/password/link",
-                None,
-                &[
-                    ("token", &token),
-                    ("password", password),
-                    ("password_again", password),
-                ],
-            ))
-            .await;
+        let set = choose(&app, &token, password, password).await;
         assert_eq!(set.status(), StatusCode::SEE_OTHER, "{b}");
         let (user, _) = app
             .store
@@ -441,14 +386,7 @@ async fn one_person_is_invited_from_their_page() {
             r.headers()[header::LOCATION],
             format!("/people/{id}?notice=invited")
         );
-        let page = app
-            .send(
-                request(Method::GET, &format!("/people/{id}?notice=invited"))
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .expect("req"),
-            )
-            .await;
+        let page = get(&app, &format!("/people/{id}?notice=invited"), Some(&cookie)).await;
         let html = body_text(page).await;
         assert!(html.contains("invitation is queued"), "{b}: {html}");
         assert_eq!(mails(&app, "invitation").await.len(), 1, "{b}");
