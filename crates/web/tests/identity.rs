@@ -498,3 +498,68 @@ async fn only_an_admin_moves_the_email_of_someone_who_can_sign_in() {
         assert_eq!(status, StatusCode::OK, "{b}: {body}");
     }
 }
+
+#[tokio::test]
+async fn only_an_admin_ends_an_admins_employment() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let admin_person = app
+            .store
+            .person(app.org, app.user(AccessRole::Admin).person_id)
+            .await
+            .expect("read")
+            .expect("admin");
+        let isms = token_for(&app, AccessRole::IsmsManager).await;
+        let body = json!({"version": admin_person.version, "end_date": "2026-01-01"});
+        let uri = format!("/api/v1/people/{}/end-employment", admin_person.id);
+        let (status, problem) = call(&app, Method::POST, &uri, &isms, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: {problem}");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("only an admin"),
+            "{b}"
+        );
+        // Staff leave through the ISMS manager as ever.
+        let staff_person = app.user(AccessRole::Staff).person_id;
+        let staff = app
+            .store
+            .person(app.org, staff_person)
+            .await
+            .expect("read")
+            .expect("staff");
+        let uri = format!("/api/v1/people/{}/end-employment", staff.id);
+        let body = json!({"version": staff.version, "end_date": "2026-01-01"});
+        let (status, answer) = call(&app, Method::POST, &uri, &isms, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{b}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn a_reset_mail_stuck_in_doubt_does_not_block_the_next() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let ask = || {
+            form_request(
+                "/password/forgot",
+                None,
+                &[("email", "auditor@acme.example")],
+            )
+        };
+        assert_eq!(app.send(ask()).await.status(), StatusCode::OK);
+        assert_eq!(eventually(&app, "password_reset", 1).await.len(), 1, "{b}");
+        // The sender stopped between claiming the mail and making its link.
+        app._db
+            .execute("UPDATE outbox SET state = 'uncertain' WHERE kind = 'password_reset'")
+            .await;
+        assert_eq!(app.send(ask()).await.status(), StatusCode::OK);
+        assert_eq!(
+            eventually(&app, "password_reset", 2).await.len(),
+            2,
+            "{b}: a new link goes"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! someone's employment (which ends their roles' holding on that day).
 
 use crate::{AppError, AppResult, Caller};
-use mandate_core::{Email, NewPerson, Permission, Person, PersonId, PersonKind};
+use mandate_core::{AccessRole, Email, NewPerson, Permission, Person, PersonId, PersonKind};
 use mandate_store::Store;
 use time::Date;
 use uuid::Uuid;
@@ -46,10 +46,42 @@ pub fn new_person(input: PersonInput<'_>) -> AppResult<NewPerson> {
     Ok(person)
 }
 
-/// Changes a person's fields. Whoever may edit people may not move the
-/// email of someone who can sign in: a password reset goes to the email,
-/// so moving it would hand over their login (an admin's, say). Only those
-/// who manage logins may.
+/// Whoever may edit people may not change what lets someone in or keeps
+/// them in: the email of anyone with a login (a password reset goes to it,
+/// so moving it would hand over the login) and the end date of an admin (a
+/// leaver cannot sign in, so it would lock them out). Those who manage
+/// logins may.
+async fn guard_sign_in(
+    store: &Store,
+    caller: &Caller,
+    before: &Person,
+    changes: &NewPerson,
+) -> AppResult<()> {
+    let email_moves = before.email != changes.email;
+    let end_moves = before.end_date != changes.end_date;
+    if caller.may(Permission::ManageUsers) || !(email_moves || end_moves) {
+        return Ok(());
+    }
+    let Some(login) = store.login_of(caller.org(), before.id).await? else {
+        return Ok(());
+    };
+    if email_moves {
+        return Err(AppError::Forbidden(format!(
+            "{} has a login, so only an admin may change their email: a password reset goes to it",
+            before.name
+        )));
+    }
+    if login.access_role == AccessRole::Admin {
+        return Err(AppError::Forbidden(format!(
+            "{} is an admin, so only an admin may change when their employment ends: a leaver cannot sign in",
+            before.name
+        )));
+    }
+    Ok(())
+}
+
+/// Changes a person's fields (see [`guard_sign_in`] for what only an admin
+/// may change).
 pub async fn update_person(
     store: &Store,
     caller: &Caller,
@@ -62,15 +94,7 @@ pub async fn update_person(
         .person(org, id)
         .await?
         .ok_or_else(|| AppError::no_such("person"))?;
-    if before.email != changes.email
-        && !caller.may(Permission::ManageUsers)
-        && store.login_of(org, id).await?.is_some()
-    {
-        return Err(AppError::Forbidden(format!(
-            "{} has a login, so only an admin may change their email: a password reset goes to it",
-            before.name
-        )));
-    }
+    guard_sign_in(store, caller, &before, changes).await?;
     Ok(store
         .update_person(&caller.actor(), org, id, version, changes, "update")
         .await?)
@@ -101,6 +125,7 @@ pub async fn end_employment(
     changes
         .validate()
         .map_err(|e| AppError::Invalid(e.to_string()))?;
+    guard_sign_in(store, caller, &person, &changes).await?;
     Ok(store
         .update_person(
             &caller.actor(),

@@ -1,7 +1,7 @@
 //! What the store's login links take and answer, the same for both backends.
 
 use mandate_core::login_link::LoginLink;
-use mandate_core::{PersonId, UserId};
+use mandate_core::{AccessRole, PersonId, UserId};
 
 /// One link to make: for whom, and the mail that carries it (its body with
 /// the link's placeholder).
@@ -26,6 +26,7 @@ pub struct LinkHolder {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoginOf {
     pub user_id: UserId,
+    pub access_role: AccessRole,
     pub has_password: bool,
     pub disabled: bool,
 }

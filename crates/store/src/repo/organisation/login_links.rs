@@ -65,6 +65,7 @@ struct HolderRow {
 struct PersonLoginRow {
     person_id: Uuid,
     user_id: Option<Uuid>,
+    access_role: Option<String>,
     has_password: Option<bool>,
     disabled: Option<bool>,
 }
@@ -135,23 +136,37 @@ impl Repo {
         Ok(())
     }
 
-    /// Whether `person` has a link of `purpose` whose mail has not gone yet.
+    /// Whether `person` has a link of `purpose` whose mail waits in the
+    /// outbox to be sent (a mail stuck as uncertain or failed does not
+    /// count: a new link should go).
     pub async fn has_unsent_link(
         &self,
         org: OrgId,
         person: PersonId,
         purpose: LinkPurpose,
     ) -> Result<bool> {
-        let found: Option<(Uuid,)> = sqlx::query_as(
+        let unsent: Vec<(Uuid,)> = sqlx::query_as(
             "SELECT link_id FROM login_links WHERE org_id = $1 AND person_id = $2 AND purpose = $3 \
-             AND sent_at IS NULL AND used_at IS NULL AND superseded_at IS NULL LIMIT 1",
+             AND sent_at IS NULL AND used_at IS NULL AND superseded_at IS NULL",
         )
         .bind(org.0)
         .bind(person.0)
         .bind(purpose.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(found.is_some())
+        for (link,) in unsent {
+            let queued: Option<(i32,)> = sqlx::query_as(
+                "SELECT attempts FROM outbox WHERE org_id = $1 AND dedupe_key = $2 AND state = 'queued'",
+            )
+            .bind(org.0)
+            .bind(dedupe_key(link))
+            .fetch_optional(&self.pool)
+            .await?;
+            if queued.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Makes one link of `purpose` for each of `mails`' people, and queues
@@ -421,7 +436,7 @@ impl Repo {
     /// go to is decided from this.
     pub async fn logins_by_person(&self, org: OrgId) -> Result<Vec<(PersonId, Option<LoginOf>)>> {
         let rows: Vec<PersonLoginRow> = sqlx::query_as(
-            "SELECT p.person_id, u.user_id, u.password_hash IS NOT NULL AS has_password, \
+            "SELECT p.person_id, u.user_id, u.access_role, u.password_hash IS NOT NULL AS has_password, \
              u.disabled_at IS NOT NULL AS disabled \
              FROM people p LEFT JOIN users u ON u.org_id = p.org_id AND u.person_id = p.person_id \
              WHERE p.org_id = $1",
@@ -429,34 +444,41 @@ impl Repo {
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
-                let login = r.user_id.map(|u| LoginOf {
-                    user_id: UserId(u),
-                    has_password: r.has_password.unwrap_or(false),
-                    disabled: r.disabled.unwrap_or(false),
-                });
-                (PersonId(r.person_id), login)
+                let login = match (r.user_id, r.access_role) {
+                    (Some(u), Some(role)) => Some(LoginOf {
+                        user_id: UserId(u),
+                        access_role: role.parse().map_err(StoreError::corrupt)?,
+                        has_password: r.has_password.unwrap_or(false),
+                        disabled: r.disabled.unwrap_or(false),
+                    }),
+                    _ => None,
+                };
+                Ok((PersonId(r.person_id), login))
             })
-            .collect())
+            .collect()
     }
 
     /// `person`'s login, if they have one.
     pub async fn login_of(&self, org: OrgId, person: PersonId) -> Result<Option<LoginOf>> {
-        let row: Option<(Uuid, bool, bool)> = sqlx::query_as(
-            "SELECT user_id, password_hash IS NOT NULL, disabled_at IS NOT NULL \
+        let row: Option<(Uuid, String, bool, bool)> = sqlx::query_as(
+            "SELECT user_id, access_role, password_hash IS NOT NULL, disabled_at IS NOT NULL \
              FROM users WHERE org_id = $1 AND person_id = $2",
         )
         .bind(org.0)
         .bind(person.0)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(user, has_password, disabled)| LoginOf {
-            user_id: UserId(user),
-            has_password,
-            disabled,
-        }))
+        row.map(|(user, role, has_password, disabled)| {
+            Ok(LoginOf {
+                user_id: UserId(user),
+                access_role: role.parse().map_err(StoreError::corrupt)?,
+                has_password,
+                disabled,
+            })
+        })
+        .transpose()
     }
 
     /// The people with an invitation that may still be used: not used, not
