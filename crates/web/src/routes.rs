@@ -18,6 +18,7 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use mandate_core::Permission;
+use std::sync::OnceLock;
 use utoipa::openapi::path::Paths;
 use utoipa::openapi::{RefOr, schema::Schema};
 use utoipa_axum::router::UtoipaMethodRouter;
@@ -715,14 +716,23 @@ fn foundation() -> Vec<RouteSpec> {
 
 /// The router: every route of the table behind its access rule.
 pub fn router() -> Router<AppState> {
-    table().into_iter().fold(Router::new(), |router, spec| {
-        let access = spec.access;
-        router.route(
-            &spec.path,
-            spec.handler
-                .route_layer(from_fn(move |req, next| require(access, req, next))),
-        )
-    })
+    // Built once per process: each entry of the table carries its OpenAPI
+    // description, costly to make and not needed to route. (The tests build
+    // a router for every request they send; this took their run from one
+    // minute to nearly two.)
+    static ROUTES: OnceLock<Router<AppState>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            table().into_iter().fold(Router::new(), |router, spec| {
+                let access = spec.access;
+                router.route(
+                    &spec.path,
+                    spec.handler
+                        .route_layer(from_fn(move |req, next| require(access, req, next))),
+                )
+            })
+        })
+        .clone()
 }
 
 /// Enforces `access` for one request; denials are logged.
