@@ -478,6 +478,16 @@ async fn only_an_admin_moves_the_email_of_someone_who_can_sign_in() {
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{b}: {body}");
+        // The old address hears of it, and from whom.
+        let told = mails(&app, "email_changed").await;
+        assert_eq!(told.len(), 1, "{b}");
+        assert_eq!(told[0].mail.to, ana.email.to_string());
+        assert!(
+            told[0].mail.body.contains("ana.new@acme.example")
+                && told[0].mail.body.contains("isms_manager@acme.example"),
+            "{b}: {}",
+            told[0].mail.body
+        );
         // An admin may move a login's email.
         let admin = token_for(&app, AccessRole::Admin).await;
         let staff_person = app

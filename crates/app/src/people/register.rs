@@ -2,6 +2,7 @@
 //! someone's employment (which ends their roles' holding on that day).
 
 use crate::{AppError, AppResult, Caller};
+use mandate_core::outbox::NewMail;
 use mandate_core::{AccessRole, Email, NewPerson, Permission, Person, PersonId, PersonKind};
 use mandate_store::Store;
 use time::Date;
@@ -95,9 +96,41 @@ pub async fn update_person(
         .await?
         .ok_or_else(|| AppError::no_such("person"))?;
     guard_sign_in(store, caller, &before, changes).await?;
-    Ok(store
+    let after = store
         .update_person(&caller.actor(), org, id, version, changes, "update")
-        .await?)
+        .await?;
+    if after.email != before.email {
+        tell_old_address(store, caller, &before, &after).await;
+    }
+    Ok(after)
+}
+
+/// Mails the old address that the email changed, and by whom: mail from
+/// Mandate (an invitation, say) now goes elsewhere, and if the person did
+/// not ask for that, this is how they learn of it. The change stands even
+/// if the mail cannot be queued.
+async fn tell_old_address(store: &Store, caller: &Caller, before: &Person, after: &Person) {
+    let organisation = match store.organisation(after.org_id).await {
+        Ok(Some(o)) => o.name,
+        _ => String::from("Your organisation"),
+    };
+    let mail = NewMail {
+        dedupe_key: format!("email-changed:{}:{}", after.id, after.version),
+        kind: "email_changed".into(),
+        person_id: Some(after.id),
+        to: before.email.to_string(),
+        subject: format!("{organisation}: your email in Mandate was changed"),
+        body: format!(
+            "Hello {},\n\n\
+             Your email in {organisation}'s Mandate register was changed from {} to {} by {}. \
+             Mail from Mandate, sign-in links included, now goes to the new address.\n\n\
+             If you did not expect this, tell your ISMS manager or your administrator.\n",
+            after.name, before.email, after.email, caller.user.email
+        ),
+    };
+    if let Err(e) = store.queue_mail(after.org_id, vec![mail], caller.now).await {
+        tracing::warn!(error = %e, person = %after.id, "the old address could not be told of its change");
+    }
 }
 
 /// Ends a person's employment on `end_date`, their other fields unchanged.
