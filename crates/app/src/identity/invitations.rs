@@ -6,7 +6,7 @@ use mandate_core::audit::Actor;
 use mandate_core::login_link::{LinkPurpose, mail_text};
 use mandate_core::{OrgId, Person, PersonId};
 use mandate_store::{LinkMail, LoginOf, Store};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// Whom to invite.
@@ -63,8 +63,6 @@ pub async fn invite(
         .organisation(org)
         .await?
         .ok_or_else(|| AppError::no_such("organisation"))?;
-    let logins: HashMap<PersonId, Option<LoginOf>> =
-        store.logins_by_person(org).await?.into_iter().collect();
     let people = match scope {
         InviteScope::Person(id) => {
             let person = store
@@ -72,7 +70,7 @@ pub async fn invite(
                 .await?
                 .ok_or_else(|| AppError::no_such("person"))?;
             if let Some(why) =
-                not_invitable(&person, logins.get(id).and_then(Option::as_ref), today)
+                not_invitable(&person, store.login_of(org, *id).await?.as_ref(), today)
             {
                 return Err(AppError::Invalid(why));
             }
@@ -86,6 +84,8 @@ pub async fn invite(
             if wanted.as_deref() == Some("") {
                 return Err(AppError::Invalid("name a department".into()));
             }
+            let logins: HashMap<PersonId, Option<LoginOf>> =
+                store.logins_by_person(org).await?.into_iter().collect();
             let in_scope: Vec<Person> = store
                 .people_all(org)
                 .await?
@@ -140,23 +140,39 @@ pub async fn invite(
     })
 }
 
-/// How many people an invitation of everyone would reach now, and how
-/// many of them already have an open invitation.
-pub async fn invitable(store: &Store, org: OrgId, now: OffsetDateTime) -> AppResult<Invited> {
+/// Who an invitation of everyone would reach now, and the departments one
+/// may invite, from one read of the register.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Invitable {
+    /// `invited`: people an invitation of everyone would reach;
+    /// `already_invited`: people whose invitation is still open.
+    pub counts: Invited,
+    /// The register's departments, sorted.
+    pub departments: Vec<String>,
+}
+
+pub async fn invitable(store: &Store, org: OrgId, now: OffsetDateTime) -> AppResult<Invitable> {
     let today = now.date();
     let logins: HashMap<PersonId, Option<LoginOf>> =
         store.logins_by_person(org).await?.into_iter().collect();
     let open = store.open_invitations(org, now).await?;
-    let mut count = Invited::default();
+    let mut counts = Invited::default();
+    let mut departments = BTreeSet::new();
     for p in store.people_all(org).await? {
+        if let Some(d) = &p.department {
+            departments.insert(d.clone());
+        }
         if not_invitable(&p, logins.get(&p.id).and_then(Option::as_ref), today).is_some() {
             continue;
         }
         if open.contains(&p.id) {
-            count.already_invited += 1;
+            counts.already_invited += 1;
         } else {
-            count.invited += 1;
+            counts.invited += 1;
         }
     }
-    Ok(count)
+    Ok(Invitable {
+        counts,
+        departments: departments.into_iter().collect(),
+    })
 }

@@ -53,8 +53,8 @@ impl From<Invited> for InvitedOut {
 #[utoipa::path(get, operation_id = "invitations_summary", path = "/api/v1/invitations", tag = "people",
     responses((status = 200, body = InvitedOut)))]
 pub async fn summary(State(state): State<AppState>, viewer: Viewer) -> ApiResult<Json<InvitedOut>> {
-    let counts = invitable(&state.store, viewer.user.org_id, now()).await?;
-    Ok(Json(counts.into()))
+    let reach = invitable(&state.store, viewer.user.org_id, now()).await?;
+    Ok(Json(reach.counts.into()))
 }
 
 #[utoipa::path(post, operation_id = "invitations_create", path = "/api/v1/invitations", request_body = InvitationIn, tag = "people",

@@ -15,7 +15,6 @@ use mandate_core::login_link::{LinkPurpose, LinkState};
 use mandate_core::timefmt::now;
 use mandate_core::{Person, PersonId};
 use serde::Deserialize;
-use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// Whether a person can sign in, as their page shows it to those who may
@@ -94,14 +93,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let org = viewer.user.org_id;
     let layout = Layout::new(state, viewer, "Invitations", "/people").await?;
-    let counts = invitable(&state.store, org, now()).await?;
-    let departments: BTreeSet<String> = state
-        .store
-        .people_all(org)
-        .await?
-        .into_iter()
-        .filter_map(|p| p.department)
-        .collect();
+    let reach = invitable(&state.store, org, now()).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -109,8 +101,8 @@ async fn page(
     };
     let page = InvitationsPage {
         layout,
-        counts,
-        departments: departments.into_iter().collect(),
+        counts: reach.counts,
+        departments: reach.departments,
         smtp_configured: state.config.mail.smtp_url.is_some(),
         done,
         error,
