@@ -77,6 +77,9 @@ pub enum Command {
     Token(TokenCommand),
     /// Mail people from the register a link with which they choose a password and sign in
     Invite(InviteArgs),
+    /// Manage the tokens with which an identity provider provisions people through SCIM
+    #[command(subcommand)]
+    ScimToken(ScimTokenCommand),
     /// Judge every Clause 5 requirement from the records; exit 1 when any is not met
     Check(CheckArgs),
     /// Run the background work once (reconcile acknowledgements, queue digests, send mail), for cron
@@ -307,6 +310,41 @@ pub struct RestoreArgs {
 pub enum TokenCommand {
     /// Create an API token for a user; it is printed once and acts with the user's access role
     Create(TokenCreateArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ScimTokenCommand {
+    /// Create a token for an identity provider; it is printed once
+    Create(ScimTokenCreateArgs),
+    /// List the organisation's SCIM tokens (never their secrets)
+    List(ScimTokenListArgs),
+    /// Revoke a token: the provider using it is refused from then on
+    Revoke(ScimTokenRevokeArgs),
+}
+
+#[derive(Args)]
+pub struct ScimTokenCreateArgs {
+    /// The provider's name, as the audit log names its changes (`scim:<name>`)
+    pub name: String,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ScimTokenListArgs {
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ScimTokenRevokeArgs {
+    /// The token's id, as `mandate scim-token list` shows it
+    pub id: uuid::Uuid,
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
 }
 
 #[derive(Args)]

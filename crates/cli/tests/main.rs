@@ -7,4 +7,5 @@ mod check;
 mod cli;
 mod evidence;
 mod mail;
+mod scim;
 mod support;

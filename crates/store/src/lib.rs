@@ -22,8 +22,9 @@ pub use backend::{
     EPHEMERAL_TABLES, ImportSummary, LinkHolder, LinkMail, LoginOf, MeasurementSummary,
     OrganisationChanges, OutboxPage, OutboxQuery, PeopleFilter, PeoplePage, PeopleQuery,
     PolicyImport, PolicyImportSummary, PolicySummary, PublishedVersion, RaciMatrix,
-    ReconcileSummary, RestoreSummary, ReviewPlan, SessionRecord, TABLES as BACKUP_TABLES,
-    TrainingSummary, VersionApproval, VersionDates, VersionMeta,
+    ReconcileSummary, RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage,
+    ScimPerson, ScimToken, ScimUserFilter, SessionRecord, TABLES as BACKUP_TABLES, TrainingSummary,
+    VersionApproval, VersionDates, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

@@ -5,7 +5,8 @@ use crate::backend::{
     AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, LinkHolder, LinkMail,
     LoginOf, MeasurementSummary, OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage,
     PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary,
-    RestoreSummary, ReviewPlan, SessionRecord, TrainingSummary, VersionApproval, VersionDates,
+    RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
+    ScimToken, ScimUserFilter, SessionRecord, TrainingSummary, VersionApproval, VersionDates,
     postgres, sqlite,
 };
 use crate::error::Result;
@@ -39,6 +40,8 @@ use mandate_core::policy::{
 use mandate_core::roles::{
     Assignment, AssignmentTerms, Delegation, DelegationTerms, Raci, Role, RoleFields, RoleId,
 };
+use mandate_core::scim::group::GroupWrite;
+use mandate_core::scim::user::UserWrite;
 use mandate_core::settings::OrgSettings;
 use mandate_core::token::ApiToken;
 use mandate_core::{ActionId, KpiId, ObjectiveId, ReportId, ReviewId};
@@ -254,6 +257,19 @@ impl Store {
             name: &str,
             token_hash: &str
         ) -> Result<ApiToken>;
+        pub async fn create_scim_token(&self, actor: &Actor, org: OrgId, name: &str, token_hash: &str) -> Result<ScimToken>;
+        pub async fn scim_token_by_hash(&self, token_hash: &str) -> Result<Option<ScimToken>>;
+        pub async fn touch_scim_token(&self, org: OrgId, token: Uuid, at: OffsetDateTime) -> Result<()>;
+        pub async fn scim_tokens(&self, org: OrgId) -> Result<Vec<ScimToken>>;
+        pub async fn revoke_scim_token(&self, actor: &Actor, org: OrgId, token: Uuid) -> Result<ScimToken>;
+        pub async fn scim_user(&self, org: OrgId, id: PersonId) -> Result<Option<ScimPerson>>;
+        pub async fn scim_users_page(&self, org: OrgId, filter: &ScimUserFilter, offset: i64, count: i64) -> Result<ScimPage<ScimPerson>>;
+        pub async fn scim_write_user(&self, actor: &Actor, org: OrgId, target: Option<PersonId>, write: &UserWrite, today: Date) -> Result<ScimPerson>;
+        pub async fn scim_deprovision_user(&self, actor: &Actor, org: OrgId, id: PersonId, today: Date) -> Result<()>;
+        pub async fn scim_group(&self, org: OrgId, id: Uuid) -> Result<Option<ScimGroupWithMembers>>;
+        pub async fn scim_groups_page(&self, org: OrgId, filter: &ScimGroupFilter, offset: i64, count: i64, with_members: bool) -> Result<ScimPage<ScimGroupWithMembers>>;
+        pub async fn scim_write_group(&self, actor: &Actor, org: OrgId, target: Option<Uuid>, write: &GroupWrite) -> Result<ScimGroupWithMembers>;
+        pub async fn scim_delete_group(&self, actor: &Actor, org: OrgId, id: Uuid) -> Result<()>;
         pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User, Option<time::Date>)>>;
         pub async fn touch_token(&self, org: OrgId, token: Uuid, now: OffsetDateTime) -> Result<()>;
         pub async fn tokens_of_user(&self, org: OrgId, user: UserId) -> Result<Vec<ApiToken>>;

@@ -12,6 +12,27 @@ pub fn table() -> Vec<RouteSpec> {
     use Access::*;
     use Permission::*;
     vec![
+        api(Needs(ManageUsers), routes!(api::scim_tokens::list)),
+        api(Needs(ManageUsers), routes!(api::scim_tokens::create)),
+        api(Needs(ManageUsers), routes!(api::scim_tokens::revoke)),
+        page(
+            Method::GET,
+            "/users/scim",
+            Needs(ManageUsers),
+            pages::scim_tokens::show,
+        ),
+        page(
+            Method::POST,
+            "/users/scim",
+            Needs(ManageUsers),
+            pages::scim_tokens::create,
+        ),
+        page(
+            Method::POST,
+            "/users/scim/{id}/revoke",
+            Needs(ManageUsers),
+            pages::scim_tokens::revoke,
+        ),
         api(Needs(InvitePeople), routes!(api::invitations::summary)),
         api(Needs(InvitePeople), routes!(api::invitations::create)),
         page(

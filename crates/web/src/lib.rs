@@ -17,6 +17,7 @@ pub mod pages;
 mod plain_errors;
 pub mod problem;
 pub mod routes;
+mod scim;
 pub mod security_headers;
 pub mod state;
 

@@ -2,7 +2,7 @@
 //! route does not take (405), a body over the limit (413), a form or query
 //! it cannot read (400, 422). They come as bare text, or no body at all. On
 //! the API they become problem documents (RFC 9457) like every other
-//! refusal; on pages, a readable page.
+//! refusal; under `/scim/`, SCIM error documents; on pages, a readable page.
 
 use crate::pages::plain_page;
 use crate::problem::Problem;
@@ -21,8 +21,17 @@ pub async fn as_problems(request: Request, next: Next) -> Response {
     let api = path.starts_with("/api/");
     // `/metrics` answers its scraper in text, as Prometheus expects.
     let metrics = path == "/metrics";
+    // A SCIM client reads SCIM error documents only, whatever answered.
+    let scim = path.starts_with("/scim/");
     let response = next.run(request).await;
     let status = response.status();
+    if scim {
+        return if status.is_client_error() && !crate::scim::is_scim(response.headers()) {
+            crate::scim::refusal(response).await
+        } else {
+            response
+        };
+    }
     if metrics || !status.is_client_error() || described(response.headers()) {
         return response;
     }

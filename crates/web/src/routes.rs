@@ -33,6 +33,9 @@ pub enum Access {
     SignedIn,
     /// A signed-in user whose access role grants this.
     Needs(Permission),
+    /// An identity provider with the organisation's SCIM token; the
+    /// handler's `Scim` extractor checks it (sessions do not open SCIM).
+    ScimToken,
 }
 
 /// One route: where it is, who may use it, what answers it and, for the
@@ -108,6 +111,7 @@ pub fn table() -> Vec<RouteSpec> {
     all.extend(crate::commitment_routes::table());
     all.extend(crate::commitment_routes::campaign_table());
     all.extend(crate::assurance_routes::table());
+    all.extend(crate::scim::table());
     all.extend(crate::identity_routes::table());
     all
 }
@@ -739,7 +743,7 @@ pub fn router() -> Router<AppState> {
 async fn require(access: Access, request: Request, next: Next) -> Response {
     let viewer = request.extensions().get::<Viewer>();
     let allowed = match (access, viewer) {
-        (Access::Public, _) => return next.run(request).await,
+        (Access::Public | Access::ScimToken, _) => return next.run(request).await,
         (_, None) => false,
         (Access::SignedIn, Some(_)) => true,
         (Access::Needs(p), Some(v)) => v.may(p),

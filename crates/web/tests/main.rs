@@ -10,5 +10,6 @@ mod identity;
 mod performance;
 mod policies;
 mod roles;
+mod scim;
 mod support;
 mod web;

@@ -100,7 +100,14 @@ pub async fn update_person(
         .update_person(&caller.actor(), org, id, version, changes, "update")
         .await?;
     if after.email != before.email {
-        tell_old_address(store, caller, &before, &after).await;
+        tell_old_address(
+            store,
+            caller.user.email.as_str(),
+            &before,
+            &after,
+            caller.now,
+        )
+        .await;
     }
     Ok(after)
 }
@@ -109,7 +116,13 @@ pub async fn update_person(
 /// Mandate (an invitation, say) now goes elsewhere, and if the person did
 /// not ask for that, this is how they learn of it. The change stands even
 /// if the mail cannot be queued.
-async fn tell_old_address(store: &Store, caller: &Caller, before: &Person, after: &Person) {
+pub(crate) async fn tell_old_address(
+    store: &Store,
+    by: &str,
+    before: &Person,
+    after: &Person,
+    now: time::OffsetDateTime,
+) {
     let organisation = match store.organisation(after.org_id).await {
         Ok(Some(o)) => o.name,
         _ => String::from("Your organisation"),
@@ -125,10 +138,10 @@ async fn tell_old_address(store: &Store, caller: &Caller, before: &Person, after
              Your email in {organisation}'s Mandate register was changed from {} to {} by {}. \
              Mail from Mandate, sign-in links included, now goes to the new address.\n\n\
              If you did not expect this, tell your ISMS manager or your administrator.\n",
-            after.name, before.email, after.email, caller.user.email
+            after.name, before.email, after.email, by
         ),
     };
-    if let Err(e) = store.queue_mail(after.org_id, vec![mail], caller.now).await {
+    if let Err(e) = store.queue_mail(after.org_id, vec![mail], now).await {
         tracing::warn!(error = %e, person = %after.id, "the old address could not be told of its change");
     }
 }

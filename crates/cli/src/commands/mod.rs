@@ -15,6 +15,7 @@ mod import;
 mod init;
 mod invite;
 mod policy_files;
+mod scim_token;
 mod serve;
 mod tick;
 mod token;
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(command) => audit::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
         Command::Invite(args) => invite::run(&ctx, args).await,
+        Command::ScimToken(command) => scim_token::run(&ctx, command).await,
         Command::Check(args) => check::run(&ctx, args).await,
         Command::Tick => tick::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,

@@ -4,8 +4,8 @@ use crate::ids::UserId;
 use std::fmt;
 
 /// `user:<id>` for a signed-in user or token, `system:<job>` for the command
-/// line and background jobs. A confidential channel records the channel,
-/// never the person.
+/// line and background jobs, `scim:<token>` for an identity provider. A
+/// confidential channel records the channel, never the person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor(String);
 
@@ -22,6 +22,11 @@ impl Actor {
     /// recorded, never the person who used it.
     pub fn channel(name: &str) -> Self {
         Self(format!("channel:{name}"))
+    }
+
+    /// An identity provider provisioning through SCIM, by its token's name.
+    pub fn scim(token_name: &str) -> Self {
+        Self(format!("scim:{token_name}"))
     }
 
     pub fn as_str(&self) -> &str {

@@ -99,6 +99,9 @@ impl Filter {
         // not supported and end up here.
         let value: Value = serde_json::from_str(value.trim())
             .map_err(|_| invalid("only one `attribute eq value` is supported, the value a quoted string, true, false, null or a number"))?;
+        if value.as_str().is_some_and(|v| v.contains('\0')) {
+            return Err(invalid("the value must be free of NUL characters"));
+        }
         if value.is_array() || value.is_object() {
             return Err(invalid(
                 "the value must be a string, true, false, null or a number",

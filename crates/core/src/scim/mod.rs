@@ -4,10 +4,13 @@
 //! and the mapping onto the people register build on these; nothing here
 //! does I/O.
 
+pub mod discovery;
 pub mod error;
 pub mod filter;
+pub mod group;
 pub mod patch;
 pub mod schema;
+pub mod user;
 
 pub use error::{ScimError, ScimType};
 
@@ -23,3 +26,9 @@ pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListRespo
 pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 /// An error response.
 pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// An instant as SCIM's `meta` writes it (RFC 3339).
+pub fn timestamp(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

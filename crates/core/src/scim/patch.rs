@@ -23,6 +23,8 @@ pub enum Op {
 enum Target {
     /// The resource itself: the value is an object of attributes.
     Whole,
+    /// The extension as a whole, named by its URN alone.
+    Extension(&'static str),
     Attr {
         urn: Option<&'static str>,
         attr: &'static Attr,
@@ -106,10 +108,14 @@ fn operation(resource: &Resource, item: &Value) -> Result<Operation, ScimError> 
         (Op::Add | Op::Replace, _, None) => {
             Err(bad(ScimType::InvalidValue, "add and replace need a value"))
         }
-        (Op::Add | Op::Replace, Target::Whole, Some(v)) if !v.is_object() => Err(bad(
-            ScimType::InvalidValue,
-            "without a path, the value is an object of attributes",
-        )),
+        (Op::Add | Op::Replace, Target::Whole | Target::Extension(_), Some(v))
+            if !v.is_object() =>
+        {
+            Err(bad(
+                ScimType::InvalidValue,
+                "without a path, or with an extension's, the value is an object of attributes",
+            ))
+        }
         _ => Ok(Operation { op, target, value }),
     }
 }
@@ -136,6 +142,11 @@ fn resolve(resource: &Resource, path: &str) -> Result<Target, ScimError> {
             format!("not a path of a {}: {path:?}", resource.name),
         )
     };
+    if let Some((urn, _)) = resource.extension
+        && path.eq_ignore_ascii_case(urn)
+    {
+        return Ok(Target::Extension(urn));
+    }
     if let Some((head, rest)) = path.split_once('[') {
         let (inside, after) = rest.split_once(']').ok_or_else(invalid)?;
         let at = AttrPath::parse(head)
@@ -205,6 +216,7 @@ pub fn apply(resource: &Resource, doc: &Value, ops: &[Operation]) -> Result<Valu
     for operation in ops {
         match &operation.target {
             Target::Whole => whole(resource, &mut doc, operation)?,
+            Target::Extension(urn) => extension(resource, &mut doc, urn, operation)?,
             Target::Attr { urn, attr, sub } => at_attr(
                 &mut doc,
                 *urn,
@@ -230,6 +242,37 @@ pub fn apply(resource: &Resource, doc: &Value, ops: &[Operation]) -> Result<Valu
         }
     }
     resource.check(&Value::Object(doc))
+}
+
+/// An operation on the extension as a whole: removing it drops it (and
+/// succeeds when it is not there); adding or replacing sets the attributes
+/// its value names, as a path-less operation would.
+fn extension(
+    resource: &Resource,
+    doc: &mut Map<String, Value>,
+    urn: &'static str,
+    operation: &Operation,
+) -> Result<(), ScimError> {
+    if operation.op == Op::Remove {
+        doc.retain(|k, _| !k.eq_ignore_ascii_case(urn));
+        return Ok(());
+    }
+    let Some(Value::Object(inner)) = &operation.value else {
+        return Ok(());
+    };
+    let inner: Map<String, Value> = inner
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("schemas"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut wrapped = Map::new();
+    wrapped.insert(urn.to_string(), Value::Object(inner));
+    let as_whole = Operation {
+        op: operation.op,
+        target: Target::Whole,
+        value: Some(Value::Object(wrapped)),
+    };
+    whole(resource, doc, &as_whole)
 }
 
 fn whole(
@@ -308,6 +351,24 @@ fn canonical(attr: &Attr, value: &Value) -> Result<Option<Value>, ScimError> {
     check_value(attr, value)
 }
 
+/// Removes from the list `name` the elements `listed` names: by their
+/// `value` where the listed one has one, else by equality.
+fn drop_listed(holder: &mut Map<String, Value>, name: &str, listed: &[Value]) {
+    let Some(Value::Array(items)) = holder.get_mut(name) else {
+        return;
+    };
+    let named = |item: &Value| {
+        listed.iter().any(|l| match get(l, "value") {
+            Some(v) => get(item, "value") == Some(v),
+            None => l == item,
+        })
+    };
+    items.retain(|item| !named(item));
+    if items.is_empty() {
+        holder.remove(name);
+    }
+}
+
 fn at_attr(
     doc: &mut Map<String, Value>,
     urn: Option<&'static str>,
@@ -321,7 +382,16 @@ fn at_attr(
     };
     let Some(sub) = sub else {
         if op == Op::Remove {
-            holder.remove(attr.name);
+            match value {
+                // Entra ID removes members this way: the path names the
+                // list and the value the elements to drop, not the list.
+                Some(Value::Array(listed)) if attr.multi => {
+                    drop_listed(holder, attr.name, listed);
+                }
+                _ => {
+                    holder.remove(attr.name);
+                }
+            }
             return Ok(());
         }
         let Some(new) = value.map(|v| canonical(attr, v)).transpose()?.flatten() else {
@@ -531,6 +601,58 @@ mod tests {
         )
         .expect("ok");
         assert_eq!(d[ENTERPRISE]["department"], "Ops");
+    }
+
+    #[test]
+    fn the_extension_named_by_its_urn_alone_is_set_and_removed_whole() {
+        let d = patch(
+            &ana(),
+            json!([{"op": "add", "path": ENTERPRISE,
+                    "value": {"schemas": [ENTERPRISE], "department": "Ops", "employeeNumber": "7"}}]),
+        )
+        .expect("ok");
+        assert_eq!(
+            d[ENTERPRISE],
+            json!({"department": "Ops", "employeeNumber": "7"})
+        );
+        let d = patch(&d, json!([{"op": "remove", "path": ENTERPRISE}])).expect("ok");
+        assert!(d.get(ENTERPRISE).is_none());
+        let d = patch(
+            &d,
+            json!([{"op": "remove", "path": format!("{ENTERPRISE}:department")}]),
+        )
+        .expect("removing what is not there succeeds");
+        assert!(d.get(ENTERPRISE).is_none());
+        let e = patch(&d, json!([{"op": "add", "path": ENTERPRISE, "value": "x"}]))
+            .expect_err("not an object");
+        assert_eq!(e.scim_type, Some(ScimType::InvalidValue));
+    }
+
+    #[test]
+    fn a_manager_given_as_its_id_alone_is_read_as_the_value() {
+        let d = patch(
+            &ana(),
+            json!([{"op": "Add", "path": format!("{ENTERPRISE}:manager"), "value": "m-1"}]),
+        )
+        .expect("ok");
+        assert_eq!(d[ENTERPRISE]["manager"], json!({"value": "m-1"}));
+        let e = patch(
+            &ana(),
+            json!([{"op": "replace", "path": "displayName", "value": "a\u{0}b"}]),
+        )
+        .expect_err("NUL");
+        assert_eq!(e.scim_type, Some(ScimType::InvalidValue));
+    }
+
+    #[test]
+    fn remove_with_a_value_drops_only_the_elements_it_lists() {
+        let d = patch(
+            &ana(),
+            json!([{"op": "Remove", "path": "emails", "value": [{"value": "ana@home.example"}]}]),
+        )
+        .expect("ok");
+        assert_eq!(d["emails"].as_array().map(Vec::len), Some(1), "{d}");
+        assert_eq!(d["emails"][0]["value"], "ana@example.com");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 pub enum Kind {
     String,
     Boolean,
+    Integer,
     Complex,
     Reference,
 }
@@ -23,6 +24,7 @@ impl Kind {
         match self {
             Kind::String => "string",
             Kind::Boolean => "boolean",
+            Kind::Integer => "integer",
             Kind::Complex => "complex",
             Kind::Reference => "reference",
         }
@@ -46,7 +48,7 @@ pub struct Attr {
 }
 
 impl Attr {
-    const fn new(name: &'static str, kind: Kind, description: &'static str) -> Self {
+    pub(super) const fn new(name: &'static str, kind: Kind, description: &'static str) -> Self {
         Self {
             name,
             kind,
@@ -61,35 +63,39 @@ impl Attr {
             sub: &[],
         }
     }
-    const fn string(name: &'static str, description: &'static str) -> Self {
+    pub(super) const fn string(name: &'static str, description: &'static str) -> Self {
         Self::new(name, Kind::String, description)
     }
-    const fn required(mut self) -> Self {
+    pub(super) const fn required(mut self) -> Self {
         self.required = true;
         self
     }
-    const fn multi(mut self) -> Self {
+    pub(super) const fn multi(mut self) -> Self {
         self.multi = true;
         self
     }
-    const fn read_only(mut self) -> Self {
+    pub(super) const fn read_only(mut self) -> Self {
         self.read_only = true;
         self
     }
-    const fn unique(mut self) -> Self {
+    pub(super) const fn unique(mut self) -> Self {
         self.unique = true;
         self
     }
-    const fn canonical(mut self, values: &'static [&'static str]) -> Self {
+    pub(super) const fn canonical(mut self, values: &'static [&'static str]) -> Self {
         self.canonical = values;
         self
     }
-    const fn complex(name: &'static str, description: &'static str, sub: &'static [Attr]) -> Self {
+    pub(super) const fn complex(
+        name: &'static str,
+        description: &'static str,
+        sub: &'static [Attr],
+    ) -> Self {
         let mut a = Self::new(name, Kind::Complex, description);
         a.sub = sub;
         a
     }
-    const fn reference(
+    pub(super) const fn reference(
         name: &'static str,
         types: &'static [&'static str],
         description: &'static str,
@@ -176,7 +182,7 @@ pub const ENTERPRISE_ATTRS: &[Attr] = &[
 pub const GROUP_ATTRS: &[Attr] = &[
     Attr::string(
         "displayName",
-        "The group's name: a department of the register, or a group mapped to an access role.",
+        "The group's name: the department's name in the people register.",
     )
     .required()
     .unique(),
@@ -239,7 +245,7 @@ pub const SCHEMAS: [(&str, &str, &str, &[Attr]); 3] = [
     (
         GROUP,
         "Group",
-        "A department, or a group whose members get an access role.",
+        "A department of the people register: its members are the people in it.",
         GROUP_ATTRS,
     ),
 ];
@@ -408,6 +414,10 @@ fn check_single(attr: &Attr, value: &Value) -> Result<Option<Value>, ScimError> 
             if s.chars().count() > 1_000 {
                 return Err(wrong("at most 1,000 characters"));
             }
+            // PostgreSQL's text cannot hold one, and no name or address has one.
+            if s.contains('\0') {
+                return Err(wrong("free of NUL characters"));
+            }
             Ok(Some(Value::String(s.clone())))
         }
         (Kind::String | Kind::Reference, _) => Err(wrong("a string")),
@@ -419,6 +429,8 @@ fn check_single(attr: &Attr, value: &Value) -> Result<Option<Value>, ScimError> 
             Ok(Some(Value::Bool(s.eq_ignore_ascii_case("true"))))
         }
         (Kind::Boolean, _) => Err(wrong("true or false")),
+        (Kind::Integer, Value::Number(n)) if n.is_i64() => Ok(Some(value.clone())),
+        (Kind::Integer, _) => Err(wrong("a whole number")),
         (Kind::Complex, Value::Object(members)) => {
             let mut out = Map::new();
             for (k, v) in members {
@@ -433,6 +445,10 @@ fn check_single(attr: &Attr, value: &Value) -> Result<Option<Value>, ScimError> 
                 }
             }
             Ok((!out.is_empty()).then_some(Value::Object(out)))
+        }
+        // Entra ID sends a manager as its id alone.
+        (Kind::Complex, Value::String(id)) if !attr.multi && find(attr.sub, "value").is_some() => {
+            check_single(attr, &json!({ "value": id }))
         }
         (Kind::Complex, _) => Err(wrong("an object")),
     }

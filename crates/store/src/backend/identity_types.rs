@@ -30,3 +30,57 @@ pub struct LoginOf {
     pub has_password: bool,
     pub disabled: bool,
 }
+
+/// A SCIM token: one identity provider's way in to one organisation. Only
+/// its hash is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScimToken {
+    pub id: uuid::Uuid,
+    pub org_id: mandate_core::OrgId,
+    pub name: String,
+    pub created_by: String,
+    pub created_at: time::OffsetDateTime,
+    pub last_used_at: Option<time::OffsetDateTime>,
+    pub revoked_at: Option<time::OffsetDateTime>,
+}
+
+/// Which users a SCIM list asks for: all, or those with one value of an
+/// attribute the store can find by index. Strings are compared without
+/// case, except an externalId.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScimUserFilter {
+    All,
+    UserName(String),
+    Email(String),
+    ExternalId(String),
+    Id(uuid::Uuid),
+}
+
+/// Which groups a SCIM list asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScimGroupFilter {
+    All,
+    DisplayName(String),
+    ExternalId(String),
+    Id(uuid::Uuid),
+}
+
+/// One page of a SCIM list: how many match in all, and the page.
+#[derive(Clone, Debug)]
+pub struct ScimPage<T> {
+    pub total: i64,
+    pub items: Vec<T>,
+}
+
+/// A person as SCIM serves them: the register's record and, once SCIM has
+/// written them, the provider's side.
+pub type ScimPerson = (
+    mandate_core::Person,
+    Option<mandate_core::scim::user::ScimUser>,
+);
+
+/// A group and its members' ids and names.
+pub type ScimGroupWithMembers = (
+    mandate_core::scim::group::ScimGroup,
+    Vec<(mandate_core::PersonId, String)>,
+);

@@ -16,7 +16,10 @@ pub use acknowledgement_types::{
 };
 pub use commitment_types::TrainingSummary;
 pub use conformance_types::{AckCounts, VersionApproval, VersionDates};
-pub use identity_types::{LinkHolder, LinkMail, LoginOf};
+pub use identity_types::{
+    LinkHolder, LinkMail, LoginOf, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
+    ScimToken, ScimUserFilter,
+};
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
 
@@ -33,6 +36,9 @@ pub const TABLES: &[&str] = &[
     "users",
     "api_tokens",
     "login_links",
+    "scim_tokens",
+    "scim_users",
+    "scim_groups",
     "roles",
     "role_assignments",
     "raci_activities",

@@ -10,6 +10,7 @@ use super::commitment_rows::{
     PlanItemRow, ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
 };
 use super::delegations::DelegationRow;
+use super::identity::scim_rows::{ScimGroupRow, ScimTokenRow, ScimUserRow};
 use super::organisation::login_links::LoginLinkRow;
 use super::outbox_rows::{MailRow, MailTemplateRow};
 use super::performance_rows::{
@@ -94,6 +95,9 @@ backed_up! {
     User(UserRow) = "users", users;
     Token(TokenRow) = "api_tokens", tokens;
     LoginLink(LoginLinkRow) = "login_links", login_links;
+    ScimToken(ScimTokenRow) = "scim_tokens", scim_tokens;
+    ScimUser(ScimUserRow) = "scim_users", scim_users;
+    ScimGroup(ScimGroupRow) = "scim_groups", scim_groups;
     Role(RoleRow) = "roles", roles;
     Assignment(AssignmentRow) = "role_assignments", assignments;
     Activity(ActivityRow) = "raci_activities", activities;

@@ -8,6 +8,7 @@ mod backup;
 mod batch;
 mod commitment;
 mod conformance;
+mod identity;
 mod kept;
 mod mail;
 mod organisation;

@@ -37,6 +37,7 @@ pub mod raci;
 pub mod resources;
 pub mod reviews;
 pub mod roles;
+pub mod scim_tokens;
 pub mod statements;
 pub mod tasks;
 pub mod training;

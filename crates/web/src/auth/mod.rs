@@ -83,7 +83,10 @@ pub async fn authenticate(
 ) -> Response {
     // Public pages never look at who is asking: the confidential feedback
     // channel among them must not even touch the sender's session.
-    if request.uri().path().starts_with("/public/") {
+    // SCIM brings its own token, checked by its handlers: it is not an
+    // API token, and must not be looked up (and warned about) as one.
+    let path = request.uri().path();
+    if path.starts_with("/public/") || path.starts_with("/scim/") {
         return next.run(request).await;
     }
     let now = mandate_core::timefmt::now();

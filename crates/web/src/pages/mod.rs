@@ -32,6 +32,7 @@ pub mod raci;
 pub mod resources;
 pub mod reviews;
 pub mod roles;
+pub mod scim_tokens;
 pub mod settings;
 pub mod signin;
 pub mod statements;

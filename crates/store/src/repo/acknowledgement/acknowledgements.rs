@@ -80,6 +80,47 @@ pub(in super::super) async fn load_requests(
     rows.into_iter().map(AckRequest::try_from).collect()
 }
 
+/// Releases every request `person` still owes, in `tx`: they left, so
+/// nothing more is asked of them (SCIM deprovisioning does this at once,
+/// rather than waiting for the scheduler's reconciliation).
+pub(in super::super) async fn release_owed_by(
+    tx: &mut Transaction<'static, Db>,
+    chain: &mut Appender<'_>,
+    org: OrgId,
+    person: PersonId,
+) -> Result<usize> {
+    let at = chain.at();
+    let owed: Vec<AckRequest> = load_requests(tx, org, "person_id", person.0)
+        .await?
+        .into_iter()
+        .filter(|r| r.state == AckState::Owed)
+        .collect();
+    if owed.is_empty() {
+        return Ok(0);
+    }
+    let mut deltas = HashMap::new();
+    let mut rows = Vec::with_capacity(owed.len());
+    for before in &owed {
+        let after = before.released(at);
+        tally(&mut deltas, Some(before), &after);
+        rows.push(AckRow::from(&after));
+    }
+    insert_rows(tx, &rows, ACK_UPSERT, |_| {}).await?;
+    bump_totals(tx, org, &deltas).await?;
+    chain.record(Change {
+        action: "release_acknowledgements",
+        ..Change::created(
+            "person",
+            person,
+            serde_json::json!({
+                "released": owed.len(),
+                "versions": owed.iter().map(|r| r.version_id).collect::<Vec<_>>(),
+            }),
+        )
+    });
+    Ok(owed.len())
+}
+
 /// The people of the organisation and the names of the ISMS roles each
 /// holds on `day`: what audience membership is decided on.
 async fn addressable(

@@ -101,41 +101,7 @@ impl Repo {
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        if let Some(manager) = new.manager_id {
-            // Select a column, not a literal: `1` is INT4 on PostgreSQL and INTEGER on SQLite.
-            let found: Option<(uuid::Uuid,)> =
-                sqlx::query_as("SELECT person_id FROM people WHERE org_id = $1 AND person_id = $2")
-                    .bind(org.0)
-                    .bind(manager.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if found.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "the line manager {manager} is not a person of this organisation"
-                )));
-            }
-        }
-        let person = Person {
-            id: PersonId::new(),
-            org_id: org,
-            name: new.name.trim().to_string(),
-            email: new.email.clone(),
-            department: new.department.clone(),
-            manager_id: new.manager_id,
-            kind: new.kind,
-            start_date: new.start_date,
-            end_date: new.end_date,
-            created_at: chain.at(),
-            updated_at: chain.at(),
-            version: 1,
-        };
-        insert_rows(&mut tx, &[PersonRow::from(&person)], "", |_| {})
-            .await
-            .map_err(StoreError::on_unique(format!(
-                "a person with the email {} already exists",
-                person.email
-            )))?;
-        chain.record(Change::created("person", person.id, person.audit_json()));
+        let person = insert_person(&mut tx, &mut chain, org, new).await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(person)
@@ -218,4 +184,51 @@ impl Repo {
         }
         Ok(names)
     }
+}
+
+/// A new person of the register in `tx`, recorded on `chain`: the line
+/// manager must be a person of the organisation, the email unused. For the
+/// register's own form and for SCIM provisioning.
+pub(in super::super) async fn insert_person(
+    tx: &mut sqlx::Transaction<'static, super::super::Db>,
+    chain: &mut super::super::audit::Appender<'_>,
+    org: OrgId,
+    new: &NewPerson,
+) -> Result<Person> {
+    if let Some(manager) = new.manager_id {
+        // Select a column, not a literal: `1` is INT4 on PostgreSQL and INTEGER on SQLite.
+        let found: Option<(uuid::Uuid,)> =
+            sqlx::query_as("SELECT person_id FROM people WHERE org_id = $1 AND person_id = $2")
+                .bind(org.0)
+                .bind(manager.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "the line manager {manager} is not a person of this organisation"
+            )));
+        }
+    }
+    let person = Person {
+        id: PersonId::new(),
+        org_id: org,
+        name: new.name.trim().to_string(),
+        email: new.email.clone(),
+        department: new.department.clone(),
+        manager_id: new.manager_id,
+        kind: new.kind,
+        start_date: new.start_date,
+        end_date: new.end_date,
+        created_at: chain.at(),
+        updated_at: chain.at(),
+        version: 1,
+    };
+    insert_rows(tx, &[PersonRow::from(&person)], "", |_| {})
+        .await
+        .map_err(StoreError::on_unique(format!(
+            "a person with the email {} already exists",
+            person.email
+        )))?;
+    chain.record(Change::created("person", person.id, person.audit_json()));
+    Ok(person)
 }

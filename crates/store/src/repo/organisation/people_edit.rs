@@ -1,11 +1,13 @@
 //! Listing people a page at a time, and changing one person.
 
-use super::super::Repo;
+use super::super::audit::Appender;
 use super::super::rows::PersonRow;
+use super::super::{Db, Repo};
 use crate::backend::{PeoplePage, PeopleQuery};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::{NewPerson, OrgId, Person, PersonId};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 const PERSON_COLUMNS: &str = "org_id, person_id, name, email, department, manager_id, kind, start_date, end_date, \
@@ -95,21 +97,12 @@ impl Repo {
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        let current: Option<PersonRow> = sqlx::query_as(
-            "SELECT org_id, person_id, name, email, department, manager_id, kind, start_date, end_date, created_at, \
-             updated_at, version FROM people WHERE org_id = $1 AND person_id = $2",
-        )
-        .bind(org.0)
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(current) = current else {
+        let Some(before) = person_in(&mut tx, org, id).await? else {
             return Err(StoreError::NotFound {
                 entity: "person",
                 id: id.to_string(),
             });
         };
-        let before = Person::try_from(current)?;
         if before.version != expected_version {
             return Err(StoreError::Conflict(format!(
                 "{} was changed by someone else since you loaded it (version {} now, not {expected_version}); \
@@ -117,6 +110,29 @@ impl Repo {
                 before.name, before.version
             )));
         }
+        let after = self
+            .write_person(&mut tx, &mut chain, org, &before, changes, action)
+            .await?;
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Writes `changes` over `before` in `tx` and records it on `chain`:
+    /// the line manager must be a person of the organisation and not below
+    /// this one, the email stays unique, and a login follows its person's
+    /// email. For every writer of a person's fields (the register's edits,
+    /// SCIM provisioning).
+    pub(in super::super) async fn write_person(
+        &self,
+        tx: &mut Transaction<'static, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        before: &Person,
+        changes: &NewPerson,
+        action: &'static str,
+    ) -> Result<Person> {
+        let id = before.id;
         if let Some(manager) = changes.manager_id {
             // Walk up from the new manager: reaching this person would make a loop.
             let mut next = Some(manager);
@@ -132,7 +148,7 @@ impl Repo {
                 )
                 .bind(org.0)
                 .bind(current.0)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?;
                 match row {
                     Some((up,)) => next = up.map(PersonId),
@@ -172,7 +188,7 @@ impl Repo {
         .bind(after.end_date)
         .bind(after.updated_at)
         .bind(after.version)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(StoreError::from)
         .map_err(StoreError::on_unique(format!("a person with the email {} already exists", after.email)))?;
@@ -185,7 +201,7 @@ impl Repo {
         });
         if after.email != before.email {
             // Links mailed to the old address die with it.
-            self.kill_links(&mut tx, org, &[id], None, after.updated_at)
+            self.kill_links(tx, org, &[id], None, after.updated_at)
                 .await?;
             // A login signs in with its person's email: it follows the person.
             let logins: Vec<super::super::rows::UserRow> = sqlx::query_as(
@@ -194,7 +210,7 @@ impl Repo {
             )
             .bind(org.0)
             .bind(id.0)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await?;
             for row in logins {
                 let login = mandate_core::User::try_from(row)?;
@@ -202,7 +218,7 @@ impl Repo {
                     .bind(org.0)
                     .bind(login.id.0)
                     .bind(after.email.as_str())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(StoreError::from)
                     .map_err(StoreError::on_unique(format!(
@@ -221,10 +237,23 @@ impl Repo {
                 ));
             }
         }
-        chain.seal(&mut tx).await?;
-        tx.commit().await?;
         Ok(after)
     }
+}
+
+/// A person as `tx` sees them.
+pub(in super::super) async fn person_in(
+    tx: &mut Transaction<'static, Db>,
+    org: OrgId,
+    id: PersonId,
+) -> Result<Option<Person>> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM people WHERE org_id = $1 AND person_id = $2");
+    let row: Option<PersonRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(org.0)
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(Person::try_from).transpose()
 }
 
 /// `name` and `id` as an opaque string: hex, so it survives any URL.
