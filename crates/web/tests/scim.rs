@@ -905,6 +905,39 @@ async fn entra_ids_ways_of_saying_things_are_understood() {
             .expect("read")
             .expect("there");
         assert_eq!(moved.manager_id, Some(m.id), "{b}");
+        // What Entra ID sends by default and Mandate does not keep is ignored.
+        let (s, doc) = scim(
+            &app,
+            Method::POST,
+            "/Users",
+            &token,
+            Some(json!({
+                "schemas": [USER, ENTERPRISE], "userName": "ines@acme.example", "active": true,
+                "displayName": "Inês Costa", "title": "Controller", "preferredLanguage": "pt-PT",
+                "emails": [{"value": "ines@acme.example", "type": "work", "primary": true}],
+                "phoneNumbers": [{"value": "+351 1", "type": "work"}], "groups": [],
+                ENTERPRISE: {"department": "Audit", "manager": m.id.to_string()},
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {doc}");
+        assert!(doc.get("title").is_none(), "{b}: {doc}");
+        assert_eq!(doc[ENTERPRISE]["manager"]["value"], m.id.to_string(), "{b}");
+        let (s, doc) = scim(
+            &app,
+            Method::POST,
+            "/Users",
+            &token,
+            Some(json!({
+            "schemas": [USER], "userName": "nul", "externalId": "e\u{0}x",
+            "emails": [{"value": "nul@acme.example"}]})),
+        )
+        .await;
+        assert_eq!(
+            (s, error_type(&doc)),
+            (StatusCode::BAD_REQUEST, Some("invalidValue")),
+            "{b}: {doc}"
+        );
         // The scheme's name in any case.
         let response = app
             .send(

@@ -7,7 +7,7 @@
 
 use super::error::{ScimError, ScimType};
 use super::filter::{AttrPath, Filter, get};
-use super::schema::{Attr, Kind, Resource, check_value, find};
+use super::schema::{Attr, Kind, Resource, check_value, find, ignored};
 use super::{ENTERPRISE, PATCH_OP};
 use serde_json::{Map, Value};
 
@@ -25,6 +25,9 @@ enum Target {
     Whole,
     /// The extension as a whole, named by its URN alone.
     Extension(&'static str),
+    /// An attribute of RFC 7643's User that Mandate does not keep: the
+    /// operation does nothing (see `schema::IGNORED_USER_ATTRS`).
+    Ignored,
     Attr {
         urn: Option<&'static str>,
         attr: &'static Attr,
@@ -183,6 +186,9 @@ fn resolve(resource: &Resource, path: &str) -> Result<Target, ScimError> {
         });
     }
     let at = AttrPath::parse(path).ok_or_else(invalid)?;
+    if at.urn.is_none() && ignored(resource.name, &at.attr) {
+        return Ok(Target::Ignored);
+    }
     let attr = if at.urn.is_none() && at.attr.eq_ignore_ascii_case("externalId") {
         &EXTERNAL_ID
     } else {
@@ -217,6 +223,7 @@ pub fn apply(resource: &Resource, doc: &Value, ops: &[Operation]) -> Result<Valu
         match &operation.target {
             Target::Whole => whole(resource, &mut doc, operation)?,
             Target::Extension(urn) => extension(resource, &mut doc, urn, operation)?,
+            Target::Ignored => {}
             Target::Attr { urn, attr, sub } => at_attr(
                 &mut doc,
                 *urn,
@@ -308,6 +315,27 @@ fn whole(
             }
             continue;
         }
+        if ignored(resource.name, key) {
+            continue;
+        }
+        // `urn:...:enterprise:2.0:User:department` as a key of the value, as
+        // Entra ID writes a path-less replace.
+        if let Some((urn, attrs)) = resource.extension
+            && let Some(name) = key
+                .get(..urn.len())
+                .filter(|head| head.eq_ignore_ascii_case(urn))
+                .and_then(|_| key[urn.len()..].strip_prefix(':'))
+        {
+            let attr = lookup(attrs, name).ok_or_else(|| {
+                bad(
+                    ScimType::InvalidSyntax,
+                    format!("{urn} has no attribute {name:?}"),
+                )
+            })?;
+            writable(attr, None)?;
+            at_attr(doc, Some(ENTERPRISE), attr, None, operation.op, Some(value))?;
+            continue;
+        }
         let attr = if key.eq_ignore_ascii_case("externalId") {
             &EXTERNAL_ID
         } else {
@@ -387,6 +415,12 @@ fn at_attr(
                 // list and the value the elements to drop, not the list.
                 Some(Value::Array(listed)) if attr.multi => {
                     drop_listed(holder, attr.name, listed);
+                }
+                Some(one @ Value::Object(_)) if attr.multi => {
+                    drop_listed(holder, attr.name, std::slice::from_ref(one));
+                }
+                Some(Value::String(id)) if attr.multi => {
+                    drop_listed(holder, attr.name, &[serde_json::json!({ "value": id })]);
                 }
                 _ => {
                     holder.remove(attr.name);
@@ -645,6 +679,50 @@ mod tests {
     }
 
     #[test]
+    fn what_providers_send_by_default_and_mandate_does_not_keep_is_ignored() {
+        let d = patch(
+            &ana(),
+            json!([
+                {"op": "replace", "path": "title", "value": "CFO"},
+                {"op": "add", "value": {"preferredLanguage": "pt", "phoneNumbers": [{"value": "1"}],
+                    format!("{ENTERPRISE}:department"): "Sales"}},
+            ]),
+        )
+        .expect("ok");
+        assert!(
+            d.get("title").is_none() && d.get("preferredLanguage").is_none(),
+            "{d}"
+        );
+        assert_eq!(d[ENTERPRISE]["department"], "Sales");
+        let checked = USER_RESOURCE
+            .check(
+                &json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x.com"}],
+                "groups": [], "password": "x", "locale": "pt-PT"}),
+            )
+            .expect("ignored, not refused");
+        assert!(checked.get("password").is_none());
+        let e = USER_RESOURCE
+            .check(&json!({"schemas": [USER], "userName": "a", "emails": [{"value": "a@x.com"}], "externalId": "a\u{0}"}))
+            .expect_err("NUL");
+        assert_eq!(e.scim_type, Some(ScimType::InvalidValue));
+    }
+
+    #[test]
+    fn remove_with_one_element_as_an_object_or_an_id_drops_only_it() {
+        for value in [
+            json!({"value": "ana@home.example"}),
+            json!("ana@home.example"),
+        ] {
+            let d = patch(
+                &ana(),
+                json!([{"op": "remove", "path": "emails", "value": value}]),
+            )
+            .expect("ok");
+            assert_eq!(d["emails"].as_array().map(Vec::len), Some(1), "{d}");
+        }
+    }
+
+    #[test]
     fn remove_with_a_value_drops_only_the_elements_it_lists() {
         let d = patch(
             &ana(),
@@ -691,7 +769,7 @@ mod tests {
                 ScimType::InvalidSyntax,
             ),
             (
-                json!([{"op": "add", "path": "nickName", "value": "a"}]),
+                json!([{"op": "add", "path": "shoeSize", "value": "a"}]),
                 ScimType::InvalidPath,
             ),
             (
@@ -719,7 +797,7 @@ mod tests {
                 ScimType::InvalidValue,
             ),
             (
-                json!([{"op": "add", "value": {"nickName": "a"}}]),
+                json!([{"op": "add", "value": {"shoeSize": "a"}}]),
                 ScimType::InvalidSyntax,
             ),
             (json!([]), ScimType::InvalidSyntax),

@@ -165,6 +165,39 @@ pub const USER_ATTRS: &[Attr] = &[
     Attr::new("active", Kind::Boolean, "False ends the person's employment (yesterday was their last day); absent or true, they work here."),
 ];
 
+/// Attributes of RFC 7643's User that Mandate does not keep. Identity
+/// providers send some by default (Entra ID: title, preferredLanguage,
+/// addresses, phone numbers; Okta: nickName, locale...), so they are
+/// ignored, never refused; the schema Mandate publishes does not list them,
+/// so a client learns they are not kept. `password` and `roles` among them:
+/// a provider neither sets passwords nor grants access roles here.
+pub const IGNORED_USER_ATTRS: &[&str] = &[
+    "nickName",
+    "profileUrl",
+    "title",
+    "userType",
+    "preferredLanguage",
+    "locale",
+    "timezone",
+    "password",
+    "phoneNumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "groups",
+    "entitlements",
+    "roles",
+    "x509Certificates",
+];
+
+/// Whether `name` is an attribute of `resource` that is ignored.
+pub fn ignored(resource_name: &str, name: &str) -> bool {
+    resource_name == "User"
+        && IGNORED_USER_ATTRS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(name))
+}
+
 pub const ENTERPRISE_ATTRS: &[Attr] = &[
     Attr::string("employeeNumber", "The employee number."),
     Attr::string("department", "The department, as in the people register."),
@@ -296,6 +329,7 @@ impl Resource {
                 .iter()
                 .any(|k| k.eq_ignore_ascii_case(key))
                 || value.is_null()
+                || ignored(self.name, key)
             {
                 continue;
             }
@@ -306,6 +340,13 @@ impl Resource {
                         "externalId must be a string".into(),
                     ));
                 };
+                if s.contains('\0') || s.chars().count() > 1_000 {
+                    return Err(invalid(
+                        ScimType::InvalidValue,
+                        "externalId must be at most 1,000 characters, free of NUL characters"
+                            .into(),
+                    ));
+                }
                 out.insert("externalId".into(), Value::String(s.clone()));
                 continue;
             }
@@ -490,7 +531,7 @@ mod tests {
     #[test]
     fn unknown_attributes_wrong_types_and_missing_ones_are_refused() {
         let cases = [
-            (user(json!({"nickName": "a"})), ScimType::InvalidSyntax),
+            (user(json!({"shoeSize": "a"})), ScimType::InvalidSyntax),
             (
                 user(json!({"name": {"middleName": "a"}})),
                 ScimType::InvalidSyntax,
