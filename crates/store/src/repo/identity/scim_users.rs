@@ -216,8 +216,12 @@ impl Repo {
         let (condition, bound) = match filter {
             ScimUserFilter::All => ("", Bound::Nothing),
             // A person SCIM never wrote answers to their email.
+            // The candidates come from the two indexes (an OR across the
+            // join would scan the register on every lookup a provider makes).
             ScimUserFilter::UserName(name) => (
-                " AND (s.user_name_key = $2 OR (s.person_id IS NULL AND p.email = $2))",
+                " AND p.person_id IN (SELECT person_id FROM scim_users WHERE org_id = $1 AND user_name_key = $2 \
+                 UNION SELECT person_id FROM people WHERE org_id = $1 AND email = $2) \
+                 AND (s.user_name_key = $2 OR s.person_id IS NULL)",
                 Bound::Text(name.to_lowercase()),
             ),
             ScimUserFilter::Email(email) => {
