@@ -217,9 +217,11 @@ impl Repo {
             ScimUserFilter::All => ("", Bound::Nothing),
             // A person SCIM never wrote answers to their email.
             // The candidates come from the two indexes (an OR across the
-            // join would scan the register on every lookup a provider makes).
+            // join would scan the register on every lookup a provider makes;
+            // `deprovisioned_at IS NULL` lets the partial userName index serve).
             ScimUserFilter::UserName(name) => (
                 " AND p.person_id IN (SELECT person_id FROM scim_users WHERE org_id = $1 AND user_name_key = $2 \
+                 AND deprovisioned_at IS NULL \
                  UNION SELECT person_id FROM people WHERE org_id = $1 AND email = $2) \
                  AND (s.user_name_key = $2 OR s.person_id IS NULL)",
                 Bound::Text(name.to_lowercase()),
