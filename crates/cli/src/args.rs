@@ -80,6 +80,9 @@ pub enum Command {
     /// Manage the tokens with which an identity provider provisions people through SCIM
     #[command(subcommand)]
     ScimToken(ScimTokenCommand),
+    /// Set, show and test sign-in through the organisation's OpenID provider
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Judge every Clause 5 requirement from the records; exit 1 when any is not met
     Check(CheckArgs),
     /// Run the background work once (reconcile acknowledgements, queue digests, send mail), for cron
@@ -345,6 +348,71 @@ pub struct ScimTokenRevokeArgs {
     /// The organisation (needed when the database holds several)
     #[arg(long)]
     pub org: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum SsoCommand {
+    /// Change the settings: what is not given stays as it is
+    Set(Box<SsoSetArgs>),
+    /// Show the settings (never the client secret)
+    Show(SsoOrgArgs),
+    /// Fetch the provider's discovery document and keys and check the client; say what is wrong in one line
+    Test(SsoOrgArgs),
+}
+
+#[derive(Args)]
+pub struct SsoOrgArgs {
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SsoSetArgs {
+    /// The organisation (needed when the database holds several)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Offer the provider on the sign-in page
+    #[arg(long, conflicts_with = "disable")]
+    pub enable: bool,
+    /// Stop offering it
+    #[arg(long)]
+    pub disable: bool,
+    /// The provider's name, as in "Sign in with <name>"
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The issuer URL (https; plain http only on loopback)
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// A file holding the client secret (never on the command line: argv is visible to others)
+    #[arg(long, env = "MANDATE_SSO_CLIENT_SECRET_FILE")]
+    pub client_secret_file: Option<std::path::PathBuf>,
+    /// Scopes besides openid, separated by spaces
+    #[arg(long)]
+    pub scopes: Option<String>,
+    /// The claim that carries the email
+    #[arg(long)]
+    pub email_claim: Option<String>,
+    /// Accept emails the provider does not mark verified (true or false)
+    #[arg(long)]
+    pub trust_email: Option<bool>,
+    /// The claim that lists groups ("" for none)
+    #[arg(long)]
+    pub groups_claim: Option<String>,
+    /// A group and the access role it gives, as GROUP=ROLE; repeat in order; replaces the mappings
+    #[arg(long = "map", value_name = "GROUP=ROLE")]
+    pub mappings: Vec<String>,
+    /// Remove every group mapping
+    #[arg(long, conflicts_with = "mappings")]
+    pub no_mappings: bool,
+    /// everyone, or break-glass-only
+    #[arg(long)]
+    pub passwords: Option<String>,
+    /// An admin who keeps their password (an email); repeat; replaces the list
+    #[arg(long = "break-glass", value_name = "EMAIL")]
+    pub break_glass: Vec<String>,
 }
 
 #[derive(Args)]

@@ -8,4 +8,5 @@ mod cli;
 mod evidence;
 mod mail;
 mod scim;
+mod sso;
 mod support;

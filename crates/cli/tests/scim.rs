@@ -4,10 +4,9 @@
 //! users and groups; every check must pass (skipped ones are what Mandate
 //! says it does not offer: `/.search`).
 
-use crate::browser::wait_for_port;
-use crate::support::{Killed, free_port, mandate, ok, stderr, stdout};
+use crate::support::{free_port, mandate, ok, serve, stderr, stdout};
 use mandate_testkit::TestDb;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scim/conformance.py");
 
@@ -55,24 +54,7 @@ async fn scim2_tester_passes_on_every_backend() {
 
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let _server = Killed(
-            Command::new(env!("CARGO_BIN_EXE_mandate"))
-                .args([
-                    "serve",
-                    "--bind",
-                    &format!("127.0.0.1:{port}"),
-                    "--public-url",
-                    &base,
-                ])
-                .env("MANDATE_DATABASE_URL", &db.url)
-                .env("MANDATE_SIGNING_KEY", db.key_path())
-                .current_dir(db.dir.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("serves"),
-        );
-        wait_for_port(port).await;
+        let _server = serve(&db, port, &base).await;
         let run = Command::new("python3")
             .args([SUITE, &format!("{base}/scim/v2"), secret])
             .output()

@@ -27,6 +27,7 @@ pub mod policy;
 pub mod roles;
 pub mod scim;
 pub mod settings;
+pub mod sso;
 pub mod tasks;
 pub mod timefmt;
 pub mod token;

@@ -15,6 +15,7 @@ mod backend;
 mod error;
 pub mod keyfile;
 mod location;
+mod sealed;
 mod store;
 
 pub use backend::{
@@ -23,8 +24,8 @@ pub use backend::{
     OrganisationChanges, OutboxPage, OutboxQuery, PeopleFilter, PeoplePage, PeopleQuery,
     PolicyImport, PolicyImportSummary, PolicySummary, PublishedVersion, RaciMatrix,
     ReconcileSummary, RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage,
-    ScimPerson, ScimToken, ScimUserFilter, SessionRecord, TABLES as BACKUP_TABLES, TrainingSummary,
-    VersionApproval, VersionDates, VersionMeta,
+    ScimPerson, ScimToken, ScimUserFilter, SecretChange, SessionRecord, SsoConfig, SsoLogin,
+    TABLES as BACKUP_TABLES, TrainingSummary, VersionApproval, VersionDates, VersionMeta,
 };
 pub use error::StoreError;
 pub use location::DatabaseUrl;

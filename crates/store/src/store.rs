@@ -6,8 +6,8 @@ use crate::backend::{
     LoginOf, MeasurementSummary, OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage,
     PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary,
     RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
-    ScimToken, ScimUserFilter, SessionRecord, TrainingSummary, VersionApproval, VersionDates,
-    postgres, sqlite,
+    ScimToken, ScimUserFilter, SecretChange, SessionRecord, SsoConfig, SsoLogin, TrainingSummary,
+    VersionApproval, VersionDates, postgres, sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -43,6 +43,7 @@ use mandate_core::roles::{
 use mandate_core::scim::group::GroupWrite;
 use mandate_core::scim::user::UserWrite;
 use mandate_core::settings::OrgSettings;
+use mandate_core::sso::SsoSettings;
 use mandate_core::token::ApiToken;
 use mandate_core::{ActionId, KpiId, ObjectiveId, ReportId, ReviewId};
 use mandate_core::{
@@ -270,6 +271,12 @@ impl Store {
         pub async fn scim_groups_page(&self, org: OrgId, filter: &ScimGroupFilter, offset: i64, count: i64, with_members: bool) -> Result<ScimPage<ScimGroupWithMembers>>;
         pub async fn scim_write_group(&self, actor: &Actor, org: OrgId, target: Option<Uuid>, write: &GroupWrite) -> Result<ScimGroupWithMembers>;
         pub async fn scim_delete_group(&self, actor: &Actor, org: OrgId, id: Uuid) -> Result<()>;
+        pub async fn sso_settings(&self, org: OrgId) -> Result<SsoConfig>;
+        pub async fn sso_client_secret(&self, org: OrgId) -> Result<Option<String>>;
+        pub async fn sso_offered(&self) -> Result<Vec<(String, String, String)>>;
+        pub async fn save_sso_settings(&self, actor: &Actor, org: OrgId, expected_version: Option<i64>, settings: SsoSettings, secret: SecretChange) -> Result<SsoConfig>;
+        pub async fn begin_sso_login(&self, state_hash: &str, login: &SsoLogin) -> Result<()>;
+        pub async fn take_sso_login(&self, state_hash: &str) -> Result<Option<SsoLogin>>;
         pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<(ApiToken, User, Option<time::Date>)>>;
         pub async fn touch_token(&self, org: OrgId, token: Uuid, now: OffsetDateTime) -> Result<()>;
         pub async fn tokens_of_user(&self, org: OrgId, user: UserId) -> Result<Vec<ApiToken>>;

@@ -8,4 +8,5 @@ mod login_links;
 mod performance;
 mod policies;
 mod records;
+mod sso;
 mod story;

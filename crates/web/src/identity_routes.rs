@@ -1,5 +1,5 @@
-//! The routes that let people in (issue 16): invitations, "forgot your
-//! password?" and the pages mailed links open, with their access rules;
+//! The routes that let people in (issue 16): single sign-on, SCIM tokens,
+//! invitations, "forgot your password?" and the pages mailed links open, with their access rules;
 //! [`crate::routes::table`] adds them to the one route table.
 
 use crate::routes::{Access, RouteSpec, api, page};
@@ -32,6 +32,40 @@ pub fn table() -> Vec<RouteSpec> {
             "/users/scim/{id}/revoke",
             Needs(ManageUsers),
             pages::scim_tokens::revoke,
+        ),
+        api(Needs(ManageUsers), routes!(api::sso::show)),
+        api(Needs(ManageUsers), routes!(api::sso::update)),
+        api(Needs(ManageUsers), routes!(api::sso::test)),
+        page(
+            Method::GET,
+            "/users/sso",
+            Needs(ManageUsers),
+            pages::sso_settings::show,
+        ),
+        page(
+            Method::POST,
+            "/users/sso",
+            Needs(ManageUsers),
+            pages::sso_settings::save,
+        ),
+        page(
+            Method::POST,
+            "/users/sso/test",
+            Needs(ManageUsers),
+            pages::sso_settings::test,
+        ),
+        // Sign-in through the organisation's provider: before a session.
+        page(
+            Method::GET,
+            "/sign-in/sso",
+            Public,
+            pages::sso_sign_in::start,
+        ),
+        page(
+            Method::GET,
+            "/sign-in/sso/callback",
+            Public,
+            pages::sso_sign_in::callback,
         ),
         api(Needs(InvitePeople), routes!(api::invitations::summary)),
         api(Needs(InvitePeople), routes!(api::invitations::create)),

@@ -18,6 +18,8 @@ pub struct AppState {
     pub conformance: Arc<mandate_app::conformance::SnapshotCache>,
     /// The permits for password hashes and checks, server-wide: one per CPU.
     pub password_checks: Arc<crate::auth::password_checks::PasswordChecks>,
+    /// The organisations' OpenID providers, discovered once an hour.
+    pub sso: Arc<mandate_app::identity::sso::SsoProviders>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             conformance: Arc::default(),
             metrics: Arc::new(Metrics::default()),
             password_checks: Arc::default(),
+            sso: Arc::default(),
         }
     }
 }

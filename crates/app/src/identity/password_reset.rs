@@ -30,6 +30,13 @@ pub async fn request_reset(store: &Store, email: &str, now: OffsetDateTime) -> A
         if person.end_date.is_some_and(|last| last < now.date()) {
             continue;
         }
+        // Passwords are off for them: a link would only lead to a refusal.
+        if super::sso::passwords_off_for(store, user.org_id, &user.email)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
         // A link on its way already: the mail in the outbox will do.
         if store
             .has_unsent_link(user.org_id, person.id, LinkPurpose::Reset)

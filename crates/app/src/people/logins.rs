@@ -40,11 +40,37 @@ pub async fn change_login(
             "you cannot take away your own admin access; ask another admin".into(),
         ));
     }
+    if disabled || access_role != AccessRole::Admin {
+        guard_break_glass(store, caller.org(), id).await?;
+    }
     let user = store
         .update_user(&caller.actor(), caller.org(), id, access_role, disabled)
         .await?;
     tracing::info!(by = %caller.user.email, user = %user.email, role = %user.access_role, disabled, "login changed");
     Ok(user)
+}
+
+/// A break-glass admin stays an enabled admin while passwords are off for
+/// everyone else: they are who gets in the day the provider is down.
+pub(crate) async fn guard_break_glass(
+    store: &Store,
+    org: mandate_core::OrgId,
+    id: UserId,
+) -> AppResult<()> {
+    let settings = store.sso_settings(org).await?.settings;
+    if settings.passwords != mandate_core::sso::PasswordPolicy::BreakGlassOnly {
+        return Ok(());
+    }
+    let Some(user) = store.user(org, id).await? else {
+        return Ok(());
+    };
+    if settings.is_break_glass(&user.email) {
+        return Err(AppError::Invalid(format!(
+            "{} is a break-glass admin while passwords are off: take them off the list (Users → Single sign-on) first",
+            user.email
+        )));
+    }
+    Ok(())
 }
 
 /// Creates an API token for the caller; the secret is returned this once

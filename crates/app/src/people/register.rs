@@ -60,12 +60,18 @@ async fn guard_sign_in(
 ) -> AppResult<()> {
     let email_moves = before.email != changes.email;
     let end_moves = before.end_date != changes.end_date;
-    if caller.may(Permission::ManageUsers) || !(email_moves || end_moves) {
+    if !(email_moves || end_moves) {
         return Ok(());
     }
     let Some(login) = store.login_of(caller.org(), before.id).await? else {
         return Ok(());
     };
+    if email_moves || changes.end_date.is_some() {
+        super::logins::guard_break_glass(store, caller.org(), login.user_id).await?;
+    }
+    if caller.may(Permission::ManageUsers) {
+        return Ok(());
+    }
     if email_moves {
         return Err(AppError::Forbidden(format!(
             "{} has a login, so only an admin may change their email: a password reset goes to it",

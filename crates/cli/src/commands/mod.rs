@@ -17,6 +17,7 @@ mod invite;
 mod policy_files;
 mod scim_token;
 mod serve;
+mod sso;
 mod tick;
 mod token;
 
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(command) => token::run(&ctx, command).await,
         Command::Invite(args) => invite::run(&ctx, args).await,
         Command::ScimToken(command) => scim_token::run(&ctx, command).await,
+        Command::Sso(command) => sso::run(&ctx, command).await,
         Command::Check(args) => check::run(&ctx, args).await,
         Command::Tick => tick::run(&ctx).await,
         Command::Backup(args) => backup::backup(&ctx, args).await,

@@ -283,6 +283,7 @@ pub async fn url_without_query(client: &Client) -> String {
 mod acknowledgements;
 mod commitment;
 mod foundation;
+mod identity;
 mod performance;
 mod policies;
 mod roles;

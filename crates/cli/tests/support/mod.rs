@@ -82,3 +82,27 @@ pub fn free_port() -> u16 {
         }
     }
 }
+
+/// `mandate serve` on `port` for `db`, with `base` as its public URL; ready
+/// (listening) when this returns, killed when dropped.
+pub async fn serve(db: &TestDb, port: u16, base: &str) -> Killed {
+    let server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_mandate"))
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--public-url",
+                base,
+            ])
+            .env("MANDATE_DATABASE_URL", &db.url)
+            .env("MANDATE_SIGNING_KEY", db.key_path())
+            .current_dir(db.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("serves"),
+    );
+    crate::browser::wait_for_port(port).await;
+    server
+}

@@ -4,7 +4,7 @@ use crate::ids::UserId;
 use std::fmt;
 
 /// `user:<id>` for a signed-in user or token, `system:<job>` for the command
-/// line and background jobs, `scim:<token>` for an identity provider. A
+/// line and background jobs, `scim:<token>` and `sso:<provider>` for an identity provider. A
 /// confidential channel records the channel, never the person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor(String);
@@ -27,6 +27,12 @@ impl Actor {
     /// An identity provider provisioning through SCIM, by its token's name.
     pub fn scim(token_name: &str) -> Self {
         Self(format!("scim:{token_name}"))
+    }
+
+    /// The organisation's OpenID provider, by the name it is shown under:
+    /// a login made just in time, or a role its groups changed.
+    pub fn sso(provider: &str) -> Self {
+        Self(format!("sso:{provider}"))
     }
 
     pub fn as_str(&self) -> &str {

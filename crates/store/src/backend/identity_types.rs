@@ -84,3 +84,36 @@ pub type ScimGroupWithMembers = (
     mandate_core::scim::group::ScimGroup,
     Vec<(mandate_core::PersonId, String)>,
 );
+
+/// An organisation's single sign-on settings as kept, with what may be said
+/// of the client secret: whether one is set, never its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoConfig {
+    pub settings: mandate_core::sso::SsoSettings,
+    pub client_secret_set: bool,
+    /// False when a secret is kept but no longer opens (the deployment's
+    /// signing key was replaced): it must be entered again.
+    pub client_secret_readable: bool,
+    /// 0 while never saved.
+    pub version: i64,
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+/// What a save does to the client secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretChange {
+    Keep,
+    Set(String),
+    Remove,
+}
+
+/// A sign-in under way through the provider, as its callback finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoLogin {
+    pub org_id: mandate_core::OrgId,
+    pub browser_hash: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub next_path: String,
+    pub created_at: time::OffsetDateTime,
+}

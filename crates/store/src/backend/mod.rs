@@ -18,7 +18,7 @@ pub use commitment_types::TrainingSummary;
 pub use conformance_types::{AckCounts, VersionApproval, VersionDates};
 pub use identity_types::{
     LinkHolder, LinkMail, LoginOf, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
-    ScimToken, ScimUserFilter,
+    ScimToken, ScimUserFilter, SecretChange, SsoConfig, SsoLogin,
 };
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};
@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "scim_tokens",
     "scim_users",
     "scim_groups",
+    "sso_settings",
     "roles",
     "role_assignments",
     "raci_activities",
@@ -77,9 +78,9 @@ pub const TABLES: &[&str] = &[
     "audit_heads",
 ];
 
-/// Tables a backup leaves out: sign-in sessions end with the deployment they
-/// were made on.
-pub const EPHEMERAL_TABLES: &[&str] = &["sessions"];
+/// Tables a backup leaves out: sign-in sessions, and sign-ins under way,
+/// end with the deployment they were made on.
+pub const EPHEMERAL_TABLES: &[&str] = &["sessions", "sso_logins"];
 
 /// The backup file's first line names this format.
 pub const BACKUP_FORMAT: &str = "mandate-backup";

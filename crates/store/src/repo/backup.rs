@@ -11,6 +11,7 @@ use super::commitment_rows::{
 };
 use super::delegations::DelegationRow;
 use super::identity::scim_rows::{ScimGroupRow, ScimTokenRow, ScimUserRow};
+use super::identity::sso_settings::SsoSettingsRow;
 use super::organisation::login_links::LoginLinkRow;
 use super::outbox_rows::{MailRow, MailTemplateRow};
 use super::performance_rows::{
@@ -98,6 +99,7 @@ backed_up! {
     ScimToken(ScimTokenRow) = "scim_tokens", scim_tokens;
     ScimUser(ScimUserRow) = "scim_users", scim_users;
     ScimGroup(ScimGroupRow) = "scim_groups", scim_groups;
+    SsoSettings(SsoSettingsRow) = "sso_settings", sso_settings;
     Role(RoleRow) = "roles", roles;
     Assignment(AssignmentRow) = "role_assignments", assignments;
     Activity(ActivityRow) = "raci_activities", activities;

@@ -38,6 +38,7 @@ pub mod resources;
 pub mod reviews;
 pub mod roles;
 pub mod scim_tokens;
+pub mod sso;
 pub mod statements;
 pub mod tasks;
 pub mod training;

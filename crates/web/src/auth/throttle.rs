@@ -47,6 +47,10 @@ const FEEDBACK_PER_ADDRESS: usize = 10;
 /// a mailbox or the outbox.
 const RESET_PER_ADDRESS: usize = 5;
 const RESET_PER_EMAIL: usize = 3;
+/// Sign-ins begun through a provider, per address: generous, as a whole
+/// office may sign in from one address at nine; each keeps a row for ten
+/// minutes, so a flood from one address stays bounded.
+const SSO_START_PER_ADDRESS: usize = 300;
 
 /// Recent attempts by key, for one purpose.
 struct Bucket {
@@ -137,6 +141,7 @@ struct Buckets {
     feedback: Bucket,
     reset_address: Bucket,
     reset_email: Bucket,
+    sso_start: Bucket,
 }
 
 pub struct Throttle {
@@ -154,6 +159,7 @@ impl Default for Throttle {
                 feedback: Bucket::new(FEEDBACK_PER_ADDRESS),
                 reset_address: Bucket::new(RESET_PER_ADDRESS),
                 reset_email: Bucket::new(RESET_PER_EMAIL),
+                sso_start: Bucket::new(SSO_START_PER_ADDRESS),
             }),
         }
     }
@@ -259,6 +265,19 @@ impl Throttle {
         }
         b.reset_email.push(&by_email, now);
         Ok(true)
+    }
+
+    /// Counts a sign-in begun through a provider from `address`, or says
+    /// how long to wait.
+    pub fn sso_start(&self, address: &str) -> Result<(), Duration> {
+        let now = Instant::now();
+        let key = hashed(&[&address_key(address)]);
+        let mut b = self.lock();
+        if let Some(wait) = b.sso_start.wait(&key, now) {
+            return Err(wait);
+        }
+        b.sso_start.push(&key, now);
+        Ok(())
     }
 
     /// Counts a submission of the public feedback form from `address`, or

@@ -35,6 +35,8 @@ pub mod roles;
 pub mod scim_tokens;
 pub mod settings;
 pub mod signin;
+pub mod sso_settings;
+pub mod sso_sign_in;
 pub mod statements;
 pub mod tasks;
 pub mod training;

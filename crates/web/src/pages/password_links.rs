@@ -127,10 +127,32 @@ fn link_page(
     response
 }
 
+/// Why a live link must not set a password: the holder's organisation has
+/// turned passwords off for all but its break-glass admins.
+async fn passwords_off(state: &AppState, holder: &LinkHolder) -> Option<String> {
+    let email = mandate_core::Email::parse(&holder.email).ok()?;
+    match mandate_app::identity::sso::passwords_off_for(&state.store, holder.link.org_id, &email)
+        .await
+    {
+        Ok(Some(provider)) => Some(format!(
+            "{} signs in through {provider}, not with passwords: use \"Sign in with {provider}\" on the sign-in page.",
+            holder.organisation
+        )),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "reading single sign-on settings");
+            Some("Something went wrong; try again.".into())
+        }
+    }
+}
+
 /// The page a link opens: the form, or why the link does not open.
 pub async fn link_form(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match open_link(&state.store, &token, now()).await {
-        Ok(Ok(holder)) => link_page(StatusCode::OK, &token, Some(holder), None),
+        Ok(Ok(holder)) => match passwords_off(&state, &holder).await {
+            Some(words) => link_page(StatusCode::GONE, "", None, Some(words)),
+            None => link_page(StatusCode::OK, &token, Some(holder), None),
+        },
         Ok(Err(words)) => link_page(StatusCode::GONE, "", None, Some(words.into())),
         Err(e) => {
             tracing::error!(error = %e, "opening a password link");
@@ -174,6 +196,9 @@ pub async fn link_submit(
         Ok(Err(words)) => return link_page(StatusCode::GONE, "", None, Some(words.into())),
         Err(e) => return went_wrong(&e),
     };
+    if let Some(words) = passwords_off(&state, &holder).await {
+        return link_page(StatusCode::GONE, "", None, Some(words));
+    }
     let again = |error: String| {
         link_page(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -42,6 +42,50 @@ struct SignIn {
     orgs: Vec<OrgChoice>,
     error: Option<String>,
     notice: Option<String>,
+    sso: SsoOffer,
+}
+
+/// What the page offers besides the password: nothing, one provider's
+/// button, or (several organisations offering one) a field for the
+/// organisation's short name, so tenants are not listed to strangers.
+#[derive(Clone, Default)]
+pub(super) enum SsoOffer {
+    #[default]
+    None,
+    Button {
+        href: String,
+        label: String,
+    },
+    AskOrganisation,
+}
+
+/// The offer for a sign-in page asked for `org` (a slug) or for none.
+pub(super) async fn sso_offer(state: &AppState, org: Option<&str>, next: &str) -> SsoOffer {
+    let offered = match state.store.sso_offered().await {
+        Ok(offered) => offered,
+        Err(e) => {
+            tracing::error!(error = %e, "listing single sign-on providers");
+            return SsoOffer::None;
+        }
+    };
+    let wanted = org.map(str::trim).filter(|o| !o.is_empty());
+    let chosen: Vec<_> = offered
+        .iter()
+        .filter(|(slug, _, _)| wanted.is_none_or(|w| w.eq_ignore_ascii_case(slug)))
+        .collect();
+    match chosen.as_slice() {
+        [] if wanted.is_some() && offered.len() > 1 => SsoOffer::AskOrganisation,
+        [] => SsoOffer::None,
+        [(slug, _, provider)] => SsoOffer::Button {
+            href: format!(
+                "/sign-in/sso?org={}&next={}",
+                super::url_encode(slug),
+                super::url_encode(next)
+            ),
+            label: format!("Sign in with {provider}"),
+        },
+        _ => SsoOffer::AskOrganisation,
+    }
 }
 
 struct OrgChoice {
@@ -52,11 +96,14 @@ struct OrgChoice {
 #[derive(Deserialize)]
 pub struct FormParams {
     next: Option<String>,
+    /// An organisation's short name: its provider is offered.
+    org: Option<String>,
     expired: Option<String>,
     signed_out: Option<String>,
 }
 
 pub async fn form(
+    State(state): State<AppState>,
     Query(params): Query<FormParams>,
     expired: Option<Extension<SessionExpired>>,
 ) -> Response {
@@ -67,10 +114,12 @@ pub async fn form(
     } else {
         None
     };
+    let next = safe_next(params.next.as_deref());
     let page = SignIn {
-        next: safe_next(params.next.as_deref()),
+        sso: sso_offer(&state, params.org.as_deref(), &next).await,
+        next,
         email: String::new(),
-        org: String::new(),
+        org: params.org.clone().unwrap_or_default(),
         ask_org: false,
         orgs: Vec::new(),
         error: None,
@@ -95,8 +144,10 @@ pub async fn submit(
 ) -> Response {
     let email_text = form.email.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
+    let offer = sso_offer(&state, form.org.as_deref(), &next).await;
     let again = |status: StatusCode, error: &str, ask_org: bool, orgs: Vec<OrgChoice>| {
         let page = SignIn {
+            sso: offer.clone(),
             next: next.clone(),
             email: email_text.clone(),
             org: form.org.clone().unwrap_or_default(),
@@ -227,6 +278,26 @@ pub async fn submit(
         );
     };
     state.throttle.signed_in(&email_text, &address);
+    match mandate_app::identity::sso::passwords_off_for(&state.store, user.org_id, &user.email)
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(provider)) => {
+            tracing::warn!(user = %user.email, %address, "password sign-in refused: the organisation signs in through its provider");
+            return again(
+                StatusCode::FORBIDDEN,
+                &format!(
+                    "Your organisation signs in through {provider}: use \"Sign in with {provider}\"."
+                ),
+                false,
+                Vec::new(),
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in lookup");
+            return went_wrong();
+        }
+    }
     let Some(response) = start_session(&state, &user, &headers, &next).await else {
         return went_wrong();
     };
@@ -317,7 +388,7 @@ pub async fn sign_out(
 /// Only paths on this site, in a plain character set: never `//evil.example`,
 /// `https://...`, or a path with a tab or backslash that a browser would
 /// rewrite into one.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&%+,".contains(c);
     match next {
         Some(n)

@@ -1,10 +1,13 @@
 //! Provisioning from an identity provider: SCIM tokens, and the provider's
-//! view of people (users) and departments (groups).
+//! view of people (users) and departments (groups); and sign-in through
+//! the organisation's OpenID provider: its settings, sign-ins under way.
 
 pub(super) mod scim_groups;
 pub(super) mod scim_rows;
 pub(super) mod scim_tokens;
 pub(super) mod scim_users;
+pub(super) mod sso_logins;
+pub(super) mod sso_settings;
 
 use super::Db;
 use crate::error::Result;
