@@ -1,6 +1,7 @@
 //! Identity benchmarks (issue 16): SCIM provisioning of 10,000 users, one
 //! request at a time as a provider sends them, then listing them in pages
-//! of 100, in process through the real router. SQLite always; PostgreSQL
+//! of 100, in process through the real router; then the single sign-on
+//! callback against npm's `oidc-provider` (first and later sign-ins). SQLite always; PostgreSQL
 //! too when `MANDATE_TEST_POSTGRES_URL` is set. Run with
 //! `cargo bench -p mandate --bench identity`.
 
@@ -20,9 +21,13 @@ use tower::ServiceExt;
 
 mod support;
 use support::report;
+#[path = "identity/sso_callback.rs"]
+mod sso_callback;
 
 const USERS: usize = 10_000;
 const PAGE: usize = 100;
+/// Sign-ins through the provider timed, each kind.
+const SIGN_INS: usize = 200;
 
 async fn send(
     app: &axum::Router,
@@ -53,7 +58,10 @@ async fn run(db: &TestDb) {
     let (_, token) = issue_scim_token(&store, &Actor::system("bench"), org, "bench")
         .await
         .expect("token");
-    let app = router(AppState::new(Arc::clone(&store), WebConfig::default()));
+    let mut config = WebConfig::default();
+    config.mail.public_url = "http://bench.test".into();
+    let app = router(AppState::new(Arc::clone(&store), config));
+    let provider = sso_callback::provider("http://bench.test");
     let bearer = format!("Bearer {token}");
     let started = Instant::now();
     let mut creates = Vec::with_capacity(USERS);
@@ -105,6 +113,35 @@ async fn run(db: &TestDb) {
         "SCIM GET /Users?filter=userName eq (a provider's lookup)",
         lookups,
     );
+    let Some(provider) = provider else { return };
+    let settings = mandate_core::sso::SsoSettings {
+        enabled: true,
+        display_name: "Bench IdP".into(),
+        issuer: provider.issuer.clone(),
+        client_id: "mandate".into(),
+        scopes: vec!["email".into()],
+        ..Default::default()
+    };
+    store
+        .save_sso_settings(
+            &Actor::system("bench"),
+            org,
+            None,
+            settings,
+            mandate_store::SecretChange::Set(sso_callback::SECRET.into()),
+        )
+        .await
+        .expect("SSO settings");
+    for (what, range) in [
+        ("SSO callback, first sign-in (login made)", 0..SIGN_INS),
+        ("SSO callback, later sign-in", 0..SIGN_INS),
+    ] {
+        let mut times = Vec::with_capacity(SIGN_INS);
+        for i in range {
+            times.push(sso_callback::sign_in(&app, &format!("user{i}@bench.example")).await);
+        }
+        report(db.backend, what, times);
+    }
 }
 
 fn main() {
