@@ -364,6 +364,34 @@ async fn people_of_the_register_sign_in_through_a_real_provider_and_nobody_else(
         let (admin, url, _, body) = sign_in(&base, "admin@acme.example").await;
         assert_eq!(url.path(), "/tasks", "{b}: {body}");
         assert_eq!(access_role(&admin, &base).await, "admin", "{b}");
+        // A SCIM group a mapping names gives its role to a person whose
+        // provider sends no groups at all.
+        let scim_token = ok(&db, &["scim-token", "create", "okta"]);
+        let tom: serde_json::Value = api
+            .get(format!("{base}/api/v1/people?search=tom"))
+            .bearer_auth(token.trim())
+            .send()
+            .await
+            .expect("answers")
+            .json()
+            .await
+            .expect("json");
+        let group = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "isms",
+            "members": [{"value": tom["items"][0]["id"]}],
+        });
+        let made = api
+            .post(format!("{base}/scim/v2/Groups"))
+            .bearer_auth(scim_token.trim())
+            .json(&group)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(made.status(), StatusCode::CREATED, "{b}");
+        let (tom, url, _, body) = sign_in(&base, "tom@acme.example").await;
+        assert_eq!(url.path(), "/tasks", "{b}: {body}");
+        assert_eq!(access_role(&tom, &base).await, "isms_manager", "{b}");
         // A new mapping takes effect at the next sign-in.
         set(&["--map", "isms=auditor"]);
         let (isabel, _, _, _) = sign_in(&base, "isabel@acme.example;groups=isms").await;

@@ -8,5 +8,6 @@ mod login_links;
 mod performance;
 mod policies;
 mod records;
+mod scim_roles;
 mod sso;
 mod story;

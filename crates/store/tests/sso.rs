@@ -11,7 +11,7 @@ use mandate_core::{AccessRole, Email, NewOrganisation, NewUser, OrgId, Person, S
 use mandate_store::{DatabaseUrl, SecretChange, SsoLogin, Store, StoreError, keyfile};
 use mandate_testkit::TestDb;
 
-async fn org(db: &TestDb) -> (Store, OrgId, Vec<Person>) {
+pub(crate) async fn org(db: &TestDb) -> (Store, OrgId, Vec<Person>) {
     let key = keyfile::load_or_create(&db.key_path()).expect("key");
     let store = Store::open(&DatabaseUrl::parse(&db.url).expect("url"), true, Some(key))
         .await
@@ -45,7 +45,7 @@ async fn org(db: &TestDb) -> (Store, OrgId, Vec<Person>) {
     (store, new.id, plan.inserts)
 }
 
-fn settings() -> SsoSettings {
+pub(crate) fn settings() -> SsoSettings {
     SsoSettings {
         enabled: true,
         display_name: "Acme ID".into(),

@@ -483,6 +483,108 @@ async fn groups_are_departments() {
 }
 
 #[tokio::test]
+async fn groups_a_mapping_names_give_access_roles_not_departments() {
+    for db in TestDb::all().await {
+        let app = App::new(db).await;
+        let b = app.backend;
+        let settings = mandate_core::sso::SsoSettings {
+            enabled: true,
+            display_name: "Okta".into(),
+            issuer: "https://acme.okta.example".into(),
+            client_id: "mandate".into(),
+            groups_claim: Some("groups".into()),
+            role_mappings: vec![mandate_core::sso::RoleMapping {
+                group: "Mandate Auditors".into(),
+                role: AccessRole::Auditor,
+            }],
+            ..Default::default()
+        };
+        app.store
+            .save_sso_settings(
+                &Actor::system("test"),
+                app.org,
+                None,
+                settings,
+                mandate_store::SecretChange::Set("s".into()),
+            )
+            .await
+            .expect("saved");
+        let token = scim_token(&app, "okta").await;
+        let staff = app.user(AccessRole::Staff).clone();
+        let person = app
+            .people
+            .iter()
+            .find(|p| p.id == staff.person_id)
+            .expect("the staff login's person")
+            .clone();
+        let (s, group) = scim(
+            &app,
+            Method::POST,
+            "/Groups",
+            &token,
+            Some(json!({"schemas": [GROUP], "displayName": "Mandate Auditors"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {group}");
+        let id = group["id"].as_str().expect("id").to_string();
+        let patch = |op: &str| {
+            json!({"schemas": [PATCH_OP], "Operations": [match op {
+                "add" => json!({"op": "add", "path": "members", "value": [{"value": staff.person_id.to_string()}]}),
+                _ => json!({"op": "remove", "path": format!("members[value eq \"{}\"]", staff.person_id)}),
+            }]})
+        };
+        let role = || async {
+            app.store
+                .user(app.org, staff.id)
+                .await
+                .expect("read")
+                .expect("there")
+                .access_role
+        };
+        let (s, doc) = scim(
+            &app,
+            Method::PATCH,
+            &format!("/Groups/{id}"),
+            &token,
+            Some(patch("add")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {doc}");
+        assert_eq!(
+            doc["members"][0]["value"],
+            staff.person_id.to_string(),
+            "{b}"
+        );
+        assert_eq!(role().await, AccessRole::Auditor, "{b}");
+        let kept = app
+            .store
+            .person(app.org, person.id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            kept.department, person.department,
+            "{b}: nobody moves department"
+        );
+        let (s, doc) = scim(
+            &app,
+            Method::PATCH,
+            &format!("/Groups/{id}"),
+            &token,
+            Some(patch("remove")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {doc}");
+        assert_eq!(role().await, AccessRole::Staff, "{b}");
+        let (_, read) = scim(&app, Method::GET, &format!("/Groups/{id}"), &token, None).await;
+        assert!(
+            read["members"].as_array().is_none_or(Vec::is_empty),
+            "{b}: {read}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn what_scim_refuses_it_refuses_in_scim_documents() {
     for db in TestDb::all().await {
         let app = App::new(db).await;

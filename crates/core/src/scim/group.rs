@@ -1,6 +1,8 @@
 //! A SCIM Group as a department of the register: its members are the
 //! people whose department it names. Adding a member moves that person to
-//! the department; removing one leaves them without one.
+//! the department; removing one leaves them without one. A group that a
+//! single sign-on group mapping names gives an access role instead: its
+//! members are kept as sent, and their role follows.
 
 use super::GROUP;
 use super::error::{ScimError, ScimType};
@@ -15,6 +17,10 @@ pub struct ScimGroup {
     pub id: Uuid,
     pub display_name: String,
     pub external_id: Option<String>,
+    /// A group that gives an access role (a group mapping of the single
+    /// sign-on settings named it when it was first sent) rather than a
+    /// department.
+    pub role_group: bool,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub version: i64,
@@ -140,6 +146,7 @@ mod tests {
             id: Uuid::now_v7(),
             display_name: "Finance".into(),
             external_id: Some("g1".into()),
+            role_group: false,
             created_at: datetime!(2026-01-01 0:00 UTC),
             updated_at: datetime!(2026-01-02 0:00 UTC),
             version: 3,

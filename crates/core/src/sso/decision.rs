@@ -137,30 +137,45 @@ pub fn decide(
     if person.end_date.is_some_and(|last_day| last_day < today) {
         return SignIn::Refuse(Refusal::Left);
     }
-    let mapped = identity
-        .groups
-        .as_deref()
-        .filter(|_| !settings.role_mappings.is_empty());
-    let role_from_groups = mapped.map(|g| settings.role_for(g).unwrap_or(AccessRole::Staff));
+    let role_from_groups = role_from_groups(settings, identity.groups.as_deref());
     match user {
         None => SignIn::CreateLogin {
             role: role_from_groups.unwrap_or(AccessRole::Staff),
         },
         Some(user) if user.disabled_at.is_some() => SignIn::Refuse(Refusal::LoginDisabled),
-        Some(user) => {
-            let admins_mapped = settings
-                .role_mappings
-                .iter()
-                .any(|m| m.role == AccessRole::Admin);
-            let protected = settings.is_break_glass(&user.email)
-                || (user.access_role == AccessRole::Admin && !admins_mapped);
-            let new_role = role_from_groups.filter(|role| *role != user.access_role && !protected);
-            SignIn::Existing {
-                user: Box::new(user.clone()),
-                new_role,
-            }
-        }
+        Some(user) => SignIn::Existing {
+            user: Box::new(user.clone()),
+            new_role: role_change(settings, user, identity.groups.as_deref()),
+        },
     }
+}
+
+/// The role `groups` give (`staff` when none of them is mapped), or `None`
+/// when nothing is mapped or the groups are unknown: then a role is left
+/// as it is.
+fn role_from_groups(settings: &SsoSettings, groups: Option<&[String]>) -> Option<AccessRole> {
+    groups
+        .filter(|_| !settings.role_mappings.is_empty())
+        .map(|g| settings.role_for(g).unwrap_or(AccessRole::Staff))
+}
+
+/// The role an existing login should move to, given the groups its person
+/// is in (from the provider's claim at sign-in, or its SCIM role groups);
+/// `None` when it keeps its role. A break-glass admin's role is never
+/// changed, nor an admin's unless a mapping gives `admin`; the caller still
+/// keeps the organisation's last admin.
+pub fn role_change(
+    settings: &SsoSettings,
+    user: &User,
+    groups: Option<&[String]>,
+) -> Option<AccessRole> {
+    let admins_mapped = settings
+        .role_mappings
+        .iter()
+        .any(|m| m.role == AccessRole::Admin);
+    let protected = settings.is_break_glass(&user.email)
+        || (user.access_role == AccessRole::Admin && !admins_mapped);
+    role_from_groups(settings, groups).filter(|role| *role != user.access_role && !protected)
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub const TABLES: &[&str] = &[
     "scim_tokens",
     "scim_users",
     "scim_groups",
+    "scim_group_members",
     "sso_settings",
     "roles",
     "role_assignments",

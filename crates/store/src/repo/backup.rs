@@ -10,7 +10,7 @@ use super::commitment_rows::{
     PlanItemRow, ResourcePlanRow, SettingsRow, StatementRow, TrainingRow,
 };
 use super::delegations::DelegationRow;
-use super::identity::scim_rows::{ScimGroupRow, ScimTokenRow, ScimUserRow};
+use super::identity::scim_rows::{ScimGroupMemberRow, ScimGroupRow, ScimTokenRow, ScimUserRow};
 use super::identity::sso_settings::SsoSettingsRow;
 use super::organisation::login_links::LoginLinkRow;
 use super::outbox_rows::{MailRow, MailTemplateRow};
@@ -99,6 +99,7 @@ backed_up! {
     ScimToken(ScimTokenRow) = "scim_tokens", scim_tokens;
     ScimUser(ScimUserRow) = "scim_users", scim_users;
     ScimGroup(ScimGroupRow) = "scim_groups", scim_groups;
+    ScimGroupMember(ScimGroupMemberRow) = "scim_group_members", scim_group_members;
     SsoSettings(SsoSettingsRow) = "sso_settings", sso_settings;
     Role(RoleRow) = "roles", roles;
     Assignment(AssignmentRow) = "role_assignments", assignments;

@@ -3,6 +3,7 @@
 //! the organisation's OpenID provider: its settings, sign-ins under way.
 
 pub(super) mod scim_groups;
+pub(super) mod scim_role_groups;
 pub(super) mod scim_rows;
 pub(super) mod scim_tokens;
 pub(super) mod scim_users;

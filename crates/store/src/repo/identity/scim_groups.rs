@@ -2,16 +2,20 @@
 //! whose department is its name (without case): making someone a member
 //! moves them to the department, and dropping them leaves them without
 //! one, each an audited change of the person. Deleting a group lets go of
-//! it and leaves the register's departments as they are.
+//! it and leaves the register's departments as they are. Role groups keep
+//! their members instead (`scim_role_groups`).
 
 use super::super::audit::Appender;
 use super::super::people_edit::person_in;
 use super::super::{Db, Repo};
+use super::scim_role_groups::{names_a_role, role_group_members, set_members};
+use super::sso_settings::settings_in;
 use super::{Bound, count_and_page};
 use crate::backend::{ScimGroupFilter, ScimGroupWithMembers, ScimPage};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::scim::group::{GroupWrite, ScimGroup};
+use mandate_core::sso::SsoSettings;
 use mandate_core::{NewPerson, OrgId, PersonId};
 use serde_json::json;
 use sqlx::Transaction;
@@ -19,13 +23,15 @@ use std::collections::HashSet;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-const COLUMNS: &str = "group_id, display_name, external_id, created_at, updated_at, version";
+const COLUMNS: &str =
+    "group_id, display_name, external_id, role_group, created_at, updated_at, version";
 
 #[derive(sqlx::FromRow)]
 struct GroupRow {
     group_id: Uuid,
     display_name: String,
     external_id: Option<String>,
+    role_group: Option<bool>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     version: i64,
@@ -37,6 +43,7 @@ impl From<GroupRow> for ScimGroup {
             id: r.group_id,
             display_name: r.display_name,
             external_id: r.external_id,
+            role_group: r.role_group.unwrap_or(false),
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
@@ -44,14 +51,38 @@ impl From<GroupRow> for ScimGroup {
     }
 }
 
-fn audit_json(g: &ScimGroup) -> serde_json::Value {
-    json!({"id": g.id, "display_name": g.display_name, "external_id": g.external_id})
+/// A role group's event lists its members: that is what gives roles. A
+/// department's members show in the events of the people it moves.
+fn audit_json(g: &ScimGroup, members: &[PersonId]) -> serde_json::Value {
+    if g.role_group {
+        json!({"id": g.id, "display_name": g.display_name, "external_id": g.external_id,
+               "role_group": true, "members": members})
+    } else {
+        json!({"id": g.id, "display_name": g.display_name, "external_id": g.external_id})
+    }
 }
 
 fn gone(id: Uuid) -> StoreError {
     StoreError::NotFound {
         entity: "group",
         id: id.to_string(),
+    }
+}
+
+/// A group's served members: a role group's as kept, a department's by
+/// the register.
+async fn members_of<'e, E>(
+    executor: E,
+    org: OrgId,
+    g: &ScimGroup,
+) -> Result<Vec<(PersonId, String)>>
+where
+    E: sqlx::Executor<'e, Database = Db>,
+{
+    if g.role_group {
+        role_group_members(executor, org, g.id).await
+    } else {
+        members_in(executor, org, &g.display_name.to_lowercase()).await
     }
 }
 
@@ -98,7 +129,7 @@ impl Repo {
         let Some(group) = row.map(ScimGroup::from) else {
             return Ok(None);
         };
-        let members = members_in(&self.pool, org, &group.display_name.to_lowercase()).await?;
+        let members = members_of(&self.pool, org, &group).await?;
         Ok(Some((group, members)))
     }
 
@@ -132,7 +163,7 @@ impl Repo {
         let mut items = Vec::with_capacity(rows.len());
         for group in rows.into_iter().map(ScimGroup::from) {
             let members = if with_members {
-                members_in(&self.pool, org, &group.display_name.to_lowercase()).await?
+                members_of(&self.pool, org, &group).await?
             } else {
                 Vec::new()
             };
@@ -154,6 +185,7 @@ impl Repo {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let at = chain.at();
+        let settings = settings_in(&mut tx, org).await?;
         let before = match target {
             Some(id) => Some(group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?),
             None => None,
@@ -162,6 +194,12 @@ impl Repo {
             id: before.as_ref().map_or_else(Uuid::now_v7, |b| b.id),
             display_name: write.display_name.clone(),
             external_id: write.external_id.clone(),
+            // Fixed when first sent: a role group never turns into a
+            // department, which would move its members between departments.
+            role_group: before.as_ref().map_or_else(
+                || names_a_role(&settings, &write.display_name),
+                |b| b.role_group,
+            ),
             created_at: before.as_ref().map_or(at, |b| b.created_at),
             updated_at: at,
             version: before.as_ref().map_or(1, |b| b.version + 1),
@@ -187,13 +225,15 @@ impl Repo {
         } else {
             sqlx::query(
                 "INSERT INTO scim_groups (org_id, group_id, display_name, display_key, external_id, \
-                 created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 role_group, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(org.0)
             .bind(group.id)
             .bind(&group.display_name)
             .bind(group.display_name.to_lowercase())
             .bind(&group.external_id)
+            .bind(group.role_group)
             .bind(group.created_at)
             .bind(group.updated_at)
             .bind(group.version)
@@ -201,45 +241,114 @@ impl Repo {
             .await
         };
         written.map_err(StoreError::from).map_err(taken)?;
+        let old_members: Vec<PersonId> = match &before {
+            Some(b) => members_of(&mut *tx, org, b).await?,
+            None => Vec::new(),
+        }
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+        if group.role_group {
+            let renamed = before
+                .as_ref()
+                .is_some_and(|b| b.display_name != group.display_name);
+            self.write_role_members(
+                &mut tx,
+                &mut chain,
+                org,
+                &settings,
+                (&group, renamed),
+                write,
+            )
+            .await?;
+        } else {
+            self.write_department_members(&mut tx, &mut chain, org, &group, &old_members, write)
+                .await?;
+        }
+        let members = members_of(&mut *tx, org, &group).await?;
+        let ids: Vec<PersonId> = members.iter().map(|(id, _)| *id).collect();
         chain.record(match &before {
-            Some(b) => Change::updated("scim_group", group.id, audit_json(b), audit_json(&group)),
-            None => Change::created("scim_group", group.id, audit_json(&group)),
+            Some(b) => Change::updated(
+                "scim_group",
+                group.id,
+                audit_json(b, &old_members),
+                audit_json(&group, &ids),
+            ),
+            None => Change::created("scim_group", group.id, audit_json(&group, &ids)),
         });
-        let old_key = before.as_ref().map_or_else(
-            || group.display_name.to_lowercase(),
-            |b| b.display_name.to_lowercase(),
-        );
-        let current: Vec<PersonId> = members_in(&mut *tx, org, &old_key)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        let wanted: HashSet<PersonId> = write.members.iter().copied().collect();
-        for id in &write.members {
-            self.move_to(&mut tx, &mut chain, org, *id, Some(&group.display_name))
-                .await?;
-        }
-        for id in current.iter().filter(|id| !wanted.contains(id)) {
-            // A create only adds; a replace drops whoever it does not list.
-            let department = if before.is_some() {
-                None
-            } else {
-                Some(group.display_name.as_str())
-            };
-            self.move_to(&mut tx, &mut chain, org, *id, department)
-                .await?;
-        }
-        let members = members_in(&mut *tx, org, &group.display_name.to_lowercase()).await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok((group, members))
     }
 
-    /// Lets go of a group; the people in its department stay there.
+    /// A department's members: those listed move to it; on a replace,
+    /// those it no longer lists (`current` were its members) leave it.
+    async fn write_department_members(
+        &self,
+        tx: &mut Transaction<'static, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        group: &ScimGroup,
+        current: &[PersonId],
+        write: &GroupWrite,
+    ) -> Result<()> {
+        let wanted: HashSet<PersonId> = write.members.iter().copied().collect();
+        for id in &write.members {
+            self.move_to(tx, chain, org, *id, Some(&group.display_name))
+                .await?;
+        }
+        // `current` is empty on a create, which only adds: people already
+        // in a department of the new name stay in it.
+        for id in current.iter().filter(|id| !wanted.contains(id)) {
+            self.move_to(tx, chain, org, *id, None).await?;
+        }
+        Ok(())
+    }
+
+    /// A role group's members: kept exactly as listed, and the role of
+    /// everyone whose membership changed (everyone, on a rename) set again.
+    async fn write_role_members(
+        &self,
+        tx: &mut Transaction<'static, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        settings: &SsoSettings,
+        (group, renamed): (&ScimGroup, bool),
+        write: &GroupWrite,
+    ) -> Result<()> {
+        for id in &write.members {
+            served_member(tx, org, *id).await?;
+        }
+        let mut changed = set_members(tx, org, group.id, &write.members).await?;
+        if renamed {
+            let unchanged: Vec<PersonId> = write
+                .members
+                .iter()
+                .filter(|id| !changed.contains(id))
+                .copied()
+                .collect();
+            changed.extend(unchanged);
+        }
+        self.apply_group_roles(tx, chain, org, settings, &changed)
+            .await
+    }
+
+    /// Lets go of a group; the people in its department stay there. A role
+    /// group's members lose the role it gave them.
     pub async fn scim_delete_group(&self, actor: &Actor, org: OrgId, id: Uuid) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before = group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?;
+        let members: Vec<PersonId> = members_of(&mut *tx, org, &before)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let released = if before.role_group {
+            set_members(&mut tx, org, id, &[]).await?
+        } else {
+            Vec::new()
+        };
         sqlx::query("DELETE FROM scim_groups WHERE org_id = $1 AND group_id = $2")
             .bind(org.0)
             .bind(id)
@@ -249,9 +358,12 @@ impl Repo {
             entity_type: "scim_group",
             entity_id: id.to_string(),
             action: "delete",
-            before: Some(audit_json(&before)),
+            before: Some(audit_json(&before, &members)),
             after: None,
         });
+        let settings = settings_in(&mut tx, org).await?;
+        self.apply_group_roles(&mut tx, &mut chain, org, &settings, &released)
+            .await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -266,19 +378,7 @@ impl Repo {
         id: PersonId,
         department: Option<&str>,
     ) -> Result<()> {
-        let not_a_user =
-            || StoreError::Invalid(format!("member {id} is not a user of this organisation"));
-        let before = person_in(tx, org, id).await?.ok_or_else(not_a_user)?;
-        let deprovisioned: Option<(Uuid,)> = sqlx::query_as(
-            "SELECT person_id FROM scim_users WHERE org_id = $1 AND person_id = $2 AND deprovisioned_at IS NOT NULL",
-        )
-        .bind(org.0)
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if deprovisioned.is_some() {
-            return Err(not_a_user());
-        }
+        let before = served_member(tx, org, id).await?;
         if before.department.as_deref() == department {
             return Ok(());
         }
@@ -295,4 +395,26 @@ impl Repo {
             .await?;
         Ok(())
     }
+}
+
+/// The person a group lists as a member: of this organisation, and served.
+async fn served_member(
+    tx: &mut Transaction<'static, Db>,
+    org: OrgId,
+    id: PersonId,
+) -> Result<mandate_core::Person> {
+    let not_a_user =
+        || StoreError::Invalid(format!("member {id} is not a user of this organisation"));
+    let person = person_in(tx, org, id).await?.ok_or_else(not_a_user)?;
+    let deprovisioned: Option<(Uuid,)> = sqlx::query_as(
+        "SELECT person_id FROM scim_users WHERE org_id = $1 AND person_id = $2 AND deprovisioned_at IS NOT NULL",
+    )
+    .bind(org.0)
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if deprovisioned.is_some() {
+        return Err(not_a_user());
+    }
+    Ok(person)
 }

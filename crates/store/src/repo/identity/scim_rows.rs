@@ -35,7 +35,14 @@ row_type!(ScimGroupRow in "scim_groups" {
     display_name: String,
     display_key: String,
     external_id: Option<String>,
+    role_group: Option<bool>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     version: i64,
+});
+
+row_type!(ScimGroupMemberRow in "scim_group_members" {
+    org_id: Uuid,
+    group_id: Uuid,
+    person_id: Uuid,
 });

@@ -38,6 +38,17 @@ async fn load(tx: &mut Transaction<'static, Db>, org: OrgId) -> Result<Option<Ss
         .await?)
 }
 
+/// The settings as saved (defaults when never saved), read in `tx`.
+pub(super) async fn settings_in(
+    tx: &mut Transaction<'static, Db>,
+    org: OrgId,
+) -> Result<SsoSettings> {
+    match load(tx, org).await? {
+        Some(row) => serde_json::from_str(&row.settings).map_err(StoreError::corrupt),
+        None => Ok(SsoSettings::default()),
+    }
+}
+
 fn audit_json(config: &SsoConfig) -> serde_json::Value {
     let mut value = serde_json::to_value(&config.settings).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {

@@ -6,6 +6,7 @@
 use super::super::Db;
 use super::super::Repo;
 use super::super::batch::insert_rows;
+use super::super::identity::scim_role_groups::starting_role;
 use super::super::outbox_rows::MailRow;
 use super::super::row_type::{columns, row_type};
 use super::super::rows::UserRow;
@@ -14,7 +15,7 @@ use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
 use mandate_core::login_link::{LinkPurpose, LinkState, LoginLink, dedupe_key, refusal};
 use mandate_core::outbox::{Mail, MailState, NewMail};
-use mandate_core::{AccessRole, NewUser, OrgId, PersonId, User, UserId};
+use mandate_core::{NewUser, OrgId, PersonId, User, UserId};
 use sqlx::{QueryBuilder, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -418,7 +419,7 @@ impl Repo {
             None if link.purpose == LinkPurpose::Invitation => {
                 let new = NewUser {
                     person_id: link.person_id,
-                    access_role: AccessRole::Staff,
+                    access_role: starting_role(&mut tx, org, link.person_id).await?,
                     password_hash: Some(password_hash.to_string()),
                 };
                 self.insert_user_as(&mut tx, &mut chain, org, user_id, &new)

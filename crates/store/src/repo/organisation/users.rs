@@ -9,7 +9,7 @@ use mandate_core::audit::{Actor, Change};
 use mandate_core::{Email, NewUser, OrgId, PersonId, User, UserId};
 use sqlx::Transaction;
 
-pub(super) const USER_COLUMNS: &str =
+pub(in super::super) const USER_COLUMNS: &str =
     "org_id, user_id, person_id, email, access_role, password_hash, created_at, disabled_at";
 
 impl Repo {
