@@ -8,6 +8,7 @@ pub mod decision;
 pub mod settings;
 
 pub use decision::{
-    Identity, Refusal, SignIn, decide, email_to_match, identity_from_claims, role_change,
+    Identity, Refusal, SignIn, countable_role_groups, decide, email_to_match, identity_from_claims,
+    role_change,
 };
 pub use settings::{PasswordPolicy, RoleMapping, SsoSettings};

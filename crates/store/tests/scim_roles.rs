@@ -1,7 +1,7 @@
 //! SCIM role groups on every backend: a group that a single sign-on group
 //! mapping names gives its members' logins their access role at once,
-//! audited as the SCIM token; the organisation keeps an admin; a login made
-//! later by an invitation starts with the role; backups carry it all.
+//! audited as the SCIM token, but never makes or unmakes an admin; a login
+//! made later by an invitation starts with the role; backups carry it all.
 
 use crate::sso::{org, settings};
 use mandate_core::audit::Actor;
@@ -71,7 +71,13 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
         let department_before = staff.department.clone();
 
         let (isms, members) = store
-            .scim_write_group(&okta, org, None, &group("Mandate ISMS", &[staff, newcomer]))
+            .scim_write_group(
+                &okta,
+                org,
+                None,
+                None,
+                &group("Mandate ISMS", &[staff, newcomer]),
+            )
             .await
             .expect("made");
         assert!(isms.role_group, "{b}");
@@ -116,7 +122,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
 
         // A group no mapping names is still a department.
         let (platform, _) = store
-            .scim_write_group(&okta, org, None, &group("Platform", &[other]))
+            .scim_write_group(&okta, org, None, None, &group("Platform", &[other]))
             .await
             .expect("made");
         assert!(!platform.role_group, "{b}");
@@ -160,18 +166,49 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
             .expect("used");
         assert_eq!(joined.access_role, AccessRole::IsmsManager, "{b}");
 
-        // Both admins put in the group: one is demoted (a mapping gives
-        // admin, so groups rule admins too), the last one never is.
+        // Admins are out of a SCIM token's reach: a group mapped to admin
+        // gives nothing, and admins in a mapped group keep their role.
+        let (admin_group, _) = store
+            .scim_write_group(
+                &okta,
+                org,
+                None,
+                None,
+                &group("Mandate Admins", &[staff, other]),
+            )
+            .await
+            .expect("made");
+        assert!(admin_group.role_group, "{b}");
+        assert_eq!(
+            role_of(&store, org, staff.id).await,
+            Some(AccessRole::IsmsManager),
+            "{b}"
+        );
         store
             .scim_write_group(
                 &okta,
                 org,
                 Some(isms.id),
+                Some(isms.version),
                 &group("Mandate ISMS", &[staff, newcomer, admin_a, admin_b]),
             )
             .await
             .expect("replaced");
-        assert_eq!(admins(&store, org).await, 1, "{b}: the last admin stays");
+        assert_eq!(admins(&store, org).await, 2, "{b}: admins keep their role");
+        // A write worked out from an older read of the group is refused.
+        let stale = store
+            .scim_write_group(
+                &okta,
+                org,
+                Some(isms.id),
+                Some(isms.version),
+                &group("Mandate ISMS", &[]),
+            )
+            .await;
+        assert!(
+            matches!(stale, Err(mandate_store::StoreError::Conflict(_))),
+            "{b}: {stale:?}"
+        );
 
         // Dropped from the group: back to staff.
         store
@@ -179,6 +216,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
                 &okta,
                 org,
                 Some(isms.id),
+                None,
                 &group("Mandate ISMS", &[newcomer, admin_a, admin_b]),
             )
             .await
@@ -219,6 +257,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
                 &okta,
                 org,
                 Some(isms.id),
+                None,
                 &group("ISMS team", &[newcomer, admin_a, admin_b]),
             )
             .await
@@ -228,7 +267,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
             Some(AccessRole::Staff),
             "{b}"
         );
-        assert_eq!(admins(&store, org).await, 1, "{b}");
+        assert_eq!(admins(&store, org).await, 2, "{b}");
         store
             .scim_delete_group(&okta, org, isms.id)
             .await

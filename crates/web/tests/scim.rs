@@ -581,6 +581,65 @@ async fn groups_a_mapping_names_give_access_roles_not_departments() {
             read["members"].as_array().is_none_or(Vec::is_empty),
             "{b}: {read}"
         );
+
+        // Providers send changes to one group at once: none is lost.
+        let joiners: Vec<&mandate_core::Person> = app.people[20..24].iter().collect();
+        let path = format!("/Groups/{id}");
+        let add = |p: &mandate_core::Person| {
+            let body = json!({"schemas": [PATCH_OP], "Operations": [
+                {"op": "add", "path": "members", "value": [{"value": p.id.to_string()}]}]});
+            scim(&app, Method::PATCH, &path, &token, Some(body))
+        };
+        let answers = tokio::join!(
+            add(joiners[0]),
+            add(joiners[1]),
+            add(joiners[2]),
+            add(joiners[3])
+        );
+        for (s, doc) in [answers.0, answers.1, answers.2, answers.3] {
+            assert_eq!(s, StatusCode::OK, "{b}: {doc}");
+        }
+        let (_, read) = scim(&app, Method::GET, &format!("/Groups/{id}"), &token, None).await;
+        assert_eq!(
+            read["members"].as_array().map(Vec::len),
+            Some(joiners.len()),
+            "{b}: {read}"
+        );
+
+        // A deprovisioned member is not listed, nor dropped by a later
+        // change the provider makes without knowing them.
+        let leaver = joiners[0].id;
+        let (s, _) = scim(
+            &app,
+            Method::DELETE,
+            &format!("/Users/{leaver}"),
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+        let (s, doc) = scim(
+            &app,
+            Method::PATCH,
+            &format!("/Groups/{id}"),
+            &token,
+            Some(patch("add")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {doc}");
+        assert_eq!(
+            doc["members"].as_array().map(Vec::len),
+            Some(joiners.len()),
+            "{b}: the leaver is not listed, the staff member is: {doc}"
+        );
+        assert_eq!(
+            app.store
+                .scim_role_groups_of(app.org, leaver)
+                .await
+                .expect("read"),
+            vec!["Mandate Auditors".to_string()],
+            "{b}"
+        );
     }
 }
 

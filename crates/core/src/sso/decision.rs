@@ -150,6 +150,22 @@ pub fn decide(
     }
 }
 
+/// Which of the SCIM role groups a person is in count at sign-in beside
+/// the provider's claim: those whose first mapping gives a role other than
+/// `admin`. Only the provider's signed claim makes an admin, never what a
+/// SCIM token wrote (see `SsoSettings::for_scim`); and with these names left
+/// out, no mapping to `admin` is ever the first to match one of the rest.
+pub fn countable_role_groups(settings: &SsoSettings, names: Vec<String>) -> Vec<String> {
+    names
+        .into_iter()
+        .filter(|name| {
+            settings
+                .role_for(std::slice::from_ref(name))
+                .is_some_and(|role| role != AccessRole::Admin)
+        })
+        .collect()
+}
+
 /// The role `groups` give (`staff` when none of them is mapped), or `None`
 /// when nothing is mapped or the groups are unknown: then a role is left
 /// as it is.
@@ -309,6 +325,29 @@ mod tests {
         assert_eq!(
             decide(&settings(), &id, Some(&p), Some(&disabled), TODAY),
             SignIn::Refuse(Refusal::LoginDisabled)
+        );
+    }
+
+    #[test]
+    fn scim_role_groups_count_at_sign_in_unless_they_give_admin() {
+        let mut s = settings();
+        s.role_mappings.insert(
+            0,
+            RoleMapping {
+                group: "admins".into(),
+                role: AccessRole::Admin,
+            },
+        );
+        s.role_mappings.push(RoleMapping {
+            group: "isms".into(),
+            role: AccessRole::Admin,
+        });
+        let names = vec!["admins".to_string(), "isms".to_string(), "other".into()];
+        assert_eq!(countable_role_groups(&s, names), vec!["isms".to_string()]);
+        assert_eq!(
+            s.role_for(&["isms".to_string()]),
+            Some(AccessRole::IsmsManager),
+            "the later mapping of the same group to admin never matches first"
         );
     }
 

@@ -26,15 +26,18 @@ fn plain(text: &str, max: usize) -> String {
 /// never demotes them, so the organisation always has an admin.
 /// Counts the SCIM role groups the person is in with the groups the
 /// provider's claim lists: a provider that provisions role groups need not
-/// also send them in its tokens.
+/// also send them in its tokens. Not those that only a mapping to `admin`
+/// names: only the provider's signed claim makes an admin, never what a
+/// SCIM token wrote (`SsoSettings::for_scim`).
 async fn with_scim_role_groups(
     store: &Store,
-    org: OrgId,
+    (org, settings): (OrgId, &sso::SsoSettings),
     person: mandate_core::PersonId,
     identity: &sso::Identity,
 ) -> Result<sso::Identity, SsoFailure> {
     let mut identity = identity.clone();
-    let provisioned = store.scim_role_groups_of(org, person).await?;
+    let provisioned =
+        sso::countable_role_groups(settings, store.scim_role_groups_of(org, person).await?);
     if !provisioned.is_empty() {
         let groups = identity.groups.get_or_insert_with(Vec::new);
         for name in provisioned {
@@ -202,7 +205,7 @@ pub async fn complete_sso(
         None => None,
     };
     let with_groups = match &person {
-        Some(person) => with_scim_role_groups(store, org, person.id, &identity).await?,
+        Some(person) => with_scim_role_groups(store, (org, settings), person.id, &identity).await?,
         None => identity.clone(),
     };
     let actor = Actor::sso(&settings.display_name);

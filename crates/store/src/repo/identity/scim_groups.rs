@@ -6,9 +6,10 @@
 //! their members instead (`scim_role_groups`).
 
 use super::super::audit::Appender;
+use super::super::objectives::check_version;
 use super::super::people_edit::person_in;
 use super::super::{Db, Repo};
-use super::scim_role_groups::{names_a_role, role_group_members, set_members};
+use super::scim_role_groups::{drop_members, names_a_role, role_group_members, set_members};
 use super::sso_settings::settings_in;
 use super::{Bound, count_and_page};
 use crate::backend::{ScimGroupFilter, ScimGroupWithMembers, ScimPage};
@@ -174,12 +175,15 @@ impl Repo {
 
     /// Creates a group (`target` None) or replaces one: its name, and its
     /// members exactly as `write` lists them (a create only adds: people
-    /// already in a department of that name stay in it).
+    /// already in a department of that name stay in it). A replace worked
+    /// out from the group as read (a PATCH) names that `version`, and is
+    /// refused with a conflict when the group has changed since.
     pub async fn scim_write_group(
         &self,
         actor: &Actor,
         org: OrgId,
         target: Option<Uuid>,
+        version: Option<i64>,
         write: &GroupWrite,
     ) -> Result<ScimGroupWithMembers> {
         let mut tx = self.begin_write().await?;
@@ -190,6 +194,9 @@ impl Repo {
             Some(id) => Some(group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?),
             None => None,
         };
+        if let (Some(b), Some(expected)) = (&before, version) {
+            check_version("group", b.version, Some(expected))?;
+        }
         let group = ScimGroup {
             id: before.as_ref().map_or_else(Uuid::now_v7, |b| b.id),
             display_name: write.display_name.clone(),
@@ -344,11 +351,9 @@ impl Repo {
             .into_iter()
             .map(|(id, _)| id)
             .collect();
-        let released = if before.role_group {
-            set_members(&mut tx, org, id, &[]).await?
-        } else {
-            Vec::new()
-        };
+        if before.role_group {
+            drop_members(&mut tx, org, id).await?;
+        }
         sqlx::query("DELETE FROM scim_groups WHERE org_id = $1 AND group_id = $2")
             .bind(org.0)
             .bind(id)
@@ -362,8 +367,10 @@ impl Repo {
             after: None,
         });
         let settings = settings_in(&mut tx, org).await?;
-        self.apply_group_roles(&mut tx, &mut chain, org, &settings, &released)
-            .await?;
+        if before.role_group {
+            self.apply_group_roles(&mut tx, &mut chain, org, &settings, &members)
+                .await?;
+        }
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(())

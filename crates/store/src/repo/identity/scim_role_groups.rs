@@ -48,14 +48,18 @@ pub(super) fn names_a_role(settings: &SsoSettings, display_name: &str) -> bool {
         .any(|m| m.group == display_name)
 }
 
-/// Every member kept for `group`, deprovisioned ones too.
+/// The members kept for `group` who are served. A deprovisioned member is
+/// neither listed nor dropped: a provider's later change of the group does
+/// not know them, and they are back in it if they are provisioned again.
 async fn kept_members(
     tx: &mut Transaction<'static, Db>,
     org: OrgId,
     group: Uuid,
 ) -> Result<Vec<PersonId>> {
     let rows: Vec<(Uuid,)> = sqlx::query_as(
-        "SELECT person_id FROM scim_group_members WHERE org_id = $1 AND group_id = $2",
+        "SELECT m.person_id FROM scim_group_members m \
+         LEFT JOIN scim_users s ON s.org_id = m.org_id AND s.person_id = m.person_id \
+         WHERE m.org_id = $1 AND m.group_id = $2 AND s.deprovisioned_at IS NULL",
     )
     .bind(org.0)
     .bind(group)
@@ -64,8 +68,8 @@ async fn kept_members(
     Ok(rows.into_iter().map(|(id,)| PersonId(id)).collect())
 }
 
-/// Makes the kept members of `group` exactly `wanted` (already checked to
-/// be served people); answers whose membership changed.
+/// Makes the served members of `group` exactly `wanted` (already checked
+/// to be served people); answers whose membership changed.
 pub(super) async fn set_members(
     tx: &mut Transaction<'static, Db>,
     org: OrgId,
@@ -99,6 +103,21 @@ pub(super) async fn set_members(
     Ok(changed)
 }
 
+/// Lets go of every member of `group`, deprovisioned ones too (before the
+/// group itself goes).
+pub(super) async fn drop_members(
+    tx: &mut Transaction<'static, Db>,
+    org: OrgId,
+    group: Uuid,
+) -> Result<()> {
+    sqlx::query("DELETE FROM scim_group_members WHERE org_id = $1 AND group_id = $2")
+        .bind(org.0)
+        .bind(group)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The names of the role groups a person is in.
 async fn role_groups_in<'e, E>(executor: E, org: OrgId, person: PersonId) -> Result<Vec<String>>
 where
@@ -127,7 +146,7 @@ pub(in super::super) async fn starting_role(
     if groups.is_empty() {
         return Ok(AccessRole::Staff);
     }
-    let settings = settings_in(tx, org).await?;
+    let settings = settings_in(tx, org).await?.for_scim();
     Ok(settings.role_for(&groups).unwrap_or(AccessRole::Staff))
 }
 
@@ -149,13 +168,15 @@ async fn is_last_admin(tx: &mut Transaction<'static, Db>, org: OrgId, user: &Use
 
 impl Repo {
     /// The names of the SCIM role groups a person is in: a sign-in through
-    /// the provider counts them with the groups its claim lists.
+    /// the provider counts them with the groups its claim lists (those a
+    /// mapping to `admin` names excepted: see `SsoSettings::for_scim`).
     pub async fn scim_role_groups_of(&self, org: OrgId, person: PersonId) -> Result<Vec<String>> {
         role_groups_in(&self.pool, org, person).await
     }
 
     /// Sets the login role of each of `people` (those with a login) from
-    /// the role groups they are in now.
+    /// the role groups they are in now, by `settings` without the mappings
+    /// that give `admin` (`SsoSettings::for_scim`): admins are left alone.
     pub(super) async fn apply_group_roles(
         &self,
         tx: &mut Transaction<'static, Db>,
@@ -165,6 +186,7 @@ impl Repo {
         people: &[PersonId],
     ) -> Result<()> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND person_id = $2");
+        let settings = settings.for_scim();
         for person in people {
             let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(org.0)
@@ -175,7 +197,7 @@ impl Repo {
                 continue;
             };
             let groups = role_groups_in(&mut **tx, org, *person).await?;
-            let Some(role) = role_change(settings, &user, Some(&groups)) else {
+            let Some(role) = role_change(&settings, &user, Some(&groups)) else {
                 continue;
             };
             if is_last_admin(tx, org, &user).await? {
