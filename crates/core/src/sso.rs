@@ -8,7 +8,7 @@ pub mod decision;
 pub mod settings;
 
 pub use decision::{
-    Identity, Refusal, SignIn, countable_role_groups, decide, email_to_match, identity_from_claims,
-    role_change,
+    Identity, Refusal, SignIn, decide, email_to_match, identity_from_claims, role_change,
+    with_role_groups,
 };
 pub use settings::{PasswordPolicy, RoleMapping, SsoSettings};

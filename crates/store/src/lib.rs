@@ -20,7 +20,7 @@ mod store;
 
 pub use backend::{
     AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, CampaignPeopleQuery, CampaignPerson,
-    EPHEMERAL_TABLES, ImportSummary, LinkHolder, LinkMail, LoginOf, MeasurementSummary,
+    EPHEMERAL_TABLES, GroupPatch, ImportSummary, LinkHolder, LinkMail, LoginOf, MeasurementSummary,
     OrganisationChanges, OutboxPage, OutboxQuery, PeopleFilter, PeoplePage, PeopleQuery,
     PolicyImport, PolicyImportSummary, PolicySummary, PublishedVersion, RaciMatrix,
     ReconcileSummary, RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage,

@@ -2,12 +2,13 @@
 //! either backend and forwards each call to it.
 
 use crate::backend::{
-    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, ImportSummary, LinkHolder, LinkMail,
-    LoginOf, MeasurementSummary, OrganisationChanges, OutboxPage, OutboxQuery, PeoplePage,
-    PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, ReconcileSummary,
-    RestoreSummary, ReviewPlan, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
-    ScimToken, ScimUserFilter, SecretChange, SessionRecord, SsoConfig, SsoLogin, TrainingSummary,
-    VersionApproval, VersionDates, postgres, sqlite,
+    AckCounts, AnswerIn, AuditPage, AuditQuery, BackupSummary, GroupPatch, ImportSummary,
+    LinkHolder, LinkMail, LoginOf, MeasurementSummary, OrganisationChanges, OutboxPage,
+    OutboxQuery, PeoplePage, PeopleQuery, PolicyImport, PolicyImportSummary, PolicySummary,
+    RaciMatrix, ReconcileSummary, RestoreSummary, ReviewPlan, ScimGroupFilter,
+    ScimGroupWithMembers, ScimPage, ScimPerson, ScimToken, ScimUserFilter, SecretChange,
+    SessionRecord, SsoConfig, SsoLogin, TrainingSummary, VersionApproval, VersionDates, postgres,
+    sqlite,
 };
 use crate::error::Result;
 use crate::location::DatabaseUrl;
@@ -269,7 +270,8 @@ impl Store {
         pub async fn scim_deprovision_user(&self, actor: &Actor, org: OrgId, id: PersonId, today: Date) -> Result<()>;
         pub async fn scim_group(&self, org: OrgId, id: Uuid) -> Result<Option<ScimGroupWithMembers>>;
         pub async fn scim_groups_page(&self, org: OrgId, filter: &ScimGroupFilter, offset: i64, count: i64, with_members: bool) -> Result<ScimPage<ScimGroupWithMembers>>;
-        pub async fn scim_write_group(&self, actor: &Actor, org: OrgId, target: Option<Uuid>, version: Option<i64>, write: &GroupWrite) -> Result<ScimGroupWithMembers>;
+        pub async fn scim_write_group(&self, actor: &Actor, org: OrgId, target: Option<Uuid>, write: &GroupWrite) -> Result<ScimGroupWithMembers>;
+        pub async fn scim_patch_group(&self, actor: &Actor, org: OrgId, id: Uuid, patch: &GroupPatch<'_>) -> Result<Result<ScimGroupWithMembers, mandate_core::scim::ScimError>>;
         pub async fn scim_delete_group(&self, actor: &Actor, org: OrgId, id: Uuid) -> Result<()>;
         pub async fn scim_role_groups_of(&self, org: OrgId, person: PersonId) -> Result<Vec<String>>;
         pub async fn sso_settings(&self, org: OrgId) -> Result<SsoConfig>;

@@ -71,13 +71,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
         let department_before = staff.department.clone();
 
         let (isms, members) = store
-            .scim_write_group(
-                &okta,
-                org,
-                None,
-                None,
-                &group("Mandate ISMS", &[staff, newcomer]),
-            )
+            .scim_write_group(&okta, org, None, &group("Mandate ISMS", &[staff, newcomer]))
             .await
             .expect("made");
         assert!(isms.role_group, "{b}");
@@ -122,7 +116,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
 
         // A group no mapping names is still a department.
         let (platform, _) = store
-            .scim_write_group(&okta, org, None, None, &group("Platform", &[other]))
+            .scim_write_group(&okta, org, None, &group("Platform", &[other]))
             .await
             .expect("made");
         assert!(!platform.role_group, "{b}");
@@ -169,13 +163,7 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
         // Admins are out of a SCIM token's reach: a group mapped to admin
         // gives nothing, and admins in a mapped group keep their role.
         let (admin_group, _) = store
-            .scim_write_group(
-                &okta,
-                org,
-                None,
-                None,
-                &group("Mandate Admins", &[staff, other]),
-            )
+            .scim_write_group(&okta, org, None, &group("Mandate Admins", &[staff, other]))
             .await
             .expect("made");
         assert!(admin_group.role_group, "{b}");
@@ -189,26 +177,26 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
                 &okta,
                 org,
                 Some(isms.id),
-                Some(isms.version),
                 &group("Mandate ISMS", &[staff, newcomer, admin_a, admin_b]),
             )
             .await
             .expect("replaced");
         assert_eq!(admins(&store, org).await, 2, "{b}: admins keep their role");
-        // A write worked out from an older read of the group is refused.
-        let stale = store
-            .scim_write_group(
-                &okta,
-                org,
-                Some(isms.id),
-                Some(isms.version),
-                &group("Mandate ISMS", &[]),
-            )
-            .await;
-        assert!(
-            matches!(stale, Err(mandate_store::StoreError::Conflict(_))),
-            "{b}: {stale:?}"
-        );
+        // A patch is worked out from the group as the write reads it; one
+        // refused writes nothing.
+        let refused = store
+            .scim_patch_group(&okta, org, isms.id, &|_| {
+                Err(mandate_core::scim::ScimError::status(400, "no"))
+            })
+            .await
+            .expect("read");
+        assert!(refused.is_err(), "{b}");
+        let (_, members) = store
+            .scim_group(org, isms.id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(members.len(), 4, "{b}: nothing written");
 
         // Dropped from the group: back to staff.
         store
@@ -216,7 +204,6 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
                 &okta,
                 org,
                 Some(isms.id),
-                None,
                 &group("Mandate ISMS", &[newcomer, admin_a, admin_b]),
             )
             .await
@@ -257,7 +244,6 @@ async fn role_groups_set_access_roles_at_once_and_audited() {
                 &okta,
                 org,
                 Some(isms.id),
-                None,
                 &group("ISMS team", &[newcomer, admin_a, admin_b]),
             )
             .await

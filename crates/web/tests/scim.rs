@@ -606,8 +606,8 @@ async fn groups_a_mapping_names_give_access_roles_not_departments() {
             "{b}: {read}"
         );
 
-        // A deprovisioned member is not listed, nor dropped by a later
-        // change the provider makes without knowing them.
+        // A deprovisioned member leaves the group (a provider that
+        // provisions them again sends their groups again).
         let leaver = joiners[0].id;
         let (s, _) = scim(
             &app,
@@ -632,14 +632,21 @@ async fn groups_a_mapping_names_give_access_roles_not_departments() {
             Some(joiners.len()),
             "{b}: the leaver is not listed, the staff member is: {doc}"
         );
-        assert_eq!(
+        assert!(
             app.store
                 .scim_role_groups_of(app.org, leaver)
                 .await
-                .expect("read"),
-            vec!["Mandate Auditors".to_string()],
+                .expect("read")
+                .is_empty(),
             "{b}"
         );
+        // Emptied as providers empty a group: every role it gave goes.
+        let empty = json!({"schemas": [PATCH_OP], "Operations": [
+            {"op": "replace", "path": "members", "value": []}]});
+        let (s, doc) = scim(&app, Method::PATCH, &path, &token, Some(empty)).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {doc}");
+        assert!(doc.get("members").is_none(), "{b}: {doc}");
+        assert_eq!(role().await, AccessRole::Staff, "{b}");
     }
 }
 

@@ -429,6 +429,11 @@ fn at_attr(
             return Ok(());
         }
         let Some(new) = value.map(|v| canonical(attr, v)).transpose()?.flatten() else {
+            // Replacing with nothing (`[]` or null) replaces every value with
+            // none (RFC 7644 §3.5.2.3): how a provider empties a group.
+            if op == Op::Replace {
+                holder.remove(attr.name);
+            }
             return Ok(());
         };
         match (new, holder.get_mut(attr.name)) {
@@ -604,6 +609,25 @@ mod tests {
         let body = json!({"schemas": [PATCH_OP], "Operations": ops});
         let ops = parse(&USER_RESOURCE, &body)?;
         apply(&USER_RESOURCE, doc, &ops)
+    }
+
+    #[test]
+    fn replacing_a_list_with_an_empty_one_empties_it() {
+        use crate::scim::GROUP;
+        use crate::scim::schema::GROUP_RESOURCE;
+        let doc = GROUP_RESOURCE
+            .check(&json!({"schemas": [GROUP], "displayName": "F",
+                "members": [{"value": "0190b1a4-7e2f-7c3a-8b1d-2f4e5a6b7c8d"}]}))
+            .expect("valid");
+        let ops = |op: &str| {
+            let body = json!({"schemas": [PATCH_OP], "Operations": [
+                {"op": op, "path": "members", "value": []}]});
+            parse(&GROUP_RESOURCE, &body).expect("parsed")
+        };
+        let emptied = apply(&GROUP_RESOURCE, &doc, &ops("replace")).expect("ok");
+        assert!(emptied.get("members").is_none(), "{emptied}");
+        let same = apply(&GROUP_RESOURCE, &doc, &ops("add")).expect("ok");
+        assert_eq!(same["members"], doc["members"]);
     }
 
     #[test]

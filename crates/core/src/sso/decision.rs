@@ -150,20 +150,42 @@ pub fn decide(
     }
 }
 
-/// Which of the SCIM role groups a person is in count at sign-in beside
-/// the provider's claim: those whose first mapping gives a role other than
-/// `admin`. Only the provider's signed claim makes an admin, never what a
-/// SCIM token wrote (see `SsoSettings::for_scim`); and with these names left
-/// out, no mapping to `admin` is ever the first to match one of the rest.
-pub fn countable_role_groups(settings: &SsoSettings, names: Vec<String>) -> Vec<String> {
-    names
+/// The identity with the SCIM role groups the person is in counted beside
+/// the provider's claim, so that a provider that provisions role groups need
+/// not also send them in its tokens. A SCIM token never makes or unmakes an
+/// admin (see `SsoSettings::for_scim`), so they are not counted for someone
+/// who is an admin or whom the claim alone makes one, and a name whose
+/// first mapping gives `admin` is never counted.
+pub fn with_role_groups(
+    settings: &SsoSettings,
+    identity: &Identity,
+    user: Option<&User>,
+    role_groups: Vec<String>,
+) -> Identity {
+    let claimed = role_from_groups(settings, identity.groups.as_deref());
+    if user.is_some_and(|u| u.access_role == AccessRole::Admin)
+        || claimed == Some(AccessRole::Admin)
+    {
+        return identity.clone();
+    }
+    let countable: Vec<String> = role_groups
         .into_iter()
         .filter(|name| {
             settings
                 .role_for(std::slice::from_ref(name))
                 .is_some_and(|role| role != AccessRole::Admin)
         })
-        .collect()
+        .collect();
+    let mut merged = identity.clone();
+    if !countable.is_empty() {
+        let groups = merged.groups.get_or_insert_with(Vec::new);
+        for name in countable {
+            if !groups.contains(&name) {
+                groups.push(name);
+            }
+        }
+    }
+    merged
 }
 
 /// The role `groups` give (`staff` when none of them is mapped), or `None`
@@ -329,7 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn scim_role_groups_count_at_sign_in_unless_they_give_admin() {
+    fn scim_role_groups_count_at_sign_in_but_never_make_or_unmake_an_admin() {
         let mut s = settings();
         s.role_mappings.insert(
             0,
@@ -342,12 +364,30 @@ mod tests {
             group: "isms".into(),
             role: AccessRole::Admin,
         });
-        let names = vec!["admins".to_string(), "isms".to_string(), "other".into()];
-        assert_eq!(countable_role_groups(&s, names), vec!["isms".to_string()]);
+        let p = person(None);
+        let provisioned = || vec!["admins".to_string(), "isms".to_string(), "other".into()];
+        // Counted beside a claim (or none): only names not first mapped to admin.
+        let silent = identity(json!({}));
+        let merged = with_role_groups(&s, &silent, None, provisioned());
+        assert_eq!(merged.groups, Some(vec!["isms".to_string()]));
         assert_eq!(
-            s.role_for(&["isms".to_string()]),
-            Some(AccessRole::IsmsManager),
+            decide(&s, &merged, Some(&p), None, TODAY),
+            SignIn::CreateLogin {
+                role: AccessRole::IsmsManager
+            },
             "the later mapping of the same group to admin never matches first"
+        );
+        // Not counted for an admin, nor when the claim makes one.
+        let admin = user(&p, AccessRole::Admin);
+        assert_eq!(
+            with_role_groups(&s, &silent, Some(&admin), provisioned()),
+            silent
+        );
+        let claimed = identity(json!({"groups": ["admins"]}));
+        let staff = user(&p, AccessRole::Staff);
+        assert_eq!(
+            with_role_groups(&s, &claimed, Some(&staff), provisioned()),
+            claimed
         );
     }
 

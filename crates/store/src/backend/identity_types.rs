@@ -85,6 +85,16 @@ pub type ScimGroupWithMembers = (
     Vec<(mandate_core::PersonId, String)>,
 );
 
+/// A SCIM PATCH of a group, worked out from the group as the write
+/// transaction reads it (so two at once both count): the group with its
+/// members in, what to write out, or the SCIM refusal of the patch.
+pub type GroupPatch<'a> = dyn Fn(
+        &ScimGroupWithMembers,
+    ) -> Result<mandate_core::scim::group::GroupWrite, mandate_core::scim::ScimError>
+    + Send
+    + Sync
+    + 'a;
+
 /// An organisation's single sign-on settings as kept, with what may be said
 /// of the client secret: whether one is set, never its value.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,8 +17,8 @@ pub use acknowledgement_types::{
 pub use commitment_types::TrainingSummary;
 pub use conformance_types::{AckCounts, VersionApproval, VersionDates};
 pub use identity_types::{
-    LinkHolder, LinkMail, LoginOf, ScimGroupFilter, ScimGroupWithMembers, ScimPage, ScimPerson,
-    ScimToken, ScimUserFilter, SecretChange, SsoConfig, SsoLogin,
+    GroupPatch, LinkHolder, LinkMail, LoginOf, ScimGroupFilter, ScimGroupWithMembers, ScimPage,
+    ScimPerson, ScimToken, ScimUserFilter, SecretChange, SsoConfig, SsoLogin,
 };
 pub use performance_types::{MeasurementSummary, ReviewPlan};
 pub use policy_types::{PolicyImport, PolicyImportSummary, PolicySummary, RaciMatrix, VersionMeta};

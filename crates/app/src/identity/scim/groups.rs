@@ -6,7 +6,7 @@ use mandate_core::scim::filter::Filter;
 use mandate_core::scim::group::{group_document, group_write};
 use mandate_core::scim::schema::GROUP_RESOURCE;
 use mandate_core::scim::{ScimError, ScimType, patch};
-use mandate_store::{ScimGroupFilter, ScimGroupWithMembers, Store, StoreError};
+use mandate_store::{ScimGroupFilter, ScimGroupWithMembers, Store};
 use serde_json::Value;
 
 fn document(caller: &ScimCaller, (group, members): &ScimGroupWithMembers) -> Value {
@@ -108,46 +108,20 @@ pub async fn list_groups(
 async fn write(
     store: &Store,
     caller: &ScimCaller,
-    target: Option<(uuid::Uuid, Option<i64>)>,
+    target: Option<uuid::Uuid>,
     checked: &Value,
-) -> Result<ScimGroupWithMembers, StoreOr> {
-    let write = group_write(checked).map_err(StoreOr::Scim)?;
-    store
-        .scim_write_group(
-            &caller.actor(),
-            caller.org,
-            target.map(|(id, _)| id),
-            target.and_then(|(_, version)| version),
-            &write,
-        )
+) -> ScimResult<Value> {
+    let write = group_write(checked)?;
+    let written = store
+        .scim_write_group(&caller.actor(), caller.org, target, &write)
         .await
-        .map_err(StoreOr::Store)
+        .map_err(from_store)?;
+    Ok(document(caller, &written))
 }
-
-/// A write's failure: the store's, kept apart so that a PATCH can tell
-/// that the group changed under it, or a refusal of the document.
-enum StoreOr {
-    Store(StoreError),
-    Scim(ScimError),
-}
-
-impl From<StoreOr> for ScimError {
-    fn from(e: StoreOr) -> Self {
-        match e {
-            StoreOr::Store(e) => from_store(e),
-            StoreOr::Scim(e) => e,
-        }
-    }
-}
-
-/// How often a PATCH is worked out again when the group changed between
-/// reading it and writing it (two provider requests at once).
-const PATCH_TRIES: usize = 5;
 
 pub async fn create_group(store: &Store, caller: &ScimCaller, body: &Value) -> ScimResult<Value> {
     let checked = GROUP_RESOURCE.check(body)?;
-    let written = write(store, caller, None, &checked).await?;
-    Ok(document(caller, &written))
+    write(store, caller, None, &checked).await
 }
 
 pub async fn replace_group(
@@ -158,10 +132,11 @@ pub async fn replace_group(
 ) -> ScimResult<Value> {
     let (group, _) = load(store, caller, id).await?;
     let checked = GROUP_RESOURCE.check(body)?;
-    let written = write(store, caller, Some((group.id, None)), &checked).await?;
-    Ok(document(caller, &written))
+    write(store, caller, Some(group.id), &checked).await
 }
 
+/// Applied to the group as the write reads it, so that a provider's PATCHes
+/// sent at once (one member added by each) all count.
 pub async fn patch_group(
     store: &Store,
     caller: &ScimCaller,
@@ -169,36 +144,17 @@ pub async fn patch_group(
     body: &Value,
 ) -> ScimResult<Value> {
     let operations = patch::parse(&GROUP_RESOURCE, body)?;
-    let mut tries = 0;
-    loop {
-        let group = load(store, caller, id).await?;
-        let current = GROUP_RESOURCE.check(&document(caller, &group))?;
+    let (group, _) = load(store, caller, id).await?;
+    let apply = |current: &ScimGroupWithMembers| {
+        let current = GROUP_RESOURCE.check(&document(caller, current))?;
         let patched = patch::apply(&GROUP_RESOURCE, &current, &operations)?;
-        let target = Some((group.0.id, Some(group.0.version)));
-        match write(store, caller, target, &patched).await {
-            Ok(written) => return Ok(document(caller, &written)),
-            Err(StoreOr::Store(StoreError::Conflict(_)))
-                if tries + 1 < PATCH_TRIES && changed_since(store, caller, &group).await? =>
-            {
-                tries += 1;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-}
-
-/// Whether the group is no longer at the version read: a conflict then
-/// means another write came first, not that the name is taken.
-async fn changed_since(
-    store: &Store,
-    caller: &ScimCaller,
-    (group, _): &ScimGroupWithMembers,
-) -> ScimResult<bool> {
-    let now = store
-        .scim_group(caller.org, group.id)
+        group_write(&patched)
+    };
+    let written = store
+        .scim_patch_group(&caller.actor(), caller.org, group.id, &apply)
         .await
-        .map_err(from_store)?;
-    Ok(now.is_none_or(|(g, _)| g.version != group.version))
+        .map_err(from_store)??;
+    Ok(document(caller, &written))
 }
 
 pub async fn delete_group(store: &Store, caller: &ScimCaller, id: &str) -> ScimResult<()> {

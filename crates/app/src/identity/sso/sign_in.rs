@@ -24,31 +24,6 @@ fn plain(text: &str, max: usize) -> String {
 
 /// Whether `user` is the organisation's only enabled admin: the provider
 /// never demotes them, so the organisation always has an admin.
-/// Counts the SCIM role groups the person is in with the groups the
-/// provider's claim lists: a provider that provisions role groups need not
-/// also send them in its tokens. Not those that only a mapping to `admin`
-/// names: only the provider's signed claim makes an admin, never what a
-/// SCIM token wrote (`SsoSettings::for_scim`).
-async fn with_scim_role_groups(
-    store: &Store,
-    (org, settings): (OrgId, &sso::SsoSettings),
-    person: mandate_core::PersonId,
-    identity: &sso::Identity,
-) -> Result<sso::Identity, SsoFailure> {
-    let mut identity = identity.clone();
-    let provisioned =
-        sso::countable_role_groups(settings, store.scim_role_groups_of(org, person).await?);
-    if !provisioned.is_empty() {
-        let groups = identity.groups.get_or_insert_with(Vec::new);
-        for name in provisioned {
-            if !groups.contains(&name) {
-                groups.push(name);
-            }
-        }
-    }
-    Ok(identity)
-}
-
 async fn is_last_admin(store: &Store, org: OrgId, user: &User) -> Result<bool, SsoFailure> {
     if user.access_role != mandate_core::AccessRole::Admin {
         return Ok(false);
@@ -205,7 +180,12 @@ pub async fn complete_sso(
         None => None,
     };
     let with_groups = match &person {
-        Some(person) => with_scim_role_groups(store, (org, settings), person.id, &identity).await?,
+        Some(p) => sso::with_role_groups(
+            settings,
+            &identity,
+            user.as_ref(),
+            store.scim_role_groups_of(org, p.id).await?,
+        ),
         None => identity.clone(),
     };
     let actor = Actor::sso(&settings.display_name);

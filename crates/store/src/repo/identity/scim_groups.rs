@@ -6,15 +6,15 @@
 //! their members instead (`scim_role_groups`).
 
 use super::super::audit::Appender;
-use super::super::objectives::check_version;
 use super::super::people_edit::person_in;
 use super::super::{Db, Repo};
 use super::scim_role_groups::{drop_members, names_a_role, role_group_members, set_members};
 use super::sso_settings::settings_in;
 use super::{Bound, count_and_page};
-use crate::backend::{ScimGroupFilter, ScimGroupWithMembers, ScimPage};
+use crate::backend::{GroupPatch, ScimGroupFilter, ScimGroupWithMembers, ScimPage};
 use crate::error::{Result, StoreError};
 use mandate_core::audit::{Actor, Change};
+use mandate_core::scim::ScimError;
 use mandate_core::scim::group::{GroupWrite, ScimGroup};
 use mandate_core::sso::SsoSettings;
 use mandate_core::{NewPerson, OrgId, PersonId};
@@ -175,28 +175,66 @@ impl Repo {
 
     /// Creates a group (`target` None) or replaces one: its name, and its
     /// members exactly as `write` lists them (a create only adds: people
-    /// already in a department of that name stay in it). A replace worked
-    /// out from the group as read (a PATCH) names that `version`, and is
-    /// refused with a conflict when the group has changed since.
+    /// already in a department of that name stay in it).
     pub async fn scim_write_group(
         &self,
         actor: &Actor,
         org: OrgId,
         target: Option<Uuid>,
-        version: Option<i64>,
         write: &GroupWrite,
     ) -> Result<ScimGroupWithMembers> {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
-        let at = chain.at();
-        let settings = settings_in(&mut tx, org).await?;
         let before = match target {
             Some(id) => Some(group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?),
             None => None,
         };
-        if let (Some(b), Some(expected)) = (&before, version) {
-            check_version("group", b.version, Some(expected))?;
-        }
+        let written = self
+            .write_group_in(&mut tx, &mut chain, org, before, write)
+            .await?;
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    /// Patches a group: `patch` works out what to write from the group as
+    /// this transaction reads it, after the organisation's writes are
+    /// serialised (`lock_chain`), so two patches at once both count.
+    pub async fn scim_patch_group(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: Uuid,
+        patch: &GroupPatch<'_>,
+    ) -> Result<std::result::Result<ScimGroupWithMembers, ScimError>> {
+        let mut tx = self.begin_write().await?;
+        let mut chain = self.lock_chain(&mut tx, org, actor).await?;
+        let before = group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?;
+        let members = members_of(&mut *tx, org, &before).await?;
+        let write = match patch(&(before.clone(), members)) {
+            Ok(write) => write,
+            // Nothing written: the transaction is dropped, and rolled back.
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let written = self
+            .write_group_in(&mut tx, &mut chain, org, Some(before), &write)
+            .await?;
+        chain.seal(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Ok(written))
+    }
+
+    /// Writes a group over `before` (none: a new one), in `tx`.
+    async fn write_group_in(
+        &self,
+        tx: &mut Transaction<'static, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        before: Option<ScimGroup>,
+        write: &GroupWrite,
+    ) -> Result<ScimGroupWithMembers> {
+        let at = chain.at();
+        let settings = settings_in(tx, org).await?;
         let group = ScimGroup {
             id: before.as_ref().map_or_else(Uuid::now_v7, |b| b.id),
             display_name: write.display_name.clone(),
@@ -227,7 +265,7 @@ impl Repo {
             .bind(&group.external_id)
             .bind(group.updated_at)
             .bind(group.version)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
         } else {
             sqlx::query(
@@ -244,12 +282,12 @@ impl Repo {
             .bind(group.created_at)
             .bind(group.updated_at)
             .bind(group.version)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
         };
         written.map_err(StoreError::from).map_err(taken)?;
         let old_members: Vec<PersonId> = match &before {
-            Some(b) => members_of(&mut *tx, org, b).await?,
+            Some(b) => members_of(&mut **tx, org, b).await?,
             None => Vec::new(),
         }
         .into_iter()
@@ -259,20 +297,13 @@ impl Repo {
             let renamed = before
                 .as_ref()
                 .is_some_and(|b| b.display_name != group.display_name);
-            self.write_role_members(
-                &mut tx,
-                &mut chain,
-                org,
-                &settings,
-                (&group, renamed),
-                write,
-            )
-            .await?;
+            self.write_role_members(tx, chain, org, &settings, (&group, renamed), write)
+                .await?;
         } else {
-            self.write_department_members(&mut tx, &mut chain, org, &group, &old_members, write)
+            self.write_department_members(tx, chain, org, &group, &old_members, write)
                 .await?;
         }
-        let members = members_of(&mut *tx, org, &group).await?;
+        let members = members_of(&mut **tx, org, &group).await?;
         let ids: Vec<PersonId> = members.iter().map(|(id, _)| *id).collect();
         chain.record(match &before {
             Some(b) => Change::updated(
@@ -283,8 +314,6 @@ impl Repo {
             ),
             None => Change::created("scim_group", group.id, audit_json(&group, &ids)),
         });
-        chain.seal(&mut tx).await?;
-        tx.commit().await?;
         Ok((group, members))
     }
 

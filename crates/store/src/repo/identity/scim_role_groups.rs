@@ -174,6 +174,45 @@ impl Repo {
         role_groups_in(&self.pool, org, person).await
     }
 
+    /// A person deprovisioned (SCIM's DELETE) leaves every role group, each
+    /// an audited change of the group, and their login's role follows; a
+    /// provider that provisions them again sends their groups again.
+    pub(super) async fn leave_role_groups(
+        &self,
+        tx: &mut Transaction<'static, Db>,
+        chain: &mut Appender<'_>,
+        org: OrgId,
+        person: PersonId,
+    ) -> Result<()> {
+        let groups: Vec<(Uuid,)> = sqlx::query_as(
+            "SELECT group_id FROM scim_group_members WHERE org_id = $1 AND person_id = $2",
+        )
+        .bind(org.0)
+        .bind(person.0)
+        .fetch_all(&mut **tx)
+        .await?;
+        if groups.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM scim_group_members WHERE org_id = $1 AND person_id = $2")
+            .bind(org.0)
+            .bind(person.0)
+            .execute(&mut **tx)
+            .await?;
+        for (group,) in groups {
+            chain.record(Change {
+                entity_type: "scim_group",
+                entity_id: group.to_string(),
+                action: "remove_member",
+                before: Some(serde_json::json!({ "member": person })),
+                after: None,
+            });
+        }
+        let settings = settings_in(tx, org).await?;
+        self.apply_group_roles(tx, chain, org, &settings, &[person])
+            .await
+    }
+
     /// Sets the login role of each of `people` (those with a login) from
     /// the role groups they are in now, by `settings` without the mappings
     /// that give `admin` (`SsoSettings::for_scim`): admins are left alone.

@@ -417,6 +417,7 @@ impl Repo {
         )
         .await?;
         acknowledgements::release_owed_by(&mut tx, &mut chain, org, id).await?;
+        self.leave_role_groups(&mut tx, &mut chain, org, id).await?;
         chain.seal(&mut tx).await?;
         tx.commit().await?;
         Ok(())
