@@ -8,7 +8,7 @@ pub mod decision;
 pub mod settings;
 
 pub use decision::{
-    Identity, Refusal, SignIn, decide, email_to_match, identity_from_claims, role_change,
-    with_role_groups,
+    Identity, Refusal, SignIn, decide, email_to_match, groups_role, identity_from_claims,
+    role_change,
 };
 pub use settings::{PasswordPolicy, RoleMapping, SsoSettings};

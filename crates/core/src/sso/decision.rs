@@ -21,6 +21,10 @@ pub struct Identity {
     /// `None` when the groups claim was not sent at all: then an existing
     /// login's role is left as it is.
     pub groups: Option<Vec<String>>,
+    /// The SCIM role groups the person is in (filled in by the caller from
+    /// the register, not by the provider's token): counted beside the
+    /// claim, but never for `admin` (see [`groups_role`]).
+    pub role_groups: Vec<String>,
 }
 
 /// Reads the claims the settings name. A groups claim may be a list of
@@ -59,6 +63,7 @@ pub fn identity_from_claims(
         email,
         email_verified,
         groups,
+        role_groups: Vec::new(),
     }
 }
 
@@ -137,75 +142,68 @@ pub fn decide(
     if person.end_date.is_some_and(|last_day| last_day < today) {
         return SignIn::Refuse(Refusal::Left);
     }
-    let role_from_groups = role_from_groups(settings, identity.groups.as_deref());
+    let claim = identity.groups.as_deref();
+    // In no role group and no claim: nothing is known, the role stays.
+    let role_groups = Some(identity.role_groups.as_slice()).filter(|g| !g.is_empty());
     match user {
         None => SignIn::CreateLogin {
-            role: role_from_groups.unwrap_or(AccessRole::Staff),
+            role: groups_role(settings, claim, role_groups, None).unwrap_or(AccessRole::Staff),
         },
         Some(user) if user.disabled_at.is_some() => SignIn::Refuse(Refusal::LoginDisabled),
         Some(user) => SignIn::Existing {
             user: Box::new(user.clone()),
-            new_role: role_change(settings, user, identity.groups.as_deref()),
+            new_role: role_change(settings, user, claim, role_groups),
         },
     }
 }
 
-/// The identity with the SCIM role groups the person is in counted beside
-/// the provider's claim, so that a provider that provisions role groups need
-/// not also send them in its tokens. A SCIM token never makes or unmakes an
-/// admin (see `SsoSettings::for_scim`), so they are not counted for someone
-/// who is an admin or whom the claim alone makes one, and a name whose
-/// first mapping gives `admin` is never counted.
-pub fn with_role_groups(
+/// The role groups give: the first mapping, in order, whose group is in the
+/// provider's signed `claim` or, for a role other than `admin`, among the
+/// person's SCIM `role_groups` (`None`: not known, as at a sign-in of
+/// someone in none); `staff` when none matches. A SCIM token is a
+/// weaker secret than the provider's signed tokens and may change emails, so
+/// what it wrote never makes or unmakes an admin: the claim alone makes one,
+/// and an admin with no claim to go by is left as they are. `None` (the role
+/// left as it is) when nothing is mapped or nothing is known.
+pub fn groups_role(
     settings: &SsoSettings,
-    identity: &Identity,
+    claim: Option<&[String]>,
+    role_groups: Option<&[String]>,
     user: Option<&User>,
-    role_groups: Vec<String>,
-) -> Identity {
-    let claimed = role_from_groups(settings, identity.groups.as_deref());
-    if user.is_some_and(|u| u.access_role == AccessRole::Admin)
-        || claimed == Some(AccessRole::Admin)
-    {
-        return identity.clone();
+) -> Option<AccessRole> {
+    if settings.role_mappings.is_empty() {
+        return None;
     }
-    let countable: Vec<String> = role_groups
-        .into_iter()
-        .filter(|name| {
-            settings
-                .role_for(std::slice::from_ref(name))
-                .is_some_and(|role| role != AccessRole::Admin)
+    let is_admin = user.is_some_and(|u| u.access_role == AccessRole::Admin);
+    if claim.is_none() && (role_groups.is_none() || is_admin) {
+        return None;
+    }
+    let claimed = claim.unwrap_or_default();
+    let role_groups = role_groups.unwrap_or_default();
+    if settings.role_for(claimed) == Some(AccessRole::Admin) {
+        return Some(AccessRole::Admin);
+    }
+    let role = settings
+        .role_mappings
+        .iter()
+        .find(|m| {
+            claimed.contains(&m.group)
+                || (m.role != AccessRole::Admin && role_groups.contains(&m.group))
         })
-        .collect();
-    let mut merged = identity.clone();
-    if !countable.is_empty() {
-        let groups = merged.groups.get_or_insert_with(Vec::new);
-        for name in countable {
-            if !groups.contains(&name) {
-                groups.push(name);
-            }
-        }
-    }
-    merged
-}
-
-/// The role `groups` give (`staff` when none of them is mapped), or `None`
-/// when nothing is mapped or the groups are unknown: then a role is left
-/// as it is.
-fn role_from_groups(settings: &SsoSettings, groups: Option<&[String]>) -> Option<AccessRole> {
-    groups
-        .filter(|_| !settings.role_mappings.is_empty())
-        .map(|g| settings.role_for(g).unwrap_or(AccessRole::Staff))
+        .map_or(AccessRole::Staff, |m| m.role);
+    Some(role)
 }
 
 /// The role an existing login should move to, given the groups its person
-/// is in (from the provider's claim at sign-in, or its SCIM role groups);
-/// `None` when it keeps its role. A break-glass admin's role is never
-/// changed, nor an admin's unless a mapping gives `admin`; the caller still
-/// keeps the organisation's last admin.
+/// is in (the provider's claim at sign-in, `None` from SCIM; their SCIM role
+/// groups); `None` when it keeps its role. A break-glass admin's role is
+/// never changed, nor an admin's unless a mapping gives `admin`; the caller
+/// still keeps the organisation's last admin.
 pub fn role_change(
     settings: &SsoSettings,
     user: &User,
-    groups: Option<&[String]>,
+    claim: Option<&[String]>,
+    role_groups: Option<&[String]>,
 ) -> Option<AccessRole> {
     let admins_mapped = settings
         .role_mappings
@@ -213,7 +211,8 @@ pub fn role_change(
         .any(|m| m.role == AccessRole::Admin);
     let protected = settings.is_break_glass(&user.email)
         || (user.access_role == AccessRole::Admin && !admins_mapped);
-    role_from_groups(settings, groups).filter(|role| *role != user.access_role && !protected)
+    groups_role(settings, claim, role_groups, Some(user))
+        .filter(|role| *role != user.access_role && !protected)
 }
 
 #[cfg(test)]
@@ -351,43 +350,78 @@ mod tests {
     }
 
     #[test]
-    fn scim_role_groups_count_at_sign_in_but_never_make_or_unmake_an_admin() {
-        let mut s = settings();
-        s.role_mappings.insert(
-            0,
-            RoleMapping {
-                group: "admins".into(),
-                role: AccessRole::Admin,
-            },
-        );
+    fn scim_role_groups_count_beside_the_claim_but_never_make_or_unmake_an_admin() {
+        let isms = || vec!["isms".to_string()];
+        let mut s = settings(); // isms = isms_manager
         s.role_mappings.push(RoleMapping {
-            group: "isms".into(),
+            group: "admins".into(),
             role: AccessRole::Admin,
         });
         let p = person(None);
-        let provisioned = || vec!["admins".to_string(), "isms".to_string(), "other".into()];
-        // Counted beside a claim (or none): only names not first mapped to admin.
-        let silent = identity(json!({}));
-        let merged = with_role_groups(&s, &silent, None, provisioned());
-        assert_eq!(merged.groups, Some(vec!["isms".to_string()]));
+        let (staff, admin) = (user(&p, AccessRole::Staff), user(&p, AccessRole::Admin));
+        let claim = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // With no claim, the role groups give the role.
         assert_eq!(
-            decide(&s, &merged, Some(&p), None, TODAY),
-            SignIn::CreateLogin {
-                role: AccessRole::IsmsManager
-            },
-            "the later mapping of the same group to admin never matches first"
+            groups_role(&s, None, Some(&isms()), None),
+            Some(AccessRole::IsmsManager)
         );
-        // Not counted for an admin, nor when the claim makes one.
-        let admin = user(&p, AccessRole::Admin);
         assert_eq!(
-            with_role_groups(&s, &silent, Some(&admin), provisioned()),
-            silent
+            role_change(&s, &staff, None, Some(&isms())),
+            Some(AccessRole::IsmsManager)
         );
-        let claimed = identity(json!({"groups": ["admins"]}));
-        let staff = user(&p, AccessRole::Staff);
+        // A role group mapped to admin gives nothing.
         assert_eq!(
-            with_role_groups(&s, &claimed, Some(&staff), provisioned()),
-            claimed
+            groups_role(&s, None, Some(&["admins".to_string()]), None),
+            Some(AccessRole::Staff)
+        );
+        // An admin with no claim is left alone; the claim alone makes one,
+        // whatever the role groups and the order of the mappings.
+        assert_eq!(role_change(&s, &admin, None, Some(&isms())), None);
+        assert_eq!(
+            role_change(&s, &admin, Some(&claim(&["admins"])), Some(&isms())),
+            None
+        );
+        assert_eq!(
+            role_change(&s, &staff, Some(&claim(&["admins"])), Some(&isms())),
+            Some(AccessRole::Admin)
+        );
+        // Out of every role group (known from SCIM): back to staff.
+        let manager = user(&p, AccessRole::IsmsManager);
+        assert_eq!(
+            role_change(&s, &manager, None, Some(&[])),
+            Some(AccessRole::Staff)
+        );
+        // A claim without admin demotes an admin; the role groups count beside it,
+        // and two sign-ins with the same claim agree.
+        let demoted = role_change(&s, &admin, Some(&claim(&[])), Some(&isms()));
+        assert_eq!(demoted, Some(AccessRole::IsmsManager));
+        assert_eq!(
+            role_change(&s, &manager, Some(&claim(&[])), Some(&isms())),
+            None
+        );
+        // A group first mapped to admin, then to another role: SCIM and
+        // sign-in agree on the other role.
+        let odd = SsoSettings {
+            role_mappings: vec![
+                RoleMapping {
+                    group: "x".into(),
+                    role: AccessRole::Admin,
+                },
+                RoleMapping {
+                    group: "x".into(),
+                    role: AccessRole::Auditor,
+                },
+            ],
+            ..settings()
+        };
+        let x = vec!["x".to_string()];
+        assert_eq!(
+            groups_role(&odd, None, Some(&x), None),
+            Some(AccessRole::Auditor)
+        );
+        assert_eq!(
+            groups_role(&odd, Some(&[]), Some(&x), Some(&staff)),
+            Some(AccessRole::Auditor)
         );
     }
 

@@ -178,23 +178,6 @@ impl SsoSettings {
             .map(|m| m.role)
     }
 
-    /// The settings as SCIM role groups apply them: without the mappings
-    /// that give `admin`. A SCIM token is a weaker secret than the tokens the
-    /// provider signs at sign-in, and it may change a person's email, so it
-    /// may neither make an admin nor unmake one (an admin's role is left as
-    /// it is when no mapping gives `admin`).
-    pub fn for_scim(&self) -> Self {
-        Self {
-            role_mappings: self
-                .role_mappings
-                .iter()
-                .filter(|m| m.role != AccessRole::Admin)
-                .cloned()
-                .collect(),
-            ..self.clone()
-        }
-    }
-
     pub fn is_break_glass(&self, email: &Email) -> bool {
         self.break_glass.contains(email)
     }
@@ -248,27 +231,6 @@ mod tests {
             scopes: vec!["openid email".into(), "groups".into(), "email".into()],
             ..SsoSettings::default()
         }
-    }
-
-    #[test]
-    fn scim_role_groups_never_give_admin() {
-        let s = SsoSettings {
-            role_mappings: vec![
-                RoleMapping {
-                    group: "admins".into(),
-                    role: AccessRole::Admin,
-                },
-                RoleMapping {
-                    group: "isms".into(),
-                    role: AccessRole::IsmsManager,
-                },
-            ],
-            ..good()
-        };
-        let both = vec!["admins".to_string(), "isms".to_string()];
-        assert_eq!(s.role_for(&both), Some(AccessRole::Admin));
-        assert_eq!(s.for_scim().role_for(&both), Some(AccessRole::IsmsManager));
-        assert_eq!(s.for_scim().role_for(&["admins".to_string()]), None);
     }
 
     #[test]

@@ -179,14 +179,13 @@ pub async fn complete_sso(
         },
         None => None,
     };
-    let with_groups = match &person {
-        Some(p) => sso::with_role_groups(
-            settings,
-            &identity,
-            user.as_ref(),
-            store.scim_role_groups_of(org, p.id).await?,
-        ),
-        None => identity.clone(),
+    // The SCIM role groups count beside the claim (never for admin).
+    let with_groups = sso::Identity {
+        role_groups: match &person {
+            Some(p) => store.scim_role_groups_of(org, p.id).await?,
+            None => Vec::new(),
+        },
+        ..identity.clone()
     };
     let actor = Actor::sso(&settings.display_name);
     let user = match sso::decide(

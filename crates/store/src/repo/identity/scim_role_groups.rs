@@ -12,7 +12,7 @@ use super::super::{Db, Repo};
 use super::sso_settings::settings_in;
 use crate::error::Result;
 use mandate_core::audit::Change;
-use mandate_core::sso::{SsoSettings, role_change};
+use mandate_core::sso::{SsoSettings, groups_role, role_change};
 use mandate_core::{AccessRole, OrgId, PersonId, User};
 use sqlx::Transaction;
 use uuid::Uuid;
@@ -146,8 +146,8 @@ pub(in super::super) async fn starting_role(
     if groups.is_empty() {
         return Ok(AccessRole::Staff);
     }
-    let settings = settings_in(tx, org).await?.for_scim();
-    Ok(settings.role_for(&groups).unwrap_or(AccessRole::Staff))
+    let settings = settings_in(tx, org).await?;
+    Ok(groups_role(&settings, None, Some(&groups), None).unwrap_or(AccessRole::Staff))
 }
 
 /// Whether `user` is the organisation's one enabled admin.
@@ -168,8 +168,7 @@ async fn is_last_admin(tx: &mut Transaction<'static, Db>, org: OrgId, user: &Use
 
 impl Repo {
     /// The names of the SCIM role groups a person is in: a sign-in through
-    /// the provider counts them with the groups its claim lists (those a
-    /// mapping to `admin` names excepted: see `SsoSettings::for_scim`).
+    /// the provider counts them beside the groups its claim lists.
     pub async fn scim_role_groups_of(&self, org: OrgId, person: PersonId) -> Result<Vec<String>> {
         role_groups_in(&self.pool, org, person).await
     }
@@ -214,8 +213,8 @@ impl Repo {
     }
 
     /// Sets the login role of each of `people` (those with a login) from
-    /// the role groups they are in now, by `settings` without the mappings
-    /// that give `admin` (`SsoSettings::for_scim`): admins are left alone.
+    /// the role groups they are in now (`mandate_core::sso::groups_role`:
+    /// never making or unmaking an admin).
     pub(super) async fn apply_group_roles(
         &self,
         tx: &mut Transaction<'static, Db>,
@@ -225,7 +224,6 @@ impl Repo {
         people: &[PersonId],
     ) -> Result<()> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 AND person_id = $2");
-        let settings = settings.for_scim();
         for person in people {
             let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(org.0)
@@ -236,7 +234,7 @@ impl Repo {
                 continue;
             };
             let groups = role_groups_in(&mut **tx, org, *person).await?;
-            let Some(role) = role_change(&settings, &user, Some(&groups)) else {
+            let Some(role) = role_change(settings, &user, None, Some(&groups)) else {
                 continue;
             };
             if is_last_admin(tx, org, &user).await? {
