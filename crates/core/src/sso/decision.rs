@@ -157,10 +157,11 @@ pub fn decide(
     }
 }
 
-/// The role groups give: the first mapping, in order, whose group is in the
-/// provider's signed `claim` or, for a role other than `admin`, among the
-/// person's SCIM `role_groups` (`None`: not known, as at a sign-in of
-/// someone in none); `staff` when none matches. A SCIM token is a
+/// The role groups give: `admin` when the provider's signed `claim` alone
+/// gives it (whatever a SCIM role group would match first); else the first
+/// mapping, in order, whose group is in the claim or, for a role other than
+/// `admin`, among the person's SCIM `role_groups` (`None`: not known, as at
+/// a sign-in of someone in none); `staff` when none matches. A SCIM token is a
 /// weaker secret than the provider's signed tokens and may change emails, so
 /// what it wrote never makes or unmakes an admin: the claim alone makes one,
 /// and an admin with no claim to go by is left as they are. `None` (the role
