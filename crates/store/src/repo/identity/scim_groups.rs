@@ -375,14 +375,15 @@ impl Repo {
         let mut tx = self.begin_write().await?;
         let mut chain = self.lock_chain(&mut tx, org, actor).await?;
         let before = group_in(&mut tx, org, id).await?.ok_or_else(|| gone(id))?;
-        let members: Vec<PersonId> = members_of(&mut *tx, org, &before)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        if before.role_group {
+        // A department's members are not read: its event does not list them,
+        // and they stay where they are.
+        let members: Vec<PersonId> = if before.role_group {
+            let kept = role_group_members(&mut *tx, org, id).await?;
             drop_members(&mut tx, org, id).await?;
-        }
+            kept.into_iter().map(|(id, _)| id).collect()
+        } else {
+            Vec::new()
+        };
         sqlx::query("DELETE FROM scim_groups WHERE org_id = $1 AND group_id = $2")
             .bind(org.0)
             .bind(id)
@@ -395,8 +396,8 @@ impl Repo {
             before: Some(audit_json(&before, &members)),
             after: None,
         });
-        let settings = settings_in(&mut tx, org).await?;
         if before.role_group {
+            let settings = settings_in(&mut tx, org).await?;
             self.apply_group_roles(&mut tx, &mut chain, org, &settings, &members)
                 .await?;
         }
